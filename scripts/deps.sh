@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages GovShield needs to build, test and run.
+# Idempotent: asks dpkg first and stays quiet when nothing is missing.
+# Every package here is explained in docs/dependencies.md.
+set -euo pipefail
+
+PACKAGES=(
+  # toolchain
+  build-essential cmake ninja-build ccache clang libclang-rt-14-dev pkg-config
+  clang-format
+  # libraries
+  libssl-dev libyaml-cpp-dev libcli11-dev libfmt-dev nlohmann-json3-dev libsimdjson-dev
+  libsqlite3-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  libpcre2-dev libvectorscan-dev libxml2-dev libmaxminddb-dev
+  # tools used by tests and benchmarks
+  bsdutils procps curl python3
+  # peers for benchmarks / differential tests
+  libmodsecurity-dev modsecurity-crs
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "deps.sh: missing packages: ${missing[*]}; run as root or install them with apt-get" >&2
+  exit 1
+fi
+
+echo "deps.sh: installing ${#missing[@]} package(s): ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+# Services from packages must not start inside build containers.
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+  printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+  trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+fi
+apt-get update -qq >/dev/null
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "deps.sh: done"
