@@ -276,9 +276,8 @@ bool DecodeByteSize(Context& ctx, const Node& n, const std::string& path, ByteSi
   if (!ExpectScalar(ctx, n, path, "a size such as 64MiB")) return false;
   Result<ByteSize> r = ParseByteSize(n.scalar);
   if (!r.ok()) {
-    ctx.Error(n.mark, Where(path) + ": " + std::string(r.status().message()),
-              "sizes are a whole number with an optional unit: B, KiB, MiB, GiB, TiB, KB, MB, "
-              "GB, TB");
+    // The parser's message already names the accepted forms.
+    ctx.Error(n.mark, Where(path) + ": " + std::string(r.status().message()));
     return false;
   }
   *out = *r;
@@ -289,8 +288,7 @@ bool DecodeDurationNanos(Context& ctx, const Node& n, const std::string& path, i
   if (!ExpectScalar(ctx, n, path, "a duration such as 100ms")) return false;
   Result<int64_t> r = ParseConfigDuration(n.scalar);
   if (!r.ok()) {
-    ctx.Error(n.mark, Where(path) + ": " + std::string(r.status().message()),
-              "durations are a whole number and a unit: ns, us, ms, s, m, h, d");
+    ctx.Error(n.mark, Where(path) + ": " + std::string(r.status().message()));
     return false;
   }
   *out = *r;
