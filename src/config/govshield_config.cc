@@ -49,6 +49,7 @@ void BindConfig(MapReader& r, GovShieldConfig* c) {
   }
   r.Field("audit", &c->audit, Required());
   r.Field("serve", &c->serve);
+  r.AllowPrefix("x-");  // top-level "x-name:" blocks hold anchors for "<<: *name" merges
   r.SetUnknownKeyHint([](std::string_view key) -> std::string {
     for (std::string_view planned : {"gateway", "tamper", "monitor", "console", "check"}) {
       if (key == planned) {

@@ -131,6 +131,28 @@ serve:
   }
 }
 
+TEST(GovShieldConfigTest, AnchorBlocksAndMergeKeys) {
+  Outcome o = Parse(R"(version: 1
+x-durable: &durable
+  fsync: always
+  retention_days: 1000
+audit:
+  <<: *durable
+  store: s
+  key: k
+  retention_days: 500
+)");
+  ASSERT_NE(o.config, nullptr) << (o.report.errors.empty() ? "" : o.report.errors[0].ToString());
+  EXPECT_EQ(o.config->audit.fsync, FsyncPolicy::kAlways);
+  EXPECT_EQ(o.config->audit.retention_days, 500);
+  // A bad value that arrives by merge is reported where it is written (line 3).
+  Outcome bad = Parse(
+      "version: 1\nx-base: &b\n  fsync: never\naudit:\n  <<: *b\n  store: s\n"
+      "  key: k\n");
+  ASSERT_EQ(bad.report.total_errors, 1u);
+  EXPECT_EQ(bad.report.errors[0].mark.line, 3);
+}
+
 TEST(GovShieldConfigTest, PubkeySameAsKeyIsAnError) {
   Outcome o = Parse(std::string(kMinimal) + "  pubkey: ./k.pem\n");
   ASSERT_EQ(o.report.total_errors, 1u);

@@ -376,6 +376,10 @@ std::string MapReader::MissingHint(std::string_view key) const {
 void MapReader::ReportUnknownKeys() {
   for (const Node::Entry& e : node_.entries) {
     if (std::find(known_.begin(), known_.end(), e.key) != known_.end()) continue;
+    if (std::any_of(known_prefixes_.begin(), known_prefixes_.end(),
+                    [&](const std::string& p) { return e.key.rfind(p, 0) == 0; })) {
+      continue;
+    }
     std::string message = "unknown key '" + e.key + "'";
     if (!path_.empty()) message += " in '" + path_ + "'";
     std::string hint;

@@ -432,6 +432,9 @@ class MapReader {
   void Error(std::string_view key, std::string message, std::string hint = {});
   // Declares a key as valid without reading it.
   void Allow(std::string_view key) { known_.emplace_back(key); }
+  // Declares every key starting with `prefix` as valid without reading it (e.g. "x-" for
+  // blocks that only hold YAML anchors for reuse).
+  void AllowPrefix(std::string_view prefix) { known_prefixes_.emplace_back(prefix); }
   // Replaces the generic hint for unknown keys of this mapping, e.g. for sections that exist
   // in other builds. Return "" to fall back to the generic hint.
   void SetUnknownKeyHint(std::function<std::string(std::string_view key)> fn) {
@@ -467,6 +470,7 @@ class MapReader {
   const Node& node_;
   std::string path_;
   std::vector<std::string> known_;
+  std::vector<std::string> known_prefixes_;
   std::function<std::string(std::string_view)> unknown_hint_;
 };
 

@@ -9,10 +9,12 @@
 #include <yaml-cpp/mark.h>
 #include <yaml-cpp/parser.h>
 
+#include <algorithm>
 #include <new>
 #include <sstream>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 namespace gs::config {
@@ -144,7 +146,45 @@ class TreeBuilder final : public YAML::EventHandler {
   void Close() {
     Frame f = std::move(stack_.back());
     stack_.pop_back();
+    if (f.node->kind == Node::Kind::kMapping) ExpandMergeKey(*f.node);
     Finish(std::move(f.node), f.anchor);
+  }
+
+  // YAML merge keys ("<<: *base" or "<<: [*a, *b]"): the merged mappings' entries are added
+  // where the mapping does not set the key itself; earlier sources win over later ones. The
+  // sources were closed first, so their own merges are already flattened. Entries share the
+  // source's nodes and keep their positions, so an error in a merged value points at it.
+  void ExpandMergeKey(Node& m) {
+    auto it = std::find_if(m.entries.begin(), m.entries.end(),
+                           [](const Node::Entry& e) { return e.key == "<<"; });
+    if (it == m.entries.end()) return;
+    Node::Entry merge = std::move(*it);
+    m.entries.erase(it);
+    std::vector<const Node*> sources;
+    if (merge.value->is_mapping()) {
+      sources.push_back(merge.value.get());
+    } else if (merge.value->is_sequence()) {
+      for (const auto& item : merge.value->items) sources.push_back(item.get());
+    }
+    bool all_mappings = !sources.empty();
+    for (const Node* src : sources) all_mappings = all_mappings && src->is_mapping();
+    if (!all_mappings) {
+      diags_->Add(merge.value->mark, "merge key '<<' needs a mapping or a list of mappings, got " +
+                                         merge.value->Describe());
+      return;
+    }
+    std::unordered_set<std::string> present;
+    for (const Node::Entry& e : m.entries) present.insert(e.key);
+    std::vector<Node::Entry> added;
+    for (const Node* src : sources) {
+      for (const Node::Entry& e : src->entries) {
+        if (present.count(e.key) != 0) continue;
+        Count(YAML::Mark::null_mark());
+        added.push_back(e);
+        present.insert(e.key);
+      }
+    }
+    for (Node::Entry& e : added) m.entries.push_back(std::move(e));
   }
 
   void Finish(std::shared_ptr<Node> node, YAML::anchor_t anchor) {

@@ -4,8 +4,8 @@
 //
 // Beyond plain YAML it enforces what a config file needs: exactly one document, string map
 // keys, no duplicate keys, a nesting limit (so hostile input cannot exhaust the stack), a node
-// limit, and no application tags. Anchors and aliases work (aliases share the node). YAML
-// merge keys (<<) are not expanded: they are reported as unknown keys by the binder.
+// limit, and no application tags. Anchors and aliases work (aliases share the node), and so do
+// YAML merge keys ("<<: *base"), which yaml-cpp itself does not expand.
 #pragma once
 
 #include <cstddef>

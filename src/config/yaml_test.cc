@@ -96,6 +96,38 @@ TEST(YamlTest, AnchorsAndAliasesShareNodes) {
   EXPECT_EQ(p.root->Find("list")->value->items[1].get(), p.root->Find("base")->value.get());
 }
 
+TEST(YamlTest, MergeKeysAddMissingEntries) {
+  Parsed p = Parse(R"(a: &a {x: 1, y: 2}
+b: &b {y: 3, z: 4}
+one:
+  <<: *a
+  x: 10
+many:
+  <<: [*a, *b]
+  w: 0
+nested:
+  <<: {<<: *b, v: 5}
+)");
+  ASSERT_NE(p.root, nullptr);
+  EXPECT_EQ(p.total, 0u);
+  const Node& one = *p.root->Find("one")->value;
+  EXPECT_EQ(one.entries.size(), 2u);
+  EXPECT_EQ(one.Find("x")->value->scalar, "10");  // explicit keys win
+  EXPECT_EQ(one.Find("y")->value->scalar, "2");
+  EXPECT_EQ(one.Find("y")->key_mark.line, 1);  // merged entries keep their own position
+  EXPECT_EQ(one.Find("<<"), nullptr);
+  const Node& many = *p.root->Find("many")->value;
+  EXPECT_EQ(many.entries.size(), 4u);
+  EXPECT_EQ(many.Find("y")->value->scalar, "2");  // the first source wins
+  EXPECT_EQ(many.Find("z")->value->scalar, "4");
+  const Node& nested = *p.root->Find("nested")->value;
+  EXPECT_EQ(nested.entries.size(), 3u);
+
+  Parsed bad = Parse("a:\n  <<: [1, 2]\n  b: 1\n");
+  ASSERT_EQ(bad.total, 1u);
+  EXPECT_EQ(bad.errors[0].mark.line, 2);
+}
+
 TEST(YamlTest, UndefinedAliasIsAnError) {
   Parsed p = Parse("a: *nope\n");
   EXPECT_EQ(p.root, nullptr);
