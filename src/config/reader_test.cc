@@ -293,6 +293,65 @@ TEST(ReaderTest, CrossFieldErrorsUseTheKeyPosition) {
   EXPECT_EQ(d.kept()[0].mark.column, 10);
 }
 
+// A module-defined value type (as a CIDR list would be) plugs in by specialising Decoder.
+struct EvenNumber {
+  int value = 0;
+};
+struct WithCustom {
+  EvenNumber even;
+  std::string name;
+};
+}  // namespace
+}  // namespace gs::config::testing_ns
+
+template <>
+struct gs::config::Decoder<gs::config::testing_ns::EvenNumber> {
+  static bool Decode(Context& ctx, const Node& n, const std::string& path,
+                     testing_ns::EvenNumber* out) {
+    int v = 0;
+    if (!Decoder<int>::Decode(ctx, n, path, &v)) return false;
+    if (v % 2 != 0) {
+      ctx.Error(n.mark, path + ": odd", "use an even number");
+      return false;
+    }
+    out->value = v;
+    return true;
+  }
+};
+
+namespace gs::config::testing_ns {
+namespace {
+
+void BindConfig(MapReader& r, WithCustom* c) {
+  r.Field("even", &c->even);
+  r.Field("name", &c->name, Satisfies([](const std::string& s) -> std::optional<Problem> {
+            if (s.find(' ') != std::string::npos) return Problem{"contains a space", ""};
+            return std::nullopt;
+          }));
+}
+
+TEST(ReaderTest, CustomDecodersAndPredicates) {
+  auto ok = ParseConfig<WithCustom>("even: 4\nname: portal\n", "c.yaml");
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  EXPECT_EQ((*ok)->even.value, 4);
+  LoadReport report;
+  auto bad = ParseConfig<WithCustom>("even: 3\nname: my portal\n", "c.yaml", {}, &report);
+  EXPECT_FALSE(bad.ok());
+  ASSERT_EQ(report.total_errors, 2u);
+  EXPECT_EQ(report.errors[0].mark.line, 1);
+  EXPECT_EQ(report.errors[1].mark.line, 2);
+}
+
+TEST(ReaderTest, StatusListsEveryErrorAndTheCount) {
+  auto bad = ParseConfig<WithCustom>("even: 3\nname: a b\nx: 1\n", "c.yaml");
+  ASSERT_FALSE(bad.ok());
+  std::string msg(bad.status().message());
+  EXPECT_NE(msg.find("c.yaml:1:7:"), std::string::npos);
+  EXPECT_NE(msg.find("c.yaml:2:7:"), std::string::npos);
+  EXPECT_NE(msg.find("c.yaml:3:1:"), std::string::npos);
+  EXPECT_NE(msg.find("3 errors"), std::string::npos);
+}
+
 TEST(ReaderTest, DiagnosticFormat) {
   Diagnostic d{"f.yaml", Mark{3, 7}, "bad thing", "do this"};
   EXPECT_EQ(d.ToString(), "f.yaml:3:7: error: bad thing (do this)");
