@@ -1,0 +1,198 @@
+// Tests of the top-level GovShield config: defaults, the example, the audit retention rule,
+// unsupported sections, ports, and loading real files (relative paths, unreadable, too big).
+#include "config/govshield_config.h"
+
+#include <gtest/gtest.h>
+
+#include "platform/file.h"
+#include "testlib/temp_dir.h"
+
+namespace gs::config {
+namespace {
+
+using namespace std::chrono_literals;
+
+struct Outcome {
+  std::shared_ptr<const GovShieldConfig> config;
+  LoadReport report;
+};
+
+Outcome Parse(std::string_view text) {
+  Outcome o;
+  auto r = ParseConfig<GovShieldConfig>(text, "gs.yaml", {}, &o.report, "/srv/gs");
+  if (r.ok()) o.config = *r;
+  return o;
+}
+
+constexpr std::string_view kMinimal = "version: 1\naudit:\n  store: store\n  key: k.pem\n";
+
+TEST(GovShieldConfigTest, MinimalFileGetsDocumentedDefaults) {
+  Outcome o = Parse(kMinimal);
+  ASSERT_NE(o.config, nullptr) << (o.report.errors.empty() ? "" : o.report.errors[0].ToString());
+  const AuditSection& a = o.config->audit;
+  EXPECT_EQ(a.store, "/srv/gs/store");
+  EXPECT_EQ(a.key, "/srv/gs/k.pem");
+  EXPECT_FALSE(a.pubkey.has_value());
+  EXPECT_EQ(a.retention_days, 400);
+  EXPECT_EQ(a.fsync, FsyncPolicy::kInterval);
+  EXPECT_EQ(a.fsync_interval, 100ms);
+  EXPECT_EQ(a.segment_max_bytes, MiB(64));
+  EXPECT_EQ(a.segment_max_age, 24h);
+  EXPECT_EQ(a.checkpoint_every, 1000);
+  EXPECT_EQ(a.checkpoint_interval, 1s);
+  EXPECT_EQ(o.config->serve.bind, "127.0.0.1");
+  EXPECT_EQ(o.config->serve.syslog_udp_port, 0);
+  EXPECT_EQ(o.config->serve.http_port, 0);
+}
+
+TEST(GovShieldConfigTest, ExampleConfigPassesAndSetsEveryKey) {
+  Outcome o = Parse(ExampleConfigYaml());
+  ASSERT_NE(o.config, nullptr) << (o.report.errors.empty() ? "" : o.report.errors[0].ToString());
+  EXPECT_EQ(o.config->audit.key, "/srv/gs/keys/sm2-private.pem");
+  EXPECT_FALSE(Summarize(*o.config).empty());
+}
+
+TEST(GovShieldConfigTest, EveryAuditKeyIsRead) {
+  Outcome o = Parse(R"(version: 1
+audit:
+  store: /var/lib/gs/audit
+  key: /etc/gs/priv.pem
+  pubkey: /etc/gs/pub.pem
+  retention_days: 3650
+  fsync: batch
+  fsync_interval: 5ms
+  segment_max_bytes: 1GiB
+  segment_max_age: 12h
+  checkpoint_every: 50
+  checkpoint_interval: 250ms
+serve:
+  bind: "::1"
+  syslog_udp_port: 5514
+  syslog_tcp_port: 5514
+  http_port: -1
+)");
+  ASSERT_NE(o.config, nullptr) << (o.report.errors.empty() ? "" : o.report.errors[0].ToString());
+  const AuditSection& a = o.config->audit;
+  EXPECT_EQ(a.store, "/var/lib/gs/audit");
+  EXPECT_EQ(*a.pubkey, "/etc/gs/pub.pem");
+  EXPECT_EQ(a.retention_days, 3650);
+  EXPECT_EQ(a.fsync, FsyncPolicy::kBatch);
+  EXPECT_EQ(a.fsync_interval, 5ms);
+  EXPECT_EQ(a.segment_max_bytes, GiB(1));
+  EXPECT_EQ(a.segment_max_age, 12h);
+  EXPECT_EQ(a.checkpoint_every, 50);
+  EXPECT_EQ(a.checkpoint_interval, 250ms);
+  EXPECT_EQ(o.config->serve.bind, "::1");
+  EXPECT_EQ(o.config->serve.syslog_tcp_port, 5514);
+  EXPECT_EQ(o.config->serve.http_port, -1);
+}
+
+TEST(GovShieldConfigTest, RetentionBelowOneYearIsRefusedCitingArticle20) {
+  Outcome o = Parse(std::string(kMinimal) + "  retention_days: 30\n");
+  ASSERT_EQ(o.report.total_errors, 1u);
+  EXPECT_EQ(o.report.errors[0].mark.line, 5);
+  EXPECT_EQ(o.report.errors[0].mark.column, 19);
+  // The refusal must say why: the regulation's one-year rule.
+  EXPECT_NE(o.report.errors[0].message.find("Art. 20"), std::string::npos);
+  EXPECT_TRUE(Parse(std::string(kMinimal) + "  retention_days: 365\n").config != nullptr);
+}
+
+TEST(GovShieldConfigTest, UnsupportedSectionsAndVersions) {
+  Outcome o = Parse(std::string("version: 2\ngateway:\n  listen: 8080\n") + "audit:\n" +
+                    "  store: s\n  key: k\nmonitr: {}\n");
+  ASSERT_EQ(o.report.total_errors, 3u);
+  EXPECT_EQ(o.report.errors[0].mark.line, 1);  // version 2
+  EXPECT_EQ(o.report.errors[1].mark.line, 2);  // gateway: not in this build
+  EXPECT_NE(o.report.errors[1].hint.find("not supported by this build"), std::string::npos);
+  EXPECT_EQ(o.report.errors[2].mark.line, 7);  // monitr: a typo of nothing supported
+}
+
+TEST(GovShieldConfigTest, AuditAndServeErrorsAllAtOnce) {
+  Outcome o = Parse(R"(audit:
+  retention_days: 100
+  fsync: sometimes
+  fsync_interval: 100
+  segment_max_bytes: 64 MB!
+  segment_max_age: 1y
+  checkpoint_every: 0
+  checkpoint_interval: 1ms
+  retension_days: 400
+serve:
+  bind: localhost
+  syslog_udp_port: 70000
+  syslog_tcp_port: 6000
+  http_port: 6000
+)");
+  // version, store and key missing (3) + 7 bad values + 1 typo key + 2 serve values + 1 clash.
+  EXPECT_EQ(o.report.total_errors, 14u);
+  for (const Diagnostic& d : o.report.errors) {
+    EXPECT_EQ(d.file, "gs.yaml");
+    EXPECT_GE(d.mark.line, 1) << d.ToString();
+  }
+}
+
+TEST(GovShieldConfigTest, AnchorBlocksAndMergeKeys) {
+  Outcome o = Parse(R"(version: 1
+x-durable: &durable
+  fsync: always
+  retention_days: 1000
+audit:
+  <<: *durable
+  store: s
+  key: k
+  retention_days: 500
+)");
+  ASSERT_NE(o.config, nullptr) << (o.report.errors.empty() ? "" : o.report.errors[0].ToString());
+  EXPECT_EQ(o.config->audit.fsync, FsyncPolicy::kAlways);
+  EXPECT_EQ(o.config->audit.retention_days, 500);
+  // A bad value that arrives by merge is reported where it is written (line 3).
+  Outcome bad = Parse(
+      "version: 1\nx-base: &b\n  fsync: never\naudit:\n  <<: *b\n  store: s\n"
+      "  key: k\n");
+  ASSERT_EQ(bad.report.total_errors, 1u);
+  EXPECT_EQ(bad.report.errors[0].mark.line, 3);
+}
+
+TEST(GovShieldConfigTest, PubkeySameAsKeyIsAnError) {
+  Outcome o = Parse(std::string(kMinimal) + "  pubkey: ./k.pem\n");
+  ASSERT_EQ(o.report.total_errors, 1u);
+  EXPECT_EQ(o.report.errors[0].mark.line, 5);
+}
+
+TEST(GovShieldConfigTest, LoadsFilesAndResolvesPathsAgainstTheirDirectory) {
+  testing::TempDir dir;
+  std::string path = dir.path() + "/gs.yaml";
+  ASSERT_TRUE(platform::WriteFileAtomic(path, kMinimal).ok());
+  LoadReport report;
+  auto r = LoadGovShieldConfig(path, &report);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ((*r)->audit.store, std::filesystem::path(dir.path()) / "store");
+  EXPECT_TRUE((*r)->audit.store.is_absolute());
+}
+
+TEST(GovShieldConfigTest, UnreadableEmptyAndOversizedFiles) {
+  testing::TempDir dir;
+  LoadReport missing;
+  EXPECT_FALSE(LoadGovShieldConfig(dir.path() + "/nope.yaml", &missing).ok());
+  ASSERT_EQ(missing.total_errors, 1u);
+  EXPECT_EQ(missing.errors[0].mark.line, 0);
+
+  std::string empty = dir.path() + "/empty.yaml";
+  ASSERT_TRUE(platform::WriteFileAtomic(empty, "").ok());
+  LoadReport e;
+  EXPECT_FALSE(LoadGovShieldConfig(empty, &e).ok());
+  EXPECT_EQ(e.total_errors, 1u);
+
+  std::string big = dir.path() + "/big.yaml";
+  ASSERT_TRUE(
+      platform::WriteFileAtomic(big, std::string(kMinimal) + std::string(5 << 20, '#')).ok());
+  LoadReport b;
+  auto r = LoadGovShieldConfig(big, &b);
+  EXPECT_FALSE(r.ok());
+  ASSERT_EQ(b.total_errors, 1u);
+  EXPECT_EQ(b.errors[0].mark.line, 0);
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace gs::config
