@@ -167,15 +167,30 @@ Result<int64_t> ParseDurationNanos(std::string_view s) {
   int64_t v = 0;
   std::from_chars(s.data(), s.data() + i, v);
   std::string_view unit = s.substr(i);
-  if (unit.empty() || unit == "s") return v * kNanosPerSecond;
-  if (unit == "ms") return v * kNanosPerMilli;
-  if (unit == "us") return v * 1000;
-  if (unit == "ns") return v;
-  if (unit == "m") return v * 60 * kNanosPerSecond;
-  if (unit == "h") return v * 3600 * kNanosPerSecond;
-  if (unit == "d") return v * kNanosPerDay;
-  return InvalidArgumentError("unknown duration unit '" + std::string(unit) +
-                              "' (use ms, s, m, h or d)");
+  int64_t scale;
+  if (unit.empty() || unit == "s") {
+    scale = kNanosPerSecond;
+  } else if (unit == "ms") {
+    scale = kNanosPerMilli;
+  } else if (unit == "us") {
+    scale = 1000;
+  } else if (unit == "ns") {
+    scale = 1;
+  } else if (unit == "m") {
+    scale = 60 * kNanosPerSecond;
+  } else if (unit == "h") {
+    scale = 3600 * kNanosPerSecond;
+  } else if (unit == "d") {
+    scale = kNanosPerDay;
+  } else {
+    return InvalidArgumentError("unknown duration unit '" + std::string(unit) +
+                                "' (use ms, s, m, h or d)");
+  }
+  int64_t out;
+  if (__builtin_mul_overflow(v, scale, &out)) {
+    return OutOfRangeError("duration too large: '" + std::string(s.substr(0, 32)) + "'");
+  }
+  return out;
 }
 
 }  // namespace gs

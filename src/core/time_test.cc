@@ -41,6 +41,10 @@ TEST(DurationTest, Units) {
   EXPECT_EQ(*ParseDurationNanos("30"), 30 * kNanosPerSecond);
   EXPECT_FALSE(ParseDurationNanos("3 days").ok());
   EXPECT_FALSE(ParseDurationNanos("").ok());
+  // 999999999999999 days overflows int64 nanoseconds: an error, not undefined behaviour.
+  auto big = ParseDurationNanos("999999999999999d");
+  ASSERT_FALSE(big.ok());
+  EXPECT_EQ(big.status().code(), StatusCode::kOutOfRange);
 }
 
 TEST(ManualTimeTest, Advances) {
