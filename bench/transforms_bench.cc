@@ -1,13 +1,21 @@
 // Transformation-chain micro-benchmarks on realistic request values, for the OWASP CRS's most
 // common chains. Informative only: the engine-level comparison with libmodsecurity3 is
-// bench/waf_engine. Each benchmark runs the chain through one warm TransformScratch, as the
-// engine does per worker thread, and reports bytes/s of input.
+// bench/waf_engine. BM_Chain runs a chain through one warm TransformScratch, as the engine does
+// per worker thread, and reports bytes/s of input. When built with libmodsecurity 3.0.9,
+// BM_ModSecurityChain runs the same chain through ModSecurity's own transformation objects; the
+// program first checks that both produce identical values for every (chain, input) and prints a
+// per-case time ratio at the end.
 #include <benchmark/benchmark.h>
 
+#include <cstdio>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "ruleengine/transforms/transforms.h"
+#ifdef GS_HAVE_MODSECURITY_PEER
+#include "bench/transforms_modsec_peer.h"
+#endif
 
 namespace {
 
@@ -103,6 +111,95 @@ void ChainArgs(benchmark::internal::Benchmark* b) {
 
 BENCHMARK(BM_Chain)->Apply(ChainArgs);
 
+#ifdef GS_HAVE_MODSECURITY_PEER
+std::vector<std::string> Names(const Chain& chain) {
+  return std::vector<std::string>(chain.names.begin(), chain.names.end());
+}
+
+void BM_ModSecurityChain(benchmark::State& state) {
+  const Chain& chain = Chains()[state.range(0)];
+  const Input& input = Inputs()[state.range(1)];
+  gs::bench::ModSecurityChain peer(Names(chain));
+  for (auto _ : state) {
+    std::string v = peer.Run(input.value);
+    benchmark::DoNotOptimize(v.data());
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * input.value.size()));
+  state.SetLabel(std::string(chain.label) + " | " + input.label);
+}
+BENCHMARK(BM_ModSecurityChain)->Apply(ChainArgs);
+
+// Known, documented differences from 3.0.9 (fixed upstream later): none occur on these inputs.
+int CheckIdenticalResults() {
+  int differences = 0;
+  for (const Chain& chain : Chains()) {
+    gs::bench::ModSecurityChain peer(Names(chain));
+    if (!peer.ok()) {
+      std::printf("libmodsecurity does not know chain %s\n", chain.label);
+      ++differences;
+      continue;
+    }
+    std::vector<const Transform*> fns;
+    for (const char* name : chain.names) fns.push_back(FindTransform(name));
+    TransformScratch scratch;
+    for (const Input& input : Inputs()) {
+      const std::string ours(scratch.Run(fns, input.value));
+      if (ours != peer.Run(input.value)) {
+        std::printf("DIFFERENT RESULT: %s | %s\n", chain.label, input.label);
+        ++differences;
+      }
+    }
+  }
+  std::printf("results identical to libmodsecurity 3.0.9: %s (%d differences)\n\n",
+              differences == 0 ? "yes" : "NO", differences);
+  return differences;
+}
+
+// Remembers CPU time per run so main() can print ours/theirs side by side.
+class RatioReporter : public benchmark::ConsoleReporter {
+ public:
+  void ReportRuns(const std::vector<Run>& runs) override {
+    for (const Run& r : runs) {
+      const std::string name = r.benchmark_name();
+      const size_t slash = name.find('/');
+      if (slash == std::string::npos) continue;
+      times_[name.substr(slash)][name.substr(0, slash)] = r.GetAdjustedCPUTime();
+      labels_[name.substr(slash)] = r.report_label;
+    }
+    ConsoleReporter::ReportRuns(runs);
+  }
+  void PrintRatios() const {
+    std::printf("\n%-10s %-10s %-7s  %s\n", "ours", "modsec", "ratio", "chain | input");
+    for (const auto& [args, by_name] : times_) {
+      auto ours = by_name.find("BM_Chain");
+      auto theirs = by_name.find("BM_ModSecurityChain");
+      if (ours == by_name.end() || theirs == by_name.end() || ours->second <= 0) continue;
+      std::printf("%8.0fns %8.0fns %6.1fx  %s\n", ours->second, theirs->second,
+                  theirs->second / ours->second, labels_.at(args).c_str());
+    }
+  }
+
+ private:
+  std::map<std::string, std::map<std::string, double>> times_;
+  std::map<std::string, std::string> labels_;
+};
+#endif
+
 }  // namespace
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+#ifdef GS_HAVE_MODSECURITY_PEER
+  const int differences = CheckIdenticalResults();
+  RatioReporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  reporter.PrintRatios();
+  benchmark::Shutdown();
+  return differences == 0 ? 0 : 1;
+#else
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+#endif
+}

@@ -27,10 +27,11 @@ size_t FindByte(std::string_view in, char c) {
   return p ? static_cast<size_t>(static_cast<const char*>(p) - in.data()) : in.size();
 }
 
-size_t FindEither(const uint8_t* s, size_t n, uint8_t a, uint8_t b) {
-  size_t i = 0;
-  while (i < n && s[i] != a && s[i] != b) ++i;
-  return i;
+// First position of a or b; two memchr passes (vectorised in libc) beat a byte loop on the
+// common input that contains neither.
+size_t FindEither(std::string_view in, char a, char b) {
+  const size_t first_a = FindByte(in, a);
+  return FindByte(in.substr(0, first_a), b);
 }
 
 bool IsF(uint8_t c) { return c == 'f' || c == 'F'; }
@@ -90,7 +91,7 @@ int NamedEntity(const uint8_t* p, size_t n) {
 bool UrlDecodeImpl(std::string_view in, std::string* out, const TransformContext* ctx, bool uni) {
   const uint8_t* s = Bytes(in);
   const size_t n = in.size();
-  size_t i = FindEither(s, n, '%', '+');
+  size_t i = FindEither(in, '%', '+');
   if (i == n) return false;
   const UnicodeMap* map = (uni && ctx) ? ctx->unicode_map : nullptr;
   Writer w(out, n);

@@ -78,7 +78,8 @@ std::span<const Transform> AllTransforms();
 class TransformScratch {
  public:
   // Runs `chain` over `in` and returns the final value: `in` itself when no step changed it,
-  // otherwise a view into this scratch, valid until the next Run on this object.
+  // otherwise a view into this scratch, valid until the next Run on this object. `in` must not
+  // point into this scratch (copy a previous result out before feeding it back).
   std::string_view Run(std::span<const Transform* const> chain, std::string_view in,
                        const TransformContext* ctx = nullptr);
 
