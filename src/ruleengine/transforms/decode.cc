@@ -327,7 +327,7 @@ bool JsDecode(std::string_view in, std::string* out, const TransformContext*) {
 // CSS 2 escapes: a backslash and 1-6 hex digits (the last two give the byte; 4-digit values and
 // 5-6 digit values with leading zeros get the full-width check), one whitespace after a hex
 // escape is swallowed, backslash-newline is a continuation, backslash-C gives C, a trailing
-// backslash is dropped.
+// backslash is dropped. NUL bytes are kept (libmodsecurity 3.0.9 cut the value at the first one).
 bool CssDecode(std::string_view in, std::string* out, const TransformContext*) {
   const uint8_t* s = Bytes(in);
   const size_t n = in.size();
@@ -463,7 +463,8 @@ bool HexDecode(std::string_view in, std::string* out, const TransformContext*) {
   return true;
 }
 
-// 0xHHHH... (MySQL hex literals): each run of hex pairs after "0x" becomes bytes.
+// 0xHHHH... (MySQL hex literals): each run of hex pairs after "0x" becomes bytes. As in later
+// ModSecurity releases; 3.0.9 lost the last byte of most values and stopped at NUL.
 bool SqlHexDecode(std::string_view in, std::string* out, const TransformContext*) {
   const uint8_t* s = Bytes(in);
   const size_t n = in.size();

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -50,7 +51,7 @@ class Writer {
   }
   // Starts the output with the unchanged prefix in[0, n).
   void Copy(const uint8_t* src, size_t n) {
-    for (size_t i = 0; i < n; ++i) p_[i] = src[i];
+    if (n != 0) std::memcpy(p_, src, n);
     p_ += n;
   }
   void Put(uint8_t c) { *p_++ = c; }

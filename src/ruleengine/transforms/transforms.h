@@ -14,7 +14,8 @@
 //     (SecUnicodeMapFile for urlDecodeUni).
 // The byte-level behaviour, quirks included, follows ModSecurity v3 and the
 // secrules-language-tests suite (run by transforms_test), because rule sets such as the OWASP CRS
-// were tuned against exactly that behaviour. Deliberate deviations are documented at the function.
+// were tuned against exactly that behaviour. Deviations from libmodsecurity 3.0.9 (its bugs) and
+// kept quirks are documented at the function and in docs/transforms.md.
 //
 // Thread-safety: all functions are pure and thread-safe; the registry is immutable constant data.
 // A TransformScratch belongs to one thread. UnicodeMap is immutable after Parse and shareable.
