@@ -57,8 +57,18 @@ constexpr Transform kTransforms[] = {
 }  // namespace
 
 const Transform* FindTransform(std::string_view name) {
+  auto equal_ignoring_case = [](std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i) {
+      if (internal::ToLower(static_cast<uint8_t>(a[i])) !=
+          internal::ToLower(static_cast<uint8_t>(b[i]))) {
+        return false;
+      }
+    }
+    return true;
+  };
   for (const Transform& t : kTransforms) {
-    if (t.name == name) return &t;
+    if (equal_ignoring_case(t.name, name)) return &t;
   }
   return nullptr;
 }

@@ -61,7 +61,7 @@ struct TransformContext {
 using TransformFn = bool (*)(std::string_view in, std::string* out, const TransformContext* ctx);
 
 struct Transform {
-  std::string_view name;  // as written after `t:` (case-sensitive, as in ModSecurity)
+  std::string_view name;  // canonical spelling, as in the ModSecurity reference manual
   TransformFn fn;
   // True only for `none`: in SecLang it discards the transformations inherited so far (from
   // SecDefaultAction or earlier in the action list); the compiler acts on it, it is never run.
@@ -69,7 +69,10 @@ struct Transform {
 };
 
 // Looks up a transformation by its SecLang name (without the `t:`), e.g. "urlDecodeUni",
-// "normalizePath". Returns null for an unknown name. Names are case-sensitive.
+// "normalizePath". Returns null for an unknown name. Matching ignores ASCII case, because
+// ModSecurity's does (v3's lexer matches `(?i:t:lowercase)`, v2 used apr_table_get; checked:
+// libmodsecurity 3.0.9 loads t:LOWERCASE and t:base64decode), so rule sets that spell a name
+// differently load and behave the same.
 const Transform* FindTransform(std::string_view name);
 
 // Every registered transformation, aliases included (normalisePath and normalizePath share fn).
