@@ -598,6 +598,12 @@ bool Utf8ToUnicode(std::string_view in, std::string* out, const TransformContext
   const uint8_t* s = Bytes(in);
   const size_t n = in.size();
   size_t i = 0;
+  // Plain ASCII (no NUL) is unchanged; skip it eight bytes at a time.
+  while (i + 8 <= n) {
+    const uint64_t x = internal::Load8(s + i);
+    if (((x & internal::kHighBits) | internal::ZeroByteMask(x)) != 0) break;
+    i += 8;
+  }
   while (i < n && s[i] != 0 && s[i] < 0x80) ++i;
   if (i == n) return false;
   // Worst case per input byte: a 2-byte sequence -> "%u0XXX" + lead = 7 bytes for 2.

@@ -82,26 +82,61 @@ bool TrimImpl(std::string_view in, std::string* out, bool left, bool right) {
   return true;
 }
 
+// ASCII case mapping, eight bytes per step: it runs in almost every CRS chain.
+bool FlipCase(std::string_view in, std::string* out, uint8_t lo, uint8_t hi) {
+  const uint8_t* s = Bytes(in);
+  const size_t n = in.size();
+  size_t i = 0;
+  while (i + 8 <= n && internal::InRangeMask(internal::Load8(s + i), lo, hi) == 0) i += 8;
+  while (i < n && !(s[i] >= lo && s[i] <= hi)) ++i;
+  if (i == n) return false;
+  Writer w(out, n);
+  w.Copy(s, n);
+  uint8_t* d = reinterpret_cast<uint8_t*>(out->data());
+  // 0x80 >> 2 == 0x20, the ASCII case bit.
+  for (; i + 8 <= n; i += 8) {
+    const uint64_t x = internal::Load8(s + i);
+    internal::Store8(d + i, x ^ (internal::InRangeMask(x, lo, hi) >> 2));
+  }
+  for (; i < n; ++i) d[i] = (s[i] >= lo && s[i] <= hi) ? s[i] ^ 0x20 : s[i];
+  return true;
+}
+
+size_t FindNul(std::string_view in) {
+  const void* p = std::memchr(in.data(), '\0', in.size());
+  return p ? static_cast<size_t>(static_cast<const char*>(p) - in.data()) : in.size();
+}
+
 }  // namespace
 
 bool None(std::string_view, std::string*, const TransformContext*) { return false; }
 
 bool Lowercase(std::string_view in, std::string* out, const TransformContext*) {
-  return MapBytes(in, out, internal::IsUpper, internal::ToLower);
+  return FlipCase(in, out, 'A', 'Z');
 }
 
 bool Uppercase(std::string_view in, std::string* out, const TransformContext*) {
-  return MapBytes(in, out, internal::IsLower,
-                  [](uint8_t c) { return internal::IsLower(c) ? c - 32 : c; });
+  return FlipCase(in, out, 'a', 'z');
 }
 
 bool RemoveNulls(std::string_view in, std::string* out, const TransformContext*) {
-  return DropBytes(in, out, [](uint8_t c) { return c == 0; });
+  size_t i = FindNul(in);
+  if (i == in.size()) return false;
+  out->assign(in.data(), i);
+  while (i < in.size()) {
+    const size_t next = i + 1 + FindNul(in.substr(i + 1));
+    out->append(in.data() + i + 1, next - i - 1);
+    i = next;
+  }
+  return true;
 }
 
 bool ReplaceNulls(std::string_view in, std::string* out, const TransformContext*) {
-  return MapBytes(
-      in, out, [](uint8_t c) { return c == 0; }, [](uint8_t c) { return c == 0 ? ' ' : c; });
+  size_t i = FindNul(in);
+  if (i == in.size()) return false;
+  out->assign(in.data(), in.size());
+  for (; i < in.size(); i += 1 + FindNul(in.substr(i + 1))) (*out)[i] = ' ';
+  return true;
 }
 
 // Removes C whitespace and NBSP. Like ModSecurity it also removes every 0xC2 byte (meant as the

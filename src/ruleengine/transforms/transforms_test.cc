@@ -352,6 +352,31 @@ TEST(ContractTest, ChangedFlagMatchesResultOnRandomInput) {
   }
 }
 
+// The case mappings and the utf8toUnicode ASCII scan work eight bytes at a time; check every
+// byte value at every offset of a buffer longer than two words against byte-wise references.
+TEST(ContractTest, WordAtATimePathsMatchBytewiseReference) {
+  for (int background : {int{'a'}, int{'Q'}, int{'~'}, 0x80}) {
+    for (size_t pos = 0; pos < 19; ++pos) {
+      for (int b = 0; b < 256; ++b) {
+        std::string in(19, static_cast<char>(background));
+        in[pos] = static_cast<char>(b);
+        std::string lower = in, upper = in;
+        for (char& c : lower) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+        for (char& c : upper) c = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c;
+        ASSERT_EQ(Apply("lowercase", in), lower) << pos << " " << b;
+        ASSERT_EQ(Apply("uppercase", in), upper) << pos << " " << b;
+        // utf8toUnicode changes the value iff it drops a NUL, encodes or drops a C0..F4 lead,
+        // or encodes a complete F5..F7 sequence (only possible on continuation background).
+        bool changed;
+        Apply("utf8toUnicode", in, &changed);
+        const bool expect = b == 0 || (b >= 0xc0 && b <= 0xf4) ||
+                            (b >= 0xf5 && b <= 0xf7 && background == 0x80 && pos + 3 < in.size());
+        ASSERT_EQ(changed, expect) << pos << " " << b << " " << background;
+      }
+    }
+  }
+}
+
 // ---- Edge cases ---------------------------------------------------------------------------
 
 TEST(EdgeCaseTest, InvalidPercentEscapesPassThrough) {
