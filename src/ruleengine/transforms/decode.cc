@@ -36,6 +36,13 @@ size_t FindEither(std::string_view in, char a, char b) {
 
 bool IsF(uint8_t c) { return c == 'f' || c == 'F'; }
 
+// Copies in[i, next occurrence of `c`) to w and returns the new position.
+size_t CopyUntil(std::string_view in, size_t i, char c, Writer* w) {
+  const size_t next = i + FindByte(in.substr(i), c);
+  w->Copy(Bytes(in) + i, next - i);
+  return next;
+}
+
 // Full-width ASCII U+FF01..U+FF5E: ModSecurity keeps the low byte and adds 0x20, turning it into
 // the ASCII character it looks like. `hi` points at the two high hex digits.
 uint8_t FullWidthAdjust(uint8_t low, const uint8_t* hi) {
@@ -134,6 +141,16 @@ bool UrlDecodeImpl(std::string_view in, std::string* out, const TransformContext
     } else {
       w.Put(c);
       ++i;
+      // Copy the following ordinary bytes eight at a time up to the next '%' or '+'.
+      while (i + 8 <= n) {
+        const uint64_t x = internal::Load8(s + i);
+        const uint64_t special = internal::ZeroByteMask(x ^ (internal::kOnes * '%')) |
+                                 internal::ZeroByteMask(x ^ (internal::kOnes * '+'));
+        const size_t k = special == 0 ? 8 : static_cast<size_t>(__builtin_ctzll(special)) / 8;
+        w.PutWord(x, k);
+        i += k;
+        if (k < 8) break;
+      }
     }
   }
   if (!changed) return false;
@@ -246,6 +263,10 @@ bool HtmlEntityDecode(std::string_view in, std::string* out, const TransformCont
         }
       }
     }
+    if (s[i] != '&') {
+      i = CopyUntil(in, i, '&', &w);
+      continue;
+    }
     for (size_t z = 0; z < copy && i < n; ++z) w.Put(s[i++]);
   }
   if (!changed) return false;
@@ -266,7 +287,7 @@ bool JsDecode(std::string_view in, std::string* out, const TransformContext*) {
   bool changed = false;
   while (i < n) {
     if (s[i] != '\\') {
-      w.Put(s[i++]);
+      i = CopyUntil(in, i, '\\', &w);
       continue;
     }
     if (i + 5 < n && s[i + 1] == 'u' && IsHex(s[i + 2]) && IsHex(s[i + 3]) && IsHex(s[i + 4]) &&
@@ -337,7 +358,7 @@ bool CssDecode(std::string_view in, std::string* out, const TransformContext*) {
   w.Copy(s, i);
   while (i < n) {
     if (s[i] != '\\') {
-      w.Put(s[i++]);
+      i = CopyUntil(in, i, '\\', &w);
       continue;
     }
     if (i + 1 >= n) {
@@ -384,8 +405,12 @@ bool EscapeSeqDecode(std::string_view in, std::string* out, const TransformConte
   w.Copy(s, i);
   bool changed = false;
   while (i < n) {
-    if (s[i] != '\\' || i + 1 >= n) {
-      w.Put(s[i++]);
+    if (s[i] != '\\') {
+      i = CopyUntil(in, i, '\\', &w);
+      continue;
+    }
+    if (i + 1 >= n) {
+      w.Put(s[i++]);  // trailing backslash
       continue;
     }
     int c = -1;

@@ -79,6 +79,12 @@ class Writer {
     p_ += n;
   }
   void Put(uint8_t c) { *p_++ = c; }
+  // Stores all eight bytes of `word` but advances by `keep` (<= 8); the caller guarantees room
+  // for eight bytes (decoders: output position <= input position, input has eight left).
+  void PutWord(uint64_t word, size_t keep) {
+    Store8(p_, word);
+    p_ += keep;
+  }
   size_t size() const { return static_cast<size_t>(p_ - begin_); }
   void Unput() { --p_; }
   uint8_t Last() const { return p_[-1]; }
