@@ -138,6 +138,22 @@ Digest Hash(HashAlgorithm alg, std::string_view data) {
   EVP_Digest(data.data(), data.size(), d.data(), &n, Md(alg), nullptr);
   return d;
 }
+std::array<uint8_t, 16> Md5(std::string_view data) {
+  static const EVP_MD* md5 = EVP_MD_fetch(nullptr, "MD5", nullptr);
+  std::array<uint8_t, 16> d{};
+  unsigned int n = 0;
+  EVP_Digest(data.data(), data.size(), d.data(), &n, md5, nullptr);
+  return d;
+}
+
+std::array<uint8_t, 20> Sha1(std::string_view data) {
+  static const EVP_MD* sha1 = EVP_MD_fetch(nullptr, "SHA1", nullptr);
+  std::array<uint8_t, 20> d{};
+  unsigned int n = 0;
+  EVP_Digest(data.data(), data.size(), d.data(), &n, sha1, nullptr);
+  return d;
+}
+
 Digest Sm3(std::string_view data) { return Hash(HashAlgorithm::kSm3, data); }
 Digest Sha256(std::string_view data) { return Hash(HashAlgorithm::kSha256, data); }
 

@@ -38,6 +38,11 @@ Digest Sm3(std::string_view data);
 Digest Sha256(std::string_view data);
 Digest Hash(HashAlgorithm alg, std::string_view data);
 
+// Legacy digests, only for compatibility (SecLang's t:md5 and t:sha1 transformations): never use
+// them for integrity or signatures.
+std::array<uint8_t, 16> Md5(std::string_view data);
+std::array<uint8_t, 20> Sha1(std::string_view data);
+
 // Incremental hashing. Reusable: Final() resets it for the next message.
 class Hasher {
  public:

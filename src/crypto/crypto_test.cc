@@ -42,6 +42,14 @@ TEST(Sha256Test, Fips180Vector) {
 }
 
 // HMAC by its definition (RFC 2104) over SM3, to check the OpenSSL wiring.
+TEST(LegacyDigestTest, Rfc1321AndFips180Vectors) {
+  auto hex = [](const auto& d) { return HexEncode(d.data(), d.size()); };
+  EXPECT_EQ(hex(Md5("")), "d41d8cd98f00b204e9800998ecf8427e");
+  EXPECT_EQ(hex(Md5("abc")), "900150983cd24fb0d6963f7d28e17f72");
+  EXPECT_EQ(hex(Sha1("abc")), "a9993e364706816aba3e25717850c26c9cd0d89d");
+  EXPECT_EQ(hex(Sha1("")), "da39a3ee5e6b4b0d3255bfef95601890afd80709");
+}
+
 TEST(HmacTest, Sm3MatchesDefinition) {
   std::string key = "govshield-key";
   std::string msg = "audit record";
