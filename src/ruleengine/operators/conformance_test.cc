@@ -23,7 +23,7 @@ const char kSuiteDir[] = GS_SOURCE_DIR "/../shared/conformance/secrules-language
 const char kConformanceDir[] = GS_SOURCE_DIR "/../shared/conformance";
 
 // Pass floor actually reached (see the report in the test output); raise it, never lower it.
-constexpr int kPassFloor = 3935;
+constexpr int kPassFloor = 3938;
 
 int HexDigit(char c) {
   if (c >= '0' && c <= '9') return c - '0';

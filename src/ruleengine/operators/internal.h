@@ -64,5 +64,9 @@ void RegisterRegexOperators(OperatorRegistry* registry);
 void RegisterPmOperators(OperatorRegistry* registry);
 void RegisterIpOperators(OperatorRegistry* registry);
 void RegisterGeoOperators(OperatorRegistry* registry);
+void RegisterDetectXss(OperatorRegistry* registry);
+
+// The @detectXSS decision (see detect_xss.cc), exposed for tests.
+bool DetectXss(std::string_view input);
 
 }  // namespace gs::operators::internal

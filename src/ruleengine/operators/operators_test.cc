@@ -287,6 +287,32 @@ TEST_F(OperatorsTest, EmptyRxMatchesEverything) {
   EXPECT_TRUE(Eval("rx", "", "anything"));
 }
 
+// Expected verdicts below were cross-checked against libmodsecurity3's @detectXSS (libinjection);
+// see docs/detect_sqli_xss.md for the full differential validation.
+TEST_F(OperatorsTest, DetectXssFlagsScriptVectors) {
+  auto op = Make("detectXSS", "");
+  MatchContext ctx;
+  for (const char* attack :
+       {"<script>alert(1)</script>", "<img src=x onerror=alert(1)>",
+        "<a href=\"java&#x09;script:alert(1)\">", "\" onmouseover=\"alert(1)", "' onfocus='x",
+        "<!--[if gte IE 4]>", "<!DOCTYPE html>", "</script ", "<p style=\"color:red\">",
+        "<svg/onload=alert(1)>", "<%import%>", "onclick=1", "STYLE=>"}) {
+    EXPECT_TRUE(op->Evaluate(attack, &ctx)) << attack;
+  }
+  EXPECT_TRUE(op->Evaluate(std::string_view("<scr\0ipt>", 10), &ctx));
+}
+
+TEST_F(OperatorsTest, DetectXssLeavesBenignTextAlone) {
+  auto op = Make("detectXSS", "");
+  MatchContext ctx;
+  for (const char* benign :
+       {"", "<b>bold</b> and <i>it</i>", "a < b > c", "x=1&y=2", "<script+>alert(1);</script>",
+        "see <http://example.com/>", "<a href=\"http://example.com\">x</a>",
+        "政盾保护政府网站，请输入查询内容", "price <= 100 && qty >= 2"}) {
+    EXPECT_FALSE(op->Evaluate(benign, &ctx)) << benign;
+  }
+}
+
 // One compiled operator, many threads, one context each: results must not interfere.
 TEST_F(OperatorsTest, SharedOperatorsAreThreadSafe) {
   auto rx = Make("rx", "(\\d+)-(\\d+)");
