@@ -56,8 +56,11 @@ class DynamicOperator final : public Operator {
 // Resolves `file` against options.base_dir unless absolute.
 std::string ResolvePath(std::string_view file, const OperatorOptions& options);
 
-// ModSecurity's integer parsing (std::stoi, and 0 on any failure or overflow).
+// ModSecurity v3's integer parsing. @eq uses std::stoi (0 on any failure or int overflow);
+// @gt/@ge/@lt/@le use atoll (strtoll: 64-bit, saturating at LLONG_MIN/LLONG_MAX, 0 when there
+// are no digits). Both skip leading whitespace and accept one sign.
 int ParseIntLikeModSecurity(std::string_view s);
+int64_t ParseInt64LikeAtoll(std::string_view s);
 
 void RegisterStringOperators(OperatorRegistry* registry);
 void RegisterRegexOperators(OperatorRegistry* registry);

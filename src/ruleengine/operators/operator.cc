@@ -153,6 +153,29 @@ int ParseIntLikeModSecurity(std::string_view s) {
   return static_cast<int>(value);
 }
 
+int64_t ParseInt64LikeAtoll(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size() && (s[i] == ' ' || (s[i] >= '\t' && s[i] <= '\r'))) ++i;
+  bool negative = false;
+  if (i < s.size() && (s[i] == '+' || s[i] == '-')) negative = s[i++] == '-';
+  uint64_t magnitude = 0;
+  bool saturated = false;
+  for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) {
+    if (magnitude > (uint64_t{1} << 63) / 10) {
+      saturated = true;
+      continue;
+    }
+    magnitude = magnitude * 10 + static_cast<uint64_t>(s[i] - '0');
+    if (magnitude > (uint64_t{1} << 63)) saturated = true;
+  }
+  if (negative) {
+    if (saturated || magnitude >= (uint64_t{1} << 63)) return INT64_MIN;
+    return -static_cast<int64_t>(magnitude);
+  }
+  if (saturated || magnitude > static_cast<uint64_t>(INT64_MAX)) return INT64_MAX;
+  return static_cast<int64_t>(magnitude);
+}
+
 }  // namespace internal
 
 namespace {

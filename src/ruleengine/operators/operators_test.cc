@@ -166,6 +166,12 @@ TEST_F(OperatorsTest, NumericParsingLikeModSecurity) {
   EXPECT_TRUE(Eval("eq", "0", "99999999999"));  // out of int range -> 0
   EXPECT_TRUE(Eval("lt", "0", "-2147483648"));
   EXPECT_TRUE(Eval("gt", "2147483646", "2147483647"));
+  // Ordering operators parse like atoll: 64-bit and saturating, unlike @eq.
+  EXPECT_TRUE(Eval("gt", "5", "2147483648"));
+  EXPECT_TRUE(Eval("gt", "9223372036854775806", "99999999999999999999"));
+  EXPECT_TRUE(Eval("le", "-9223372036854775808", "-99999999999999999999"));
+  EXPECT_TRUE(Eval("lt", "0", "-2147483649"));
+  EXPECT_TRUE(Eval("eq", "0", "2147483648"));
 }
 
 TEST_F(OperatorsTest, ContainsWordTreatsOnlyLettersAsWord) {

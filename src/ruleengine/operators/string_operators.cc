@@ -59,16 +59,16 @@ bool Eq(std::string_view a, std::string_view in) {
   return ParseIntLikeModSecurity(in) == ParseIntLikeModSecurity(a);
 }
 bool Ge(std::string_view a, std::string_view in) {
-  return ParseIntLikeModSecurity(in) >= ParseIntLikeModSecurity(a);
+  return ParseInt64LikeAtoll(in) >= ParseInt64LikeAtoll(a);
 }
 bool Gt(std::string_view a, std::string_view in) {
-  return ParseIntLikeModSecurity(in) > ParseIntLikeModSecurity(a);
+  return ParseInt64LikeAtoll(in) > ParseInt64LikeAtoll(a);
 }
 bool Le(std::string_view a, std::string_view in) {
-  return ParseIntLikeModSecurity(in) <= ParseIntLikeModSecurity(a);
+  return ParseInt64LikeAtoll(in) <= ParseInt64LikeAtoll(a);
 }
 bool Lt(std::string_view a, std::string_view in) {
-  return ParseIntLikeModSecurity(in) < ParseIntLikeModSecurity(a);
+  return ParseInt64LikeAtoll(in) < ParseInt64LikeAtoll(a);
 }
 bool Always(std::string_view, std::string_view) { return true; }
 bool Never(std::string_view, std::string_view) { return false; }
