@@ -181,14 +181,13 @@ int64_t ParseInt64LikeAtoll(std::string_view s) {
 namespace {
 
 void RegisterUnsupported(OperatorRegistry* registry, std::string_view name, std::string why) {
-  std::string canonical(name);
+  // OperatorRegistry::Create prefixes the error with "@name: ".
   registry
-      ->Register(
-          name,
-          [canonical, why](std::string_view,
-                           const OperatorOptions&) -> Result<std::unique_ptr<const Operator>> {
-            return UnimplementedError("operator @" + canonical + " is not supported here: " + why);
-          })
+      ->Register(name,
+                 [why](std::string_view,
+                       const OperatorOptions&) -> Result<std::unique_ptr<const Operator>> {
+                   return UnimplementedError("not supported here: " + why);
+                 })
       .IgnoreError();
 }
 
