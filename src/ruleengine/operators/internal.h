@@ -51,6 +51,7 @@ class DynamicOperator final : public Operator {
  private:
   OperatorFactory factory_;
   OperatorOptions options_;  // dynamic_argument cleared
+  uint64_t serial_;          // cache key in MatchContext
 };
 
 // Resolves `file` against options.base_dir unless absolute.

@@ -8,6 +8,7 @@
 #include <pcre2.h>
 
 #include <algorithm>
+#include <atomic>
 
 #include "ruleengine/operators/internal.h"
 
@@ -57,15 +58,15 @@ hs_scratch* MatchContext::ScratchFor(const hs_database* db, uint64_t db_serial) 
   return hs_scratch_;
 }
 
-const Operator* MatchContext::CachedDynamic(const void* owner, std::string_view argument) const {
-  auto it = dynamic_cache_.find(std::make_pair(owner, std::string(argument)));
+const Operator* MatchContext::CachedDynamic(uint64_t owner, std::string_view argument) const {
+  auto it = dynamic_cache_.find(DynamicKeyView{owner, argument});  // no allocation
   return it == dynamic_cache_.end() ? nullptr : it->second.get();
 }
 
-void MatchContext::StoreDynamic(const void* owner, std::string argument,
+void MatchContext::StoreDynamic(uint64_t owner, std::string argument,
                                 std::unique_ptr<const Operator> op) {
   if (dynamic_cache_.size() >= kDynamicCacheMax) dynamic_cache_.clear();
-  dynamic_cache_[std::make_pair(owner, std::move(argument))] = std::move(op);
+  dynamic_cache_[DynamicKey{owner, std::move(argument)}] = std::move(op);
 }
 
 Status OperatorRegistry::Register(std::string_view name, OperatorFactory factory) {
@@ -97,11 +98,14 @@ std::vector<std::string> OperatorRegistry::Names() const {
 
 namespace internal {
 
+std::atomic<uint64_t> next_dynamic_serial{1};
+
 DynamicOperator::DynamicOperator(std::string name, std::string argument, OperatorFactory factory,
                                  OperatorOptions options)
     : Operator(std::move(name), std::move(argument)),
       factory_(std::move(factory)),
-      options_(std::move(options)) {
+      options_(std::move(options)),
+      serial_(next_dynamic_serial.fetch_add(1)) {
   options_.dynamic_argument = false;
 }
 
@@ -111,7 +115,7 @@ bool DynamicOperator::Evaluate(std::string_view input, MatchContext* ctx) const 
 
 bool DynamicOperator::EvaluateExpanded(std::string_view expanded_argument, std::string_view input,
                                        MatchContext* ctx) const {
-  const Operator* op = ctx->CachedDynamic(this, expanded_argument);
+  const Operator* op = ctx->CachedDynamic(serial_, expanded_argument);
   if (op == nullptr) {
     auto compiled = factory_(expanded_argument, options_);
     if (!compiled.ok()) {
@@ -119,7 +123,7 @@ bool DynamicOperator::EvaluateExpanded(std::string_view expanded_argument, std::
       return false;
     }
     op = compiled.value().get();
-    ctx->StoreDynamic(this, std::string(expanded_argument), std::move(compiled).value());
+    ctx->StoreDynamic(serial_, std::string(expanded_argument), std::move(compiled).value());
   }
   return op->Evaluate(input, ctx);
 }

@@ -112,9 +112,10 @@ class MatchContext {
   // Returns a Vectorscan scratch valid for `db` (identified by `db_serial`, unique per database
   // ever built), growing the scratch the first time a database is seen. nullptr on failure.
   hs_scratch* ScratchFor(const hs_database* db, uint64_t db_serial);
-  // Small cache of operators compiled from dynamic arguments, keyed by (owner, argument).
-  const Operator* CachedDynamic(const void* owner, std::string_view argument) const;
-  void StoreDynamic(const void* owner, std::string argument, std::unique_ptr<const Operator> op);
+  // Small cache of operators compiled from dynamic arguments, keyed by (owner serial, argument);
+  // the serial is unique per dynamic operator ever created, so a reload cannot alias entries.
+  const Operator* CachedDynamic(uint64_t owner, std::string_view argument) const;
+  void StoreDynamic(uint64_t owner, std::string argument, std::unique_ptr<const Operator> op);
 
  private:
   pcre2_real_match_context_8* pcre_mctx_ = nullptr;
@@ -122,8 +123,23 @@ class MatchContext {
   pcre2_real_match_data_8* pcre_md_ = nullptr;
   hs_scratch* hs_scratch_ = nullptr;
   std::vector<uint64_t> hs_sized_for_;  // sorted db serials the scratch has been grown for
-  std::map<std::pair<const void*, std::string>, std::unique_ptr<const Operator>, std::less<>>
-      dynamic_cache_;
+  struct DynamicKey {
+    uint64_t owner;
+    std::string argument;
+  };
+  struct DynamicKeyLess {
+    using is_transparent = void;
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const {
+      if (a.owner != b.owner) return a.owner < b.owner;
+      return std::string_view(a.argument) < std::string_view(b.argument);
+    }
+  };
+  struct DynamicKeyView {
+    uint64_t owner;
+    std::string_view argument;
+  };
+  std::map<DynamicKey, std::unique_ptr<const Operator>, DynamicKeyLess> dynamic_cache_;
 };
 
 // A compiled operator. Immutable; Evaluate is thread-safe given distinct MatchContexts.
