@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstring>
 #include <string>
 #include <thread>
 
@@ -71,6 +72,95 @@ TEST_F(OperatorsTest, GeoLookupWithoutDatabaseFailsAtLoad) {
   auto op2 = registry_.Create("geoLookup", "", options);
   ASSERT_FALSE(op2.ok());
   EXPECT_EQ(op2.status().code(), StatusCode::kInvalidArgument);
+}
+
+// Writes a minimal MaxMind DB (format v2, IPv4, 24-bit records) mapping 1.2.3.0/24 to a
+// GeoIP2-City-like record, so @geoLookup is tested against the real libmaxminddb reader.
+std::string MmdbString(std::string_view v) {
+  std::string out(1, static_cast<char>((2 << 5) | v.size()));
+  return out + std::string(v);
+}
+std::string MmdbMap(const std::vector<std::pair<std::string, std::string>>& kv) {
+  std::string out(1, static_cast<char>((7 << 5) | kv.size()));
+  for (const auto& [k, v] : kv) out += MmdbString(k) + v;
+  return out;
+}
+std::string MmdbUint(int type, uint64_t v, int bytes) {
+  std::string out;
+  if (type <= 7) {
+    out += static_cast<char>((type << 5) | bytes);
+  } else {
+    out += static_cast<char>(bytes);
+    out += static_cast<char>(type - 7);
+  }
+  for (int i = bytes - 1; i >= 0; --i) out += static_cast<char>((v >> (8 * i)) & 0xFF);
+  return out;
+}
+std::string MmdbDouble(double d) {
+  uint64_t bits;
+  std::memcpy(&bits, &d, sizeof(bits));
+  std::string out(1, static_cast<char>((3 << 5) | 8));
+  for (int i = 7; i >= 0; --i) out += static_cast<char>((bits >> (8 * i)) & 0xFF);
+  return out;
+}
+std::string BuildTestMmdb() {
+  const uint32_t kNodes = 24;  // one node per prefix bit of 1.2.3.0/24
+  const uint32_t prefix = (1u << 24) | (2u << 16) | (3u << 8);
+  std::string tree;
+  auto put24 = [&](uint32_t v) {
+    tree += static_cast<char>((v >> 16) & 0xFF);
+    tree += static_cast<char>((v >> 8) & 0xFF);
+    tree += static_cast<char>(v & 0xFF);
+  };
+  for (uint32_t n = 0; n < kNodes; ++n) {
+    uint32_t bit = (prefix >> (31 - n)) & 1;
+    uint32_t follow = n + 1 < kNodes ? n + 1 : kNodes + 16;  // last: data at offset 0
+    put24(bit == 0 ? follow : kNodes);                       // kNodes = "no data"
+    put24(bit == 1 ? follow : kNodes);
+  }
+  std::string data = MmdbMap({
+      {"city", MmdbMap({{"names", MmdbMap({{"en", MmdbString("Beijing")}})}})},
+      {"continent", MmdbMap({{"code", MmdbString("AS")}})},
+      {"country", MmdbMap({{"iso_code", MmdbString("CN")},
+                           {"names", MmdbMap({{"en", MmdbString("China")}})}})},
+      {"location", MmdbMap({{"latitude", MmdbDouble(39.9)}, {"longitude", MmdbDouble(116.4)}})},
+  });
+  std::string languages = std::string(1, static_cast<char>(1)) + static_cast<char>(11 - 7) +
+                          MmdbString("en");  // array of one string
+  std::string meta = MmdbMap({
+      {"binary_format_major_version", MmdbUint(5, 2, 1)},
+      {"binary_format_minor_version", MmdbUint(5, 0, 0)},
+      {"build_epoch", MmdbUint(9, 1, 1)},
+      {"database_type", MmdbString("GS-Test-City")},
+      {"description", MmdbMap({{"en", MmdbString("test")}})},
+      {"ip_version", MmdbUint(5, 4, 1)},
+      {"languages", languages},
+      {"node_count", MmdbUint(6, kNodes, 1)},
+      {"record_size", MmdbUint(5, 24, 1)},
+  });
+  return tree + std::string(16, '\0') + data + "\xAB\xCD\xEFMaxMind.com" + meta;
+}
+
+TEST_F(OperatorsTest, GeoLookupWithDatabase) {
+  gs::testing::TempDir dir;
+  std::string path = dir.path() + "/test.mmdb";
+  ASSERT_TRUE(platform::WriteFileAtomic(path, BuildTestMmdb()).ok());
+  OperatorOptions options;
+  options.geo_db_path = path;
+  auto op = Make("geoLookup", "", options);
+  ASSERT_NE(op, nullptr);
+  MatchContext ctx;
+  ASSERT_TRUE(op->Evaluate("1.2.3.4", &ctx));
+  EXPECT_EQ(ctx.geo.country_code, "CN");
+  EXPECT_EQ(ctx.geo.country_name, "China");
+  EXPECT_EQ(ctx.geo.country_continent, "AS");
+  EXPECT_EQ(ctx.geo.city, "Beijing");
+  EXPECT_DOUBLE_EQ(ctx.geo.latitude, 39.9);
+  EXPECT_DOUBLE_EQ(ctx.geo.longitude, 116.4);
+  EXPECT_FALSE(op->Evaluate("1.2.4.1", &ctx));
+  EXPECT_FALSE(op->Evaluate("::1", &ctx));  // IPv6 lookup in an IPv4 database
+  EXPECT_FALSE(op->Evaluate("www.example.com", &ctx));
+  EXPECT_FALSE(op->Evaluate("", &ctx));
 }
 
 // Catastrophic backtracking: (a+)+$ on "aaaa...b". Without a limit this takes exponential time;
