@@ -46,9 +46,10 @@ struct OperatorOptions {
   // The argument contains %{macros}; see the file comment.
   bool dynamic_argument = false;
   // PCRE2 limits (SecPcreMatchLimit / SecPcreMatchLimitRecursion). 0 = library default
-  // (10,000,000). The defaults match Debian's /etc/modsecurity/modsecurity.conf. PCRE2 applies the
-  // match limit per start position (JIT or not; the depth limit only without JIT), so one
-  // evaluation is bounded by O(input length x limit), exactly as in ModSecurity: callers bound
+  // (10,000,000). The defaults match Debian's /etc/modsecurity/modsecurity.conf. The interpreter
+  // resets the match-limit counter at each start position (the JIT counts its own way; the depth
+  // limit applies only without JIT), so one evaluation is bounded by O(input length x limit), as
+  // in ModSecurity: callers bound
   // the input size (body limits) to bound the time. Measured: the worst CRS 3.3.4 regex over a
   // 64 KiB adversarial input takes ~0.6 s CPU here and in libmodsecurity3 alike.
   uint32_t pcre_match_limit = 100000;
