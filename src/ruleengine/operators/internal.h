@@ -1,0 +1,76 @@
+// Shared pieces of the operator implementations: the PCRE2 regex wrapper, the dynamic-argument
+// wrapper and the per-family registration functions. Private to src/ruleengine/operators/.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "ruleengine/operators/operator.h"
+
+struct pcre2_real_code_8;
+
+namespace gs::operators::internal {
+
+// A compiled PCRE2 pattern with ModSecurity's options (DOTALL | MULTILINE), JIT-compiled when
+// possible. Immutable and thread-safe; matching uses the MatchContext's match data and JIT stack.
+class Regex {
+ public:
+  // INVALID_ARGUMENT "regex does not compile at offset N: reason" on a bad pattern.
+  static Result<std::unique_ptr<const Regex>> Compile(std::string_view pattern,
+                                                      const OperatorOptions& options);
+  ~Regex();
+
+  // Runs one match from `start`. Returns the pcre2_match code: > 0 matched (number of pairs
+  // filled), 0 matched but the ovector was too small, PCRE2_ERROR_NOMATCH, or another error. On
+  // errors other than NOMATCH sets ctx->pcre_error, and ctx->pcre_limits_exceeded for limits.
+  int Match(std::string_view input, size_t start, uint32_t pcre_options, MatchContext* ctx) const;
+  // Offsets of pair `i` of the last Match() on this ctx; false when the group is unset.
+  static bool Group(MatchContext* ctx, int i, size_t* begin, size_t* end);
+
+  uint32_t capture_count() const { return capture_count_; }
+
+ private:
+  Regex() = default;
+  pcre2_real_code_8* code_ = nullptr;
+  uint32_t match_limit_ = 0;
+  uint32_t depth_limit_ = 0;
+  uint32_t capture_count_ = 0;
+};
+
+// Wraps a factory for operators whose argument contains macros: compiles the expanded argument
+// on demand (cached in the MatchContext). Used for operators that need compilation.
+class DynamicOperator final : public Operator {
+ public:
+  DynamicOperator(std::string name, std::string argument, OperatorFactory factory,
+                  OperatorOptions options);
+  bool Evaluate(std::string_view input, MatchContext* ctx) const override;
+  bool EvaluateExpanded(std::string_view expanded_argument, std::string_view input,
+                        MatchContext* ctx) const override;
+
+ private:
+  OperatorFactory factory_;
+  OperatorOptions options_;  // dynamic_argument cleared
+  uint64_t serial_;          // cache key in MatchContext
+};
+
+// Resolves `file` against options.base_dir unless absolute.
+std::string ResolvePath(std::string_view file, const OperatorOptions& options);
+
+// ModSecurity v3's integer parsing. @eq uses std::stoi (0 on any failure or int overflow);
+// @gt/@ge/@lt/@le use atoll (strtoll: 64-bit, saturating at LLONG_MIN/LLONG_MAX, 0 when there
+// are no digits). Both skip leading whitespace and accept one sign.
+int ParseIntLikeModSecurity(std::string_view s);
+int64_t ParseInt64LikeAtoll(std::string_view s);
+
+void RegisterStringOperators(OperatorRegistry* registry);
+void RegisterRegexOperators(OperatorRegistry* registry);
+void RegisterPmOperators(OperatorRegistry* registry);
+void RegisterIpOperators(OperatorRegistry* registry);
+void RegisterGeoOperators(OperatorRegistry* registry);
+void RegisterDetectXss(OperatorRegistry* registry);
+
+// The @detectXSS decision (see detect_xss.cc), exposed for tests.
+bool DetectXss(std::string_view input);
+
+}  // namespace gs::operators::internal

@@ -1,0 +1,252 @@
+// The operators that compare the input with their argument directly: @streq, @strmatch,
+// @beginsWith, @endsWith, @contains, @containsWord, @within, @eq/@ge/@gt/@le/@lt, plus the
+// validators (@validateByteRange, @validateUrlEncoding, @validateUtf8Encoding) and the constant
+// operators (@unconditionalMatch, @noMatch). Semantics follow ModSecurity v3, including its edge
+// cases with empty arguments and inputs.
+#include <array>
+#include <cstring>
+
+#include "ruleengine/operators/internal.h"
+
+namespace gs::operators::internal {
+namespace {
+
+using MatchFn = bool (*)(std::string_view arg, std::string_view input);
+
+// An operator whose whole behaviour is a pure function of (argument, input). Supports dynamic
+// arguments natively: the expanded argument is used as is, no compilation, no allocation.
+class SimpleOperator final : public Operator {
+ public:
+  SimpleOperator(std::string name, std::string argument, MatchFn fn, bool dynamic)
+      : Operator(std::move(name), std::move(argument)), fn_(fn), dynamic_(dynamic) {}
+  bool Evaluate(std::string_view input, MatchContext* ctx) const override {
+    return fn_(argument(), input);
+  }
+  bool EvaluateExpanded(std::string_view expanded, std::string_view input,
+                        MatchContext* ctx) const override {
+    return fn_(dynamic_ ? expanded : std::string_view(argument()), input);
+  }
+
+ private:
+  MatchFn fn_;
+  bool dynamic_;
+};
+
+bool StrEq(std::string_view a, std::string_view in) { return a == in; }
+bool BeginsWith(std::string_view a, std::string_view in) { return in.substr(0, a.size()) == a; }
+bool EndsWith(std::string_view a, std::string_view in) {
+  return in.size() >= a.size() && in.substr(in.size() - a.size()) == a;
+}
+bool Contains(std::string_view a, std::string_view in) { return in.find(a) != in.npos; }
+bool Within(std::string_view a, std::string_view in) { return a.find(in) != a.npos; }
+
+// ModSecurity's containsWord treats only ASCII letters as word characters: the phrase must not
+// be preceded or followed by a letter.
+bool IsLetter(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
+bool ContainsWord(std::string_view a, std::string_view in) {
+  if (a.empty()) return true;
+  if (in.empty()) return false;
+  for (size_t pos = in.find(a); pos != in.npos; pos = in.find(a, pos + 1)) {
+    bool left_ok = pos == 0 || !IsLetter(in[pos - 1]);
+    size_t end = pos + a.size();
+    bool right_ok = end == in.size() || !IsLetter(in[end]);
+    if (left_ok && right_ok) return true;
+  }
+  return false;
+}
+
+bool Eq(std::string_view a, std::string_view in) {
+  return ParseIntLikeModSecurity(in) == ParseIntLikeModSecurity(a);
+}
+bool Ge(std::string_view a, std::string_view in) {
+  return ParseInt64LikeAtoll(in) >= ParseInt64LikeAtoll(a);
+}
+bool Gt(std::string_view a, std::string_view in) {
+  return ParseInt64LikeAtoll(in) > ParseInt64LikeAtoll(a);
+}
+bool Le(std::string_view a, std::string_view in) {
+  return ParseInt64LikeAtoll(in) <= ParseInt64LikeAtoll(a);
+}
+bool Lt(std::string_view a, std::string_view in) {
+  return ParseInt64LikeAtoll(in) < ParseInt64LikeAtoll(a);
+}
+bool Always(std::string_view, std::string_view) { return true; }
+bool Never(std::string_view, std::string_view) { return false; }
+
+bool IsHex(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+// True (a match) when the input has a '%' not followed by two hex digits.
+bool ValidateUrlEncoding(std::string_view, std::string_view in) {
+  for (size_t i = 0; i < in.size();) {
+    if (in[i] != '%') {
+      ++i;
+      continue;
+    }
+    if (i + 2 >= in.size()) return true;
+    if (!IsHex(in[i + 1]) || !IsHex(in[i + 2])) return true;
+    i += 3;
+  }
+  return false;
+}
+
+// True (a match) when the input is not valid UTF-8: truncated or bad continuation bytes,
+// invalid lead bytes, overlong forms, surrogates, or code points above U+10FFFF.
+bool ValidateUtf8Encoding(std::string_view, std::string_view in) {
+  const auto* p = reinterpret_cast<const unsigned char*>(in.data());
+  size_t n = in.size();
+  for (size_t i = 0; i < n;) {
+    unsigned c = p[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t len;
+    uint32_t cp;
+    if ((c & 0xE0) == 0xC0) {
+      len = 2;
+      cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      len = 3;
+      cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      len = 4;
+      cp = c & 0x07;
+    } else {
+      return true;
+    }
+    if (n - i < len) return true;
+    for (size_t k = 1; k < len; ++k) {
+      if ((p[i + k] & 0xC0) != 0x80) return true;
+      cp = (cp << 6) | (p[i + k] & 0x3F);
+    }
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000)) {
+      return true;
+    }
+    if ((cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) return true;
+    i += len;
+  }
+  return false;
+}
+
+// @validateByteRange: a 256-bit table of allowed bytes compiled from "a-b,c,d-e".
+class ValidateByteRangeOperator final : public Operator {
+ public:
+  static Result<std::unique_ptr<const Operator>> Create(std::string_view arg,
+                                                        const OperatorOptions& options) {
+    auto op = std::unique_ptr<ValidateByteRangeOperator>(new ValidateByteRangeOperator(arg));
+    GS_RETURN_IF_ERROR(op->Parse(arg));
+    return std::unique_ptr<const Operator>(std::move(op));
+  }
+  bool Evaluate(std::string_view input, MatchContext* ctx) const override {
+    for (unsigned char c : input) {
+      if (!allowed_[c]) return true;
+    }
+    return false;
+  }
+
+ private:
+  explicit ValidateByteRangeOperator(std::string_view arg)
+      : Operator("validateByteRange", std::string(arg)) {}
+
+  static Result<int> ParseByte(std::string_view s, std::string_view whole) {
+    while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+    while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+    if (s.empty() || s.size() > 3) {
+      return InvalidArgumentError("bad byte value '" + std::string(s) + "' in range list '" +
+                                  std::string(whole) + "'");
+    }
+    int v = 0;
+    for (char c : s) {
+      if (c < '0' || c > '9') {
+        return InvalidArgumentError("bad byte value '" + std::string(s) + "' in range list '" +
+                                    std::string(whole) + "'");
+      }
+      v = v * 10 + (c - '0');
+    }
+    if (v > 255) {
+      return InvalidArgumentError("byte value " + std::to_string(v) + " out of 0-255 in '" +
+                                  std::string(whole) + "'");
+    }
+    return v;
+  }
+
+  Status Parse(std::string_view arg) {
+    // ModSecurity v3 silently ignores unparsable ranges (and then every byte is "outside the
+    // range"); a typo there would block everything, so we reject it at load time instead.
+    if (arg.empty()) return InvalidArgumentError("empty byte range list");
+    size_t start = 0;
+    while (start <= arg.size()) {
+      size_t comma = arg.find(',', start);
+      std::string_view item = arg.substr(start, comma == arg.npos ? arg.npos : comma - start);
+      size_t dash = item.find('-');
+      int lo, hi;
+      if (dash == item.npos) {
+        GS_ASSIGN_OR_RETURN(lo, ParseByte(item, arg));
+        hi = lo;
+      } else {
+        GS_ASSIGN_OR_RETURN(lo, ParseByte(item.substr(0, dash), arg));
+        GS_ASSIGN_OR_RETURN(hi, ParseByte(item.substr(dash + 1), arg));
+        if (lo > hi) {
+          return InvalidArgumentError("invalid range " + std::to_string(lo) + "-" +
+                                      std::to_string(hi) + " in '" + std::string(arg) + "'");
+        }
+      }
+      for (int b = lo; b <= hi; ++b) allowed_[b] = true;
+      if (comma == arg.npos) break;
+      start = comma + 1;
+    }
+    return Status::Ok();
+  }
+
+  std::array<bool, 256> allowed_{};
+};
+
+void RegisterSimple(OperatorRegistry* registry, std::string_view name, MatchFn fn) {
+  std::string canonical(name);
+  registry
+      ->Register(name,
+                 [canonical, fn](std::string_view arg, const OperatorOptions& options)
+                     -> Result<std::unique_ptr<const Operator>> {
+                   return std::unique_ptr<const Operator>(new SimpleOperator(
+                       canonical, std::string(arg), fn, options.dynamic_argument));
+                 })
+      .IgnoreError();
+}
+
+}  // namespace
+
+void RegisterStringOperators(OperatorRegistry* registry) {
+  RegisterSimple(registry, "streq", StrEq);
+  // @strmatch is a plain substring search (ModSecurity uses Boyer-Moore-Horspool for it).
+  RegisterSimple(registry, "strmatch", Contains);
+  RegisterSimple(registry, "beginsWith", BeginsWith);
+  RegisterSimple(registry, "endsWith", EndsWith);
+  RegisterSimple(registry, "contains", Contains);
+  RegisterSimple(registry, "containsWord", ContainsWord);
+  RegisterSimple(registry, "within", Within);
+  RegisterSimple(registry, "eq", Eq);
+  RegisterSimple(registry, "ge", Ge);
+  RegisterSimple(registry, "gt", Gt);
+  RegisterSimple(registry, "le", Le);
+  RegisterSimple(registry, "lt", Lt);
+  RegisterSimple(registry, "unconditionalMatch", Always);
+  RegisterSimple(registry, "noMatch", Never);
+  RegisterSimple(registry, "validateUrlEncoding", ValidateUrlEncoding);
+  RegisterSimple(registry, "validateUtf8Encoding", ValidateUtf8Encoding);
+  registry
+      ->Register("validateByteRange",
+                 [](std::string_view arg,
+                    const OperatorOptions& options) -> Result<std::unique_ptr<const Operator>> {
+                   if (options.dynamic_argument) {
+                     return std::unique_ptr<const Operator>(
+                         new DynamicOperator("validateByteRange", std::string(arg),
+                                             ValidateByteRangeOperator::Create, options));
+                   }
+                   return ValidateByteRangeOperator::Create(arg, options);
+                 })
+      .IgnoreError();
+}
+
+}  // namespace gs::operators::internal
