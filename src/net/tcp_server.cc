@@ -79,7 +79,9 @@ void TcpConnection::FlushWrites() {
 
 void TcpConnection::HandleRead() {
   StreamHandler* handler = server_->conns_[id_].handler.get();
-  std::string buf(server_->opts_.read_chunk, '\0');
+  // One buffer per server (all its connections run on one thread); OnData gets a view of it.
+  std::string& buf = server_->read_buf_;
+  if (buf.size() != server_->opts_.read_chunk) buf.resize(server_->opts_.read_chunk);
   // Bounded reads per event keep one busy peer from starving the others (level-triggered).
   for (int round = 0; round < 4 && !closing_ && !paused_; ++round) {
     ssize_t n = recv(fd_.get(), buf.data(), buf.size(), 0);

@@ -116,6 +116,7 @@ class TcpServer {
   uint64_t accepted_total_ = 0;
   uint64_t refused_total_ = 0;
   std::unordered_map<uint64_t, Entry> conns_;
+  std::string read_buf_;
   EventLoop::TimerId sweep_timer_ = 0;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
