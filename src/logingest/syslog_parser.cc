@@ -4,6 +4,7 @@
 #include "logingest/syslog_parser.h"
 
 #include <algorithm>
+#include <cstdint>
 
 #include "logingest/json_writer.h"
 
@@ -101,6 +102,9 @@ std::optional<UnixNanos> ParseRfc5424Time(std::string_view s) {
   if (i != s.size()) return std::nullopt;
   int64_t days = DaysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
   int64_t secs = days * 86400 + h * 3600 + mi * 60 + se - offset_s;
+  // UnixNanos spans 1677..2262; other years are valid RFC 5424 but not representable.
+  if (secs >= INT64_MAX / kNanosPerSecond || secs <= INT64_MIN / kNanosPerSecond)
+    return std::nullopt;
   return secs * kNanosPerSecond + frac;
 }
 

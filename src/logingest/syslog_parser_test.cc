@@ -153,6 +153,8 @@ TEST(SyslogRecord, MalformedInputIsKeptRawWithAnomaly) {
       {"<13>1 2003-10-11T22:14:15.0000001Z h a p m - x", "invalid_timestamp"},
       {"<13>1 2003-10-11 22:14:15 h a p m - x", "invalid_structured_data"},
       {"<13>1 2003-10-11t22:14:15Z h a p m - x", "invalid_timestamp"},
+      {"<13>1 9999-12-31T23:59:59.999999Z h a p m - x", "invalid_timestamp"},  // beyond int64 ns
+      {"<13>1 0001-01-01T00:00:00Z h a p m - x", "invalid_timestamp"},
       {"<13>1 - h a p m [bad", "invalid_structured_data"},
       {"<13>1 - h a p m [id a=unquoted] x", "invalid_structured_data"},
       {"<13>1 - h a p m [id a=\"x]\"] x", "invalid_structured_data"},

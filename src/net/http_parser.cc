@@ -330,14 +330,18 @@ HttpStep HttpRequestParser::ScanHead(std::string_view in) {
       continue;
     }
     if (c == '\n') return Fail(HttpError::kBareLf);
-    size_t line_len = i - line_start_ + 1;
+    // Run to the next CR/LF (or the end of what has arrived) and check the limits once per run:
+    // an overlong line still fails as soon as its bytes are seen.
+    size_t j = i + 1;
+    while (j < n && in[j] != '\r' && in[j] != '\n') ++j;
+    size_t line_len = j - line_start_;
     if (lines_ == 0) {
       if (line_len > limits_.max_request_line) return Fail(HttpError::kRequestLineTooLong);
     } else if (line_len > limits_.max_header_line) {
       return Fail(HttpError::kHeaderLineTooLong);
     }
-    if (i - head_start_ + 1 > limits_.max_header_bytes) return Fail(HttpError::kHeadersTooLarge);
-    ++i;
+    if (j - head_start_ > limits_.max_header_bytes) return Fail(HttpError::kHeadersTooLarge);
+    i = j;
   }
   scan_pos_ = i;
   return {HttpEvent::kNeedMore, 0, {}};
