@@ -10,6 +10,20 @@ namespace {
 using Json = nlohmann::ordered_json;
 constexpr size_t kMaxDepth = 64;
 
+// An RFC 3339 date or date-time whose year fits UnixNanos (1678..2261). The year check comes
+// first because core's ParseRfc3339 does not guard against int64 overflow outside that range,
+// and it also accepts bare Unix seconds, which a record's "ts" must not be.
+bool ValidTs(std::string_view ts) {
+  if (ts.size() < 10 || ts[4] != '-') return false;
+  int year = 0;
+  for (int i = 0; i < 4; ++i) {
+    if (ts[i] < '0' || ts[i] > '9') return false;
+    year = year * 10 + (ts[i] - '0');
+  }
+  if (year < 1678 || year > 2261) return false;
+  return ParseRfc3339(ts).ok();
+}
+
 Status CheckAndAppend(Json& obj, UnixNanos receive_time, size_t index,
                       std::vector<std::string>* out) {
   if (!obj.is_object())
@@ -17,7 +31,7 @@ Status CheckAndAppend(Json& obj, UnixNanos receive_time, size_t index,
   auto it = obj.find("ts");
   if (it == obj.end()) {
     obj["ts"] = FormatRfc3339(receive_time);
-  } else if (!it->is_string() || !ParseRfc3339(it->get_ref<const std::string&>()).ok()) {
+  } else if (!it->is_string() || !ValidTs(it->get_ref<const std::string&>())) {
     return InvalidArgumentError("invalid_ts: element " + std::to_string(index));
   }
   try {

@@ -30,6 +30,9 @@ TEST(JsonRecords, ExistingTsIsKeptAndValidated) {
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.status().message().substr(0, 10), "invalid_ts");
   EXPECT_FALSE(JsonBodyToRecords(R"({"ts":5})", kNow).ok());
+  EXPECT_FALSE(JsonBodyToRecords(R"({"ts":"4052-11-25T00:00:00Z"})", kNow).ok());  // > int64 ns
+  EXPECT_FALSE(JsonBodyToRecords(R"({"ts":"1700000000"})", kNow).ok());            // Unix seconds
+  EXPECT_TRUE(JsonBodyToRecords(R"({"ts":"2026-11-25T08:00:00+08:00"})", kNow).ok());
 }
 
 TEST(JsonRecords, ArrayAndNdjson) {
