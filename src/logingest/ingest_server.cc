@@ -269,6 +269,8 @@ Result<std::unique_ptr<IngestServer>> IngestServer::Start(const IngestOptions& o
   net::TcpServerOptions tcp_opts;
   tcp_opts.max_connections = options.max_tcp_connections;
   tcp_opts.idle_timeout_ms = options.idle_timeout_ms;
+  net::TcpServerOptions syslog_opts = tcp_opts;
+  syslog_opts.drain_on_shutdown = true;
 
   if (options.udp_port >= 0) {
     GS_ASSIGN_OR_RETURN(
@@ -291,7 +293,7 @@ Result<std::unique_ptr<IngestServer>> IngestServer::Start(const IngestOptions& o
                                                 return std::make_unique<SyslogTcpHandler>(impl,
                                                                                           c.peer());
                                               },
-                                              tcp_opts));
+                                              syslog_opts));
     s->tcp_port_ = impl->syslog_tcp->port();
   }
   if (options.http_port >= 0) {

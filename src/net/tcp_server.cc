@@ -138,11 +138,26 @@ Result<std::unique_ptr<TcpServer>> TcpServer::Start(EventLoop* loop, const Socke
 TcpServer::~TcpServer() {
   *alive_ = false;
   loop_->CancelTimer(sweep_timer_);
+  // Connections the kernel completed but we have not accepted yet also carry acknowledged bytes.
+  if (opts_.drain_on_shutdown) OnAccept();
   loop_->Remove(listener_.get());
   for (auto& [id, e] : conns_) {
-    loop_->Remove(e.conn->fd_.get());
-    e.conn->closed_ = true;
-    e.handler->OnClose(*e.conn);
+    TcpConnection& c = *e.conn;
+    if (opts_.drain_on_shutdown && !c.closed_ && !c.closing_ && !c.paused_) {
+      // Bytes the kernel already acknowledged to the peer are handed to the handler before the
+      // close, so a graceful stop loses nothing the sender considers delivered.
+      if (read_buf_.size() != opts_.read_chunk) read_buf_.resize(opts_.read_chunk);
+      for (size_t total = 0; total < opts_.drain_limit && !c.closed_ && !c.closing_;) {
+        ssize_t n = recv(c.fd_.get(), read_buf_.data(), read_buf_.size(), MSG_DONTWAIT);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        total += static_cast<size_t>(n);
+        e.handler->OnData(c, std::string_view(read_buf_.data(), static_cast<size_t>(n)));
+      }
+    }
+    loop_->Remove(c.fd_.get());
+    c.closed_ = true;
+    e.handler->OnClose(c);
   }
   conns_.clear();
 }

@@ -77,6 +77,11 @@ struct TcpServerOptions {
   size_t max_connections = 1024;      // more are accepted and closed at once
   int64_t idle_timeout_ms = 300'000;  // no bytes either way for this long: close
   size_t read_chunk = 64 * 1024;      // bytes read per readiness event
+  // On destruction, accept connections still in the backlog, read what the kernel has buffered
+  // for each connection (up to drain_limit bytes each) and pass it to OnData before OnClose.
+  // For ingest, where every byte is a record.
+  bool drain_on_shutdown = false;
+  size_t drain_limit = 16 * 1024 * 1024;
 };
 
 class TcpServer {
