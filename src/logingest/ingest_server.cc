@@ -110,6 +110,8 @@ class HttpIngestHandler : public net::StreamHandler {
 
   void OnData(net::TcpConnection& c, std::string_view data) override {
     if (done_) return;
+    // A request must be complete within request_timeout_ms of its first byte (slowloris).
+    if (parser_.idle() && buf_.empty()) c.SetDeadline(impl_->opts.request_timeout_ms);
     buf_.append(data);
     while (!done_) {
       net::HttpStep s = parser_.Execute(buf_);
@@ -178,6 +180,7 @@ class HttpIngestHandler : public net::StreamHandler {
   }
 
   void OnMessage(net::TcpConnection& c) {
+    c.ClearDeadline();
     if (route_ == Route::kHealth) {
       IngestCounters k = impl_->Snapshot();
       std::string b = "{\"status\":\"ok\",\"received\":" + std::to_string(k.received) +

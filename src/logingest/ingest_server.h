@@ -36,6 +36,7 @@ struct IngestOptions {
   size_t max_records_per_request = 100000;
   size_t max_tcp_connections = 1024;  // per listener
   int64_t idle_timeout_ms = 300'000;
+  int64_t request_timeout_ms = 30'000;  // HTTP: whole request within this of its first byte
   int udp_rcvbuf_bytes = 4 << 20;
 };
 

@@ -404,6 +404,31 @@ TEST(IngestServer, DisabledListenersAndStopStoresPartialFrames) {
   (*s)->Stop();  // idempotent
 }
 
+TEST(IngestServer, SlowHttpClientsAreCutOffAtTheRequestDeadline) {
+  MemorySink sink;
+  IngestOptions o;
+  o.udp_port = o.tcp_port = -1;
+  o.request_timeout_ms = 300;
+  auto s = IngestServer::Start(o, &sink, SystemTime());
+  ASSERT_TRUE(s.ok());
+  int fd = Connect((*s)->http_port());
+  ASSERT_GE(fd, 0);
+  auto start = std::chrono::steady_clock::now();
+  // Keep trickling header bytes (so the idle timeout never fires) but never finish the head.
+  SendAll(fd, "POST /v1/records HTTP/1.1\r\n");
+  std::string got;
+  for (int i = 0; i < 40; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    if (send(fd, "X-Slow: 1\r\n", 11, MSG_NOSIGNAL) < 0) break;
+  }
+  got = ReadAll(fd);
+  close(fd);
+  auto took = std::chrono::steady_clock::now() - start;
+  EXPECT_EQ(got, "");  // closed without a response
+  EXPECT_LT(took, std::chrono::milliseconds(3500));
+  EXPECT_EQ(sink.size(), 0u);
+}
+
 TEST(IngestServer, BadOptionsAreRefused) {
   MemorySink sink;
   IngestOptions o;

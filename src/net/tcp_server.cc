@@ -38,6 +38,10 @@ void TcpConnection::PauseReading(bool paused) {
   UpdateInterest();
 }
 
+void TcpConnection::SetDeadline(int64_t ms) {
+  deadline_ns_ = SystemTime().MonotonicNanos() + (ms > 0 ? ms : 0) * kNanosPerMilli;
+}
+
 void TcpConnection::UpdateInterest() {
   // RDHUP only while reading: level-triggered, it would otherwise fire forever once the peer
   // has half-closed and we are still flushing or paused.
@@ -204,7 +208,9 @@ void TcpServer::Sweep() {
   int64_t limit = opts_.idle_timeout_ms * kNanosPerMilli;
   std::vector<TcpConnection*> idle;
   for (auto& [id, e] : conns_)
-    if (!e.conn->closed_ && now - e.conn->last_activity_ns_ > limit) idle.push_back(e.conn.get());
+    if (!e.conn->closed_ && (now - e.conn->last_activity_ns_ > limit ||
+                             (e.conn->deadline_ns_ != 0 && now >= e.conn->deadline_ns_)))
+      idle.push_back(e.conn.get());
   for (TcpConnection* c : idle) c->Close();
   sweep_timer_ = loop_->RunAfter(1000, [this] { Sweep(); });
 }

@@ -33,6 +33,11 @@ class TcpConnection {
   void Close();
   // Stop/resume reading (back-pressure): while paused, OnData is not called.
   void PauseReading(bool paused);
+  // Closes the connection if it is still open `ms` from now, whatever traffic flows (unlike the
+  // idle timeout). For header/request deadlines against slow clients (slowloris, slow POST).
+  // Checked by the server's once-a-second sweep. ClearDeadline() cancels.
+  void SetDeadline(int64_t ms);
+  void ClearDeadline() { deadline_ns_ = 0; }
 
   const std::string& peer() const { return peer_; }
   uint64_t id() const { return id_; }
@@ -58,6 +63,7 @@ class TcpConnection {
   bool paused_ = false;
   bool want_write_ = false;
   int64_t last_activity_ns_ = 0;
+  int64_t deadline_ns_ = 0;  // monotonic; 0 = none
 };
 
 // Protocol logic for one connection.
