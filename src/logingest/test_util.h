@@ -1,0 +1,59 @@
+// Test helpers shared by the logingest test files: a base64 decoder (independent of the
+// encoder under test) and JSON parsing that fails the test on invalid JSON.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+namespace gs::logingest::testutil {
+
+inline std::string Base64Decode(std::string_view in) {
+  auto val = [](char c) -> int {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '+') return 62;
+    if (c == '/') return 63;
+    return -1;
+  };
+  std::string out;
+  uint32_t acc = 0;
+  int bits = 0;
+  for (char c : in) {
+    int v = val(c);
+    if (v < 0) continue;
+    acc = (acc << 6) | static_cast<uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<char>((acc >> bits) & 0xff));
+    }
+  }
+  return out;
+}
+
+inline nlohmann::json ParseObject(const std::string& s) {
+  auto j = nlohmann::json::parse(s, nullptr, false);
+  EXPECT_FALSE(j.is_discarded()) << "not JSON: " << s;
+  EXPECT_TRUE(j.is_object()) << s;
+  return j;
+}
+
+// The exact raw bytes a record preserved ("raw" or "raw_b64"), or "<none>".
+inline std::string RawOf(const nlohmann::json& j) {
+  if (j.contains("raw")) return j["raw"].get<std::string>();
+  if (j.contains("raw_b64")) return Base64Decode(j["raw_b64"].get<std::string>());
+  return "<none>";
+}
+
+inline bool HasAnomaly(const nlohmann::json& j, std::string_view code) {
+  if (!j.contains("anomaly")) return false;
+  for (const auto& a : j["anomaly"])
+    if (a.get<std::string>() == code) return true;
+  return false;
+}
+
+}  // namespace gs::logingest::testutil
