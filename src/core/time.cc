@@ -107,7 +107,11 @@ Result<UnixNanos> ParseRfc3339(std::string_view s) {
   if (s.find_first_not_of("0123456789") == std::string_view::npos && s.size() <= 12) {
     int64_t v = 0;
     std::from_chars(s.data(), s.data() + s.size(), v);
-    return v * kNanosPerSecond;
+    int64_t out;
+    if (__builtin_mul_overflow(v, kNanosPerSecond, &out)) {
+      return OutOfRangeError("time out of range (1678..2262): '" + std::string(s) + "'");
+    }
+    return out;
   }
   int y, mo, d, h = 0, mi = 0, se = 0;
   if (!ParseDigits(s, 0, 4, &y) || s.size() < 10 || s[4] != '-' || !ParseDigits(s, 5, 2, &mo) ||
@@ -154,7 +158,14 @@ Result<UnixNanos> ParseRfc3339(std::string_view s) {
   }
   int64_t days = DaysFromCivil(y, unsigned(mo), unsigned(d));
   int64_t secs = days * 86400 + h * 3600 + mi * 60 + se - offset_secs;
-  return secs * kNanosPerSecond + frac_nanos;
+  // int64 nanoseconds since 1970 span 1677-09-21 .. 2262-04-11.
+  int64_t nanos;
+  if (__builtin_mul_overflow(secs, kNanosPerSecond, &nanos) ||
+      __builtin_add_overflow(nanos, frac_nanos, &nanos)) {
+    return OutOfRangeError("time out of range (1678..2262): '" + std::string(s.substr(0, 64)) +
+                           "'");
+  }
+  return nanos;
 }
 
 Result<int64_t> ParseDurationNanos(std::string_view s) {

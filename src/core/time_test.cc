@@ -35,6 +35,15 @@ TEST(Rfc3339Test, RejectsGarbage) {
   }
 }
 
+TEST(Rfc3339Test, OutOfInt64RangeIsAnError) {
+  for (const char* s : {"9999-12-31T23:59:59Z", "0001-01-01T00:00:00Z", "999999999999"}) {
+    auto r = ParseRfc3339(s);
+    ASSERT_FALSE(r.ok()) << s;
+    EXPECT_EQ(r.status().code(), StatusCode::kOutOfRange) << s;
+  }
+  EXPECT_TRUE(ParseRfc3339("2262-01-01T00:00:00Z").ok());
+}
+
 TEST(DurationTest, Units) {
   EXPECT_EQ(*ParseDurationNanos("400d"), 400 * kNanosPerDay);
   EXPECT_EQ(*ParseDurationNanos("100ms"), 100 * kNanosPerMilli);
