@@ -20,7 +20,7 @@ struct SourceLocation {
   uint32_t line = 0;    // 1-based
   uint32_t column = 0;  // 1-based, in bytes
 
-  std::string ToString() const;  // "file:line:col"
+  std::string ToString() const;  // "file:line:col", or "file" when line is 0
 };
 
 // One parse or validation error. All errors of a load are collected, never just the first.

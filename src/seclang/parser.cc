@@ -18,6 +18,7 @@
 namespace gs::seclang {
 
 std::string SourceLocation::ToString() const {
+  if (line == 0) return file;  // a whole file or command-line argument
   return file + ":" + std::to_string(line) + ":" + std::to_string(column);
 }
 
@@ -1295,7 +1296,7 @@ void Parser::ParseString(std::string_view text, std::string_view pseudo_file) {
 }
 
 void Parser::ParseFile(const std::string& path_or_glob) {
-  SourceLocation where{"<command line>", 0, 0};
+  SourceLocation where{path_or_glob, 0, 0};
   ParseInclude(path_or_glob, options_.base_dir, 0, where);
 }
 
