@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cerrno>
 #include <cstring>
@@ -51,8 +52,10 @@ std::optional<int64_t> ParseUnsigned(std::string_view s, int64_t max = INT64_MAX
   return v;
 }
 
+// Levenshtein distance, case-insensitive; both strings are at most kMaxSuggestLen bytes.
+constexpr size_t kMaxSuggestLen = 48;
 size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+  std::array<size_t, kMaxSuggestLen + 1> prev{}, cur{};
   for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
   for (size_t i = 1; i <= a.size(); ++i) {
     cur[0] = i;
@@ -66,24 +69,24 @@ size_t EditDistance(std::string_view a, std::string_view b) {
   return prev[b.size()];
 }
 
-// "did you mean 'x'?" for the closest known name, or `fallback`.
-template <typename Info, size_t N>
-std::string Suggest(std::string_view name, const Info* (*find)(std::string_view),
-                    const std::string_view (&names)[N], std::string fallback) {
-  (void)find;
-  if (name.size() > 64) return fallback;
+// "did you mean 'x'?" for the closest known name within a few edits, or `fallback`.
+template <size_t N>
+std::string Suggest(std::string_view name, const std::string_view (&names)[N],
+                    std::string fallback) {
+  if (name.size() > kMaxSuggestLen) return fallback;
+  const size_t limit = std::max<size_t>(2, name.size() / 4);
   size_t best = SIZE_MAX;
   std::string_view best_name;
   for (std::string_view n : names) {
+    size_t diff = n.size() > name.size() ? n.size() - name.size() : name.size() - n.size();
+    if (diff > limit || n.size() > kMaxSuggestLen) continue;  // cannot be within the limit
     size_t d = EditDistance(name, n);
     if (d < best) {
       best = d;
       best_name = n;
     }
   }
-  if (best <= std::max<size_t>(2, name.size() / 4)) {
-    return "did you mean '" + std::string(best_name) + "'?";
-  }
+  if (best <= limit) return "did you mean '" + std::string(best_name) + "'?";
   return fallback;
 }
 
@@ -198,9 +201,14 @@ void DirectiveParser::Run() {
   const Token& name = tokens_[0];
   const DirectiveInfo* info = name.quoted ? nullptr : FindDirective(name.value);
   if (info == nullptr) {
+    if (name.quoted) {
+      Error(Loc(name.offset), "expected a directive, got a quoted string",
+            "the previous line may end in '\\' followed by blanks; the backslash must be last");
+      return;
+    }
     Error(Loc(name.offset), "unknown directive '" + name.value + "'",
-          Suggest<DirectiveInfo>(name.value, FindDirective, kDirectiveNames,
-                                 "SecLang directives start with 'Sec' or are 'Include'"));
+          Suggest(name.value, kDirectiveNames,
+                  "SecLang directives start with 'Sec' or are 'Include'"));
     return;
   }
   Directive d;
@@ -682,8 +690,7 @@ bool DirectiveParser::ParseVariables(const Token& t, std::string_view s, size_t 
       continue;
     }
     if (info == nullptr) {
-      std::string hint = Suggest<VariableInfo>(name, FindVariable, kVariableNames,
-                                               "see the ModSecurity v3 variable list");
+      std::string hint = Suggest(name, kVariableNames, "see the ModSecurity v3 variable list");
       if (EqualsIgnoreCase(name, "WEBSERVER_ERROR_LOG")) {
         hint = "this variable is not supported by ModSecurity v3 either";
       }
@@ -794,8 +801,7 @@ bool DirectiveParser::ParseOperator(const Token& t, Operator* op) {
     const OperatorInfo* info = FindOperator(name);
     if (info == nullptr) {
       Error(LocIn(t, name_start - 1), "unknown operator '@" + std::string(name) + "'",
-            Suggest<OperatorInfo>(name, FindOperator, kOperatorNames,
-                                  "without '@' the whole string is an @rx pattern"));
+            Suggest(name, kOperatorNames, "without '@' the whole string is an @rx pattern"));
       return false;
     }
     op->id = info->id;
@@ -932,8 +938,7 @@ bool DirectiveParser::ParseActions(const Token& t, std::vector<Action>* out) {
     const ActionInfo* info = FindAction(name);
     if (info == nullptr) {
       Error(a.location, "unknown action '" + std::string(name) + "'",
-            Suggest<ActionInfo>(name, FindAction, kActionNames,
-                                "see the ModSecurity v3 reference manual, Actions"));
+            Suggest(name, kActionNames, "see the ModSecurity v3 reference manual, Actions"));
       ok = false;
       continue;
     }
@@ -1043,8 +1048,7 @@ bool DirectiveParser::ParseActionValue(Action& a, const Token& t, size_t value_o
       const TransformationInfo* info = FindTransformation(v);
       if (info == nullptr) {
         Error(vloc, "unknown transformation '" + v + "'",
-              Suggest<TransformationInfo>(v, FindTransformation, kTransformationNames,
-                                          "see the ModSecurity v3 transformation list"));
+              Suggest(v, kTransformationNames, "see the ModSecurity v3 transformation list"));
         return false;
       }
       a.parsed = info->id;
@@ -1119,7 +1123,7 @@ bool DirectiveParser::ParseActionValue(Action& a, const Token& t, size_t value_o
       const CtlInfo* info = FindCtlOption(opt);
       if (info == nullptr) {
         Error(vloc, "unknown ctl option '" + std::string(opt) + "'",
-              Suggest<CtlInfo>(opt, FindCtlOption, kCtlNames, "see the ctl action options"));
+              Suggest(opt, kCtlNames, "see the ctl action options"));
         return false;
       }
       Ctl ctl;
@@ -1373,6 +1377,20 @@ void Parser::ParseOneFile(const std::string& path, int depth, const SourceLocati
 
 void Parser::Finish() {
   if (open_chain_) CloseOpenChain({"<end of input>", 0, 0});
+  // skipAfter to a marker that does not exist skips to the end of the phase in ModSecurity;
+  // almost always a typo, so say so.
+  std::set<std::string> markers;
+  for (const Directive& d : set_.directives) {
+    if (d.id == DirectiveId::kSecMarker && !d.args.empty()) markers.insert(d.args[0]);
+  }
+  for (const Rule& r : set_.rules) {
+    for (const Action& a : r.actions) {
+      if (a.id == ActionId::kSkipAfter && !a.value.empty() && !markers.count(a.value)) {
+        Warning(a.location, "skipAfter target '" + a.value + "' has no SecMarker in this rule set",
+                "the rule then skips to the end of the phase; check the marker name");
+      }
+    }
+  }
 }
 
 Status Parser::ToStatus() const {

@@ -370,6 +370,21 @@ TEST(Rules, ChainsAreLinked) {
   EXPECT_EQ(p.set.rules[3].chain_head, 3u);
 }
 
+TEST(Rules, SkipAfterWithoutMarkerWarnsAndQuotedDirectiveHints) {
+  Parsed p = ParseText("SecRule ARGS \"a\" \"id:1,pass,skipAfter:END_X\"\nSecMarker END_Y\n");
+  EXPECT_TRUE(p.errors.empty());
+  ASSERT_EQ(p.warnings.size(), 1u);
+  EXPECT_NE(p.warnings[0].message.find("'END_X' has no SecMarker"), std::string::npos);
+  Parsed q = ParseText("SecRule ARGS \"a\" \"id:1,pass,skipAfter:END_Y\"\nSecMarker END_Y\n");
+  EXPECT_TRUE(q.warnings.empty());
+  // A blank after the backslash ends the line; the next line then starts with a quote.
+  Parsed r = ParseText("SecAction \\ \n  \"id:1,pass\"\n");
+  ASSERT_EQ(r.errors.size(), 2u);
+  EXPECT_NE(r.errors[1].message.find("got a quoted string"), std::string::npos);
+  EXPECT_EQ(r.errors[1].location.line, 2u);
+  EXPECT_EQ(r.errors[1].location.column, 3u);
+}
+
 TEST(Rules, ChainErrors) {
   OneError("SecRule ARGS \"a\" \"id:1,chain\"\nSecMarker X\n", "no SecRule follows");
   OneError("SecRule ARGS \"a\" \"id:1,chain\"\nSecRule ARGS \"b\" \"phase:1\"\n",
