@@ -111,6 +111,16 @@ TEST(Crs334, DebianPackageParsesWithZeroErrors) {
       set.rules.size(), heads, children, set.directives.size(), set.files.size(), ms);
 }
 
+TEST(Crs334, DebianLoaderFileLoadsTheSameSet) {
+  // /usr/share/modsecurity-crs/owasp-crs.load: Include + IncludeOptional, as Apache uses it.
+  Parser p;
+  p.ParseFile("/usr/share/modsecurity-crs/owasp-crs.load");
+  p.Finish();
+  ASSERT_TRUE(p.ok()) << ErrorsText(p);
+  EXPECT_EQ(p.rule_set().rules.size(), 800u);
+  EXPECT_EQ(p.rule_set().files.size(), 36u);  // the loader, setup, 900, 32 rule files, 999
+}
+
 TEST(Crs334, SpotChecksOfWellKnownRules) {
   Parser p;
   p.ParseFile(kCrsSetup);

@@ -331,6 +331,7 @@ enum class DirectiveArgs : uint8_t {
 // can say why instead of "unknown directive".
 #define GS_SECLANG_DIRECTIVES(X)                                                   \
   X(kInclude, "Include", kSpecial, true)                                           \
+  X(kIncludeOptional, "IncludeOptional", kSpecial, true)                           \
   X(kSecAction, "SecAction", kSpecial, true)                                       \
   X(kSecArgumentSeparator, "SecArgumentSeparator", kOneString, true)               \
   X(kSecArgumentsLimit, "SecArgumentsLimit", kNumber, true)                        \

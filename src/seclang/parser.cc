@@ -250,12 +250,15 @@ void DirectiveParser::Run() {
       ParseDefaultAction(d);
       break;
     case DirectiveId::kInclude:
+    case DirectiveId::kIncludeOptional:
       if (d.args.size() != 1) {
-        Error(d.location, "Include takes exactly one path or glob", "quote paths with spaces");
+        Error(d.location, std::string(info->name) + " takes exactly one path or glob",
+              "quote paths with spaces");
         return;
       }
       p_.set_.directives.push_back(d);
-      p_.ParseInclude(d.args[0], dir_, depth_, d.location);
+      p_.ParseInclude(d.args[0], dir_, depth_, d.location,
+                      info->id == DirectiveId::kIncludeOptional);
       return;
     case DirectiveId::kSecRuleRemoveById:
       ParseRemoveById(d);
@@ -1305,7 +1308,7 @@ void Parser::ParseFile(const std::string& path_or_glob) {
 }
 
 void Parser::ParseInclude(const std::string& pattern, const std::string& dir, int depth,
-                          const SourceLocation& where) {
+                          const SourceLocation& where, bool optional) {
   if (!options_.allow_file_access) {
     Error(where, "Include is disabled for this input", "file access is off (fuzzing mode)");
     return;
@@ -1329,12 +1332,14 @@ void Parser::ParseInclude(const std::string& pattern, const std::string& dir, in
       for (size_t i = 0; i < g.gl_pathc; ++i) paths.emplace_back(g.gl_pathv[i]);
     }
     globfree(&g);
+    if (paths.empty() && optional) return;
     if (paths.empty()) {
       Error(where, "Include: no file matches '" + full + "'",
             "relative paths resolve against the including file's directory");
       return;
     }
   } else {
+    if (optional && !platform::PathExists(full)) return;
     paths.push_back(full);
   }
   for (const std::string& p : paths) ParseOneFile(p, depth, where);

@@ -67,8 +67,10 @@ class Parser {
 
  private:
   void ParseText(std::string_view text, const std::string& file, const std::string& dir, int depth);
+  // `optional`: IncludeOptional (Apache, used by Debian's owasp-crs.load) — a missing file or
+  // an empty glob is not an error.
   void ParseInclude(const std::string& pattern, const std::string& dir, int depth,
-                    const SourceLocation& where);
+                    const SourceLocation& where, bool optional = false);
   void ParseOneFile(const std::string& path, int depth, const SourceLocation& where);
   void CloseOpenChain(const SourceLocation& where);
   void Error(SourceLocation loc, std::string message, std::string hint = {});

@@ -514,6 +514,18 @@ TEST_F(IncludeTest, GlobsAndRelativePathsInOrder) {
   EXPECT_EQ(s.rules[2].location.line, 1u);
 }
 
+TEST_F(IncludeTest, IncludeOptionalToleratesMissingFiles) {
+  Write("a.conf",
+        "IncludeOptional nothere.conf\nIncludeOptional none/*.conf\n"
+        "IncludeOptional b.conf\n");
+  Write("b.conf", "SecAction \"id:1,pass\"\n");
+  Parser p;
+  p.ParseFile(dir_.path() + "/a.conf");
+  p.Finish();
+  EXPECT_TRUE(p.ok()) << p.ToStatus().ToString();
+  EXPECT_EQ(p.rule_set().rules.size(), 1u);
+}
+
 TEST_F(IncludeTest, CycleIsDetected) {
   Write("a.conf", "Include b.conf\n");
   Write("b.conf", "SecAction \"id:1,pass\"\nInclude a.conf\n");
