@@ -241,6 +241,10 @@ TEST(ModsecRegression, RulesOfEveryCaseParseAboveFloor) {
         ++ok_parsed;
       } else {
         failures += "  " + o.file + " / " + o.title + ": " + o.first_error + "\n";
+        // Every valid rule set we reject must be rejected for a feature we deliberately do not
+        // support (Lua, exec, remote rules or data), with a message that says so.
+        EXPECT_NE(o.first_error.find("not supported"), std::string::npos)
+            << o.file << " / " << o.title << ": " << o.first_error;
       }
     }
   }

@@ -389,7 +389,32 @@ enum class DirectiveArgs : uint8_t {
   X(kSecUploadFileMode, "SecUploadFileMode", kOctalMode, true)                     \
   X(kSecUploadKeepFiles, "SecUploadKeepFiles", kOnOff, true)                       \
   X(kSecWebAppId, "SecWebAppId", kOneString, true)                                 \
-  X(kSecXmlExternalEntity, "SecXmlExternalEntity", kOnOff, true)
+  X(kSecXmlExternalEntity, "SecXmlExternalEntity", kOnOff, true)                   \
+  /* ModSecurity v2 only: recognised to say so. */                                 \
+  X(kV2CacheTransformations, "SecCacheTransformations", kSpecial, false)           \
+  X(kV2ChrootDir, "SecChrootDir", kSpecial, false)                                 \
+  X(kV2ConnEngine, "SecConnEngine", kSpecial, false)                               \
+  X(kV2ConnReadStateLimit, "SecConnReadStateLimit", kSpecial, false)               \
+  X(kV2ConnWriteStateLimit, "SecConnWriteStateLimit", kSpecial, false)             \
+  X(kV2ContentInjection, "SecContentInjection", kSpecial, false)                   \
+  X(kV2DisableBackendCompression, "SecDisableBackendCompression", kSpecial, false) \
+  X(kV2GsbLookupDb, "SecGsbLookupDb", kSpecial, false)                             \
+  X(kV2GuardianLog, "SecGuardianLog", kSpecial, false)                             \
+  X(kV2HashEngine, "SecHashEngine", kSpecial, false)                               \
+  X(kV2HashKey, "SecHashKey", kSpecial, false)                                     \
+  X(kV2HashMethodPm, "SecHashMethodPm", kSpecial, false)                           \
+  X(kV2HashMethodRx, "SecHashMethodRx", kSpecial, false)                           \
+  X(kV2HashParam, "SecHashParam", kSpecial, false)                                 \
+  X(kV2InterceptOnError, "SecInterceptOnError", kSpecial, false)                   \
+  X(kV2ReadStateLimit, "SecReadStateLimit", kSpecial, false)                       \
+  X(kV2RuleInheritance, "SecRuleInheritance", kSpecial, false)                     \
+  X(kV2RulePerfTime, "SecRulePerfTime", kSpecial, false)                           \
+  X(kV2SensorId, "SecSensorId", kSpecial, false)                                   \
+  X(kV2ServerSignature, "SecServerSignature", kSpecial, false)                     \
+  X(kV2StreamInBodyInspection, "SecStreamInBodyInspection", kSpecial, false)       \
+  X(kV2StreamOutBodyInspection, "SecStreamOutBodyInspection", kSpecial, false)     \
+  X(kV2UploadKeepFilesPath, "SecUploadKeepFilesPath", kSpecial, false)             \
+  X(kV2WriteStateLimit, "SecWriteStateLimit", kSpecial, false)
 
 enum class DirectiveId : uint8_t {
 #define GS_X(e, s, a, u) e,

@@ -227,7 +227,7 @@ void DirectiveParser::Run() {
         why = "GovShield runs no Lua scripts";
         break;
       default:
-        why = "not implemented";
+        why = "it exists only in ModSecurity v2 (Apache), not in v3";
     }
     Error(d.location, "directive " + std::string(info->name) + " is not supported: " + why,
           "download or convert the rules into a local file and Include it");

@@ -447,6 +447,7 @@ TEST(DirectiveErrors, EachKind) {
   OneError("SecUploadFileMode 0999", "octal file mode");
   OneError("SecRemoteRules key https://example.com/rules.conf", "SecRemoteRules is not supported");
   OneError("SecRuleScript /x.lua \"id:1\"", "SecRuleScript is not supported");
+  OneError("SecServerSignature \"Microsoft-IIS/6.0\"", "exists only in ModSecurity v2");
   OneError("SecRuleRemoveById 10-5", "invalid rule id or range");
   OneError("SecRuleUpdateTargetById 942100", "takes a selector");
   OneError("SecRuleUpdateActionById 942100 \"id:5\"", "cannot change 'id'");
