@@ -217,20 +217,22 @@ void DirectiveParser::Run() {
   for (size_t i = 1; i < tokens_.size(); ++i) d.args.push_back(tokens_[i].value);
 
   if (!info->supported) {
-    std::string why;
+    std::string why, hint;
     switch (info->id) {
       case DirectiveId::kSecRemoteRules:
       case DirectiveId::kSecRemoteRulesFailAction:
         why = "rules are never downloaded at load time";
+        hint = "download the rules into a local file and Include it";
         break;
       case DirectiveId::kSecRuleScript:
         why = "GovShield runs no Lua scripts";
+        hint = "express the script's checks as SecRule directives";
         break;
       default:
         why = "it exists only in ModSecurity v2 (Apache), not in v3";
+        hint = "remove it; ModSecurity v3 rejects it as well";
     }
-    Error(d.location, "directive " + std::string(info->name) + " is not supported: " + why,
-          "download or convert the rules into a local file and Include it");
+    Error(d.location, "directive " + std::string(info->name) + " is not supported: " + why, hint);
     return;
   }
 
