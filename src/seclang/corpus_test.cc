@@ -82,6 +82,7 @@ TEST(Crs334, DebianPackageParsesWithZeroErrors) {
   double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   ASSERT_TRUE(p.ok()) << p.error_count() << " errors:\n" << ErrorsText(p);
+  EXPECT_TRUE(p.warnings().empty()) << p.warnings()[0].ToString();
 
   const RuleSet& set = p.rule_set();
   EXPECT_EQ(set.rules.size(), expected);
@@ -179,6 +180,7 @@ TEST(DebianNginx, ModsecurityConfParsesWithZeroErrors) {
   all.ParseFile(kCrsRules);
   all.Finish();
   EXPECT_TRUE(all.ok()) << ErrorsText(all);
+  EXPECT_TRUE(all.warnings().empty()) << all.warnings()[0].ToString();
   EXPECT_EQ(all.rule_set().rules.size(), 807u);
 }
 

@@ -179,6 +179,8 @@ class DirectiveParser {
   bool ParseIdRanges(std::string_view text, const SourceLocation& loc,
                      std::vector<std::pair<int64_t, int64_t>>* out);
   bool CheckDataFile(const std::string& path, const SourceLocation& loc, const char* what);
+  // Warns about %{...} macros that are unterminated or name an unknown variable.
+  void CheckMacros(std::string_view text, const SourceLocation& loc);
 
   Parser& p_;
   const LogicalLine& line_;
@@ -403,6 +405,29 @@ void DirectiveParser::ParseConfig(Directive& d, const DirectiveInfo& info) {
       break;
     default:
       break;
+  }
+}
+
+void DirectiveParser::CheckMacros(std::string_view text, const SourceLocation& loc) {
+  size_t i = 0;
+  while ((i = text.find("%{", i)) != std::string_view::npos) {
+    size_t close = text.find('}', i + 2);
+    if (close == std::string_view::npos) {
+      Warning(loc, "unterminated macro '" + std::string(text.substr(i, 32)) + "'",
+              "macros look like %{TX.name} or %{MATCHED_VAR}; the text is used literally");
+      return;
+    }
+    std::string_view body = text.substr(i + 2, close - i - 2);
+    std::string_view name = body.substr(0, body.find_first_of(".:"));
+    // RULE.* (rule metadata) and numbered captures (TX.0) are fine; only the collection or
+    // variable name is checked.
+    if (!name.empty() && FindVariable(name) == nullptr) {
+      Warning(
+          loc,
+          "macro %{" + std::string(body) + "} names unknown variable '" + std::string(name) + "'",
+          Suggest(name, kVariableNames, "it will expand to nothing"));
+    }
+    i = close + 1;
   }
 }
 
@@ -823,6 +848,7 @@ bool DirectiveParser::ParseOperator(const Token& t, Operator* op) {
     op->argument = std::string(s.substr(i));
   }
   op->has_macros = op->argument.find("%{") != std::string::npos;
+  if (op->has_macros) CheckMacros(op->argument, op->location);
 
   switch (op->id) {
     case OperatorId::kPmFromFile:
@@ -964,6 +990,7 @@ bool DirectiveParser::ParseActions(const Token& t, std::vector<Action>* out) {
       ok = false;
       continue;
     }
+    CheckMacros(a.value, a.location);
     out->push_back(std::move(a));
   }
   return ok;

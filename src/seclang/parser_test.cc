@@ -385,6 +385,20 @@ TEST(Rules, SkipAfterWithoutMarkerWarnsAndQuotedDirectiveHints) {
   EXPECT_EQ(r.errors[1].location.column, 3u);
 }
 
+TEST(Rules, MacrosAreCheckedForKnownVariables) {
+  Parsed ok = ParseText(
+      "SecRule ARGS \"@streq %{tx.a}\" \"id:1,pass,msg:'%{rule.msg} %{MATCHED_VAR} "
+      "%{request_headers.host}',setvar:'tx.%{rule.id}=%{tx.0}'\"");
+  EXPECT_TRUE(ok.errors.empty());
+  EXPECT_TRUE(ok.warnings.empty()) << ok.warnings[0].ToString();
+  Parsed bad = ParseText("SecRule ARGS \"@streq %{MATCHD_VAR}\" \"id:1,pass,logdata:'%{tx.a'\"");
+  EXPECT_TRUE(bad.errors.empty());
+  ASSERT_EQ(bad.warnings.size(), 2u);
+  EXPECT_NE(bad.warnings[0].message.find("unknown variable 'MATCHD_VAR'"), std::string::npos);
+  EXPECT_NE(bad.warnings[0].hint.find("MATCHED_VAR"), std::string::npos);
+  EXPECT_NE(bad.warnings[1].message.find("unterminated macro"), std::string::npos);
+}
+
 TEST(Rules, ChainErrors) {
   OneError("SecRule ARGS \"a\" \"id:1,chain\"\nSecMarker X\n", "no SecRule follows");
   OneError("SecRule ARGS \"a\" \"id:1,chain\"\nSecRule ARGS \"b\" \"phase:1\"\n",
