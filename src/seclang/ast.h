@@ -124,10 +124,11 @@ struct Rule {
 struct Directive {
   DirectiveId id;
   SourceLocation location;
-  std::vector<std::string> args;    // unquoted arguments after the directive name
-  std::optional<size_t> rule;       // SecRule / SecAction: index into RuleSet::rules
-  std::vector<Action> actions;      // SecDefaultAction, SecRuleUpdateActionById
-  std::vector<Variable> variables;  // SecRuleUpdateTarget*: targets (args[1])
+  std::vector<std::string> args;      // unquoted arguments after the directive name
+  std::optional<size_t> rule;         // SecRule / SecAction: index into RuleSet::rules
+  std::vector<Action> actions;        // SecDefaultAction, SecRuleUpdateActionById
+  std::vector<Variable> variables;    // SecRuleUpdateTarget*: targets (args[1])
+  std::vector<Variable> replacement;  // SecRuleUpdateTarget*: optional REPLACEMENT (args[2])
   // SecRuleRemoveById / SecRuleUpdate*ById: inclusive id ranges (single id: first == last).
   std::vector<std::pair<int64_t, int64_t>> id_ranges;
   std::string resolved_path;  // paths resolved against the including file (data dirs ...)

@@ -494,10 +494,7 @@ void DirectiveParser::ParseUpdateTarget(Directive& d) {
     Error(LocIn(tokens_[1], 0), name + " needs a non-empty selector");
   }
   ParseVariables(tokens_[2], tokens_[2].value, 0, &d.variables);
-  if (d.args.size() == 3) {
-    std::vector<Variable> repl;
-    ParseVariables(tokens_[3], tokens_[3].value, 0, &repl);
-  }
+  if (d.args.size() == 3) ParseVariables(tokens_[3], tokens_[3].value, 0, &d.replacement);
 }
 
 void DirectiveParser::ParseUpdateAction(Directive& d) {

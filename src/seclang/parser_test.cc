@@ -431,9 +431,14 @@ TEST(Directives, ConfigDirectivesAreKeptWithArguments) {
       "SecRuleUpdateTargetById 942100 !ARGS:password\n"
       "SecRuleUpdateActionById 942100 \"pass,t:lowercase\"\n"
       "SecDefaultAction \"phase:1,log,auditlog,pass\"\n"
-      "SecDefaultAction \"phase:2,log,auditlog,pass\"\n");
+      "SecDefaultAction \"phase:2,log,auditlog,pass\"\n"
+      "SecRuleUpdateTargetByTag attack-sqli ARGS:a ARGS:b\n");
   ASSERT_TRUE(p.errors.empty()) << p.errors[0].ToString();
-  ASSERT_EQ(p.set.directives.size(), 15u);
+  ASSERT_EQ(p.set.directives.size(), 16u);
+  const Directive& repl = p.set.directives[15];
+  ASSERT_EQ(repl.variables.size(), 1u);
+  ASSERT_EQ(repl.replacement.size(), 1u);
+  EXPECT_EQ(repl.replacement[0].key, "b");
   EXPECT_EQ(p.set.directives[0].id, DirectiveId::kSecRuleEngine);
   EXPECT_EQ(p.set.directives[0].args[0], "DetectionOnly");
   EXPECT_EQ(p.set.directives[1].id, DirectiveId::kSecRequestBodyAccess);
