@@ -60,8 +60,8 @@ struct SetVar {
   VariableId collection = VariableId::kTx;
   std::string name;  // may contain %{macros}
   Op op = Op::kSet;
-  std::string value;  // empty for kDelete; "1"-less bare `setvar:tx.x` sets the empty string
-  bool has_value = false;
+  std::string value;       // raw, may hold %{macros}; empty for kDelete
+  bool has_value = false;  // false for kDelete and for a bare `setvar:tx.x` (no "=")
 };
 
 // ctl:option=value. For ruleRemoveTarget*: `selector;TARGETS` split into its two parts.
