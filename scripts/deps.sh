@@ -17,6 +17,8 @@ PACKAGES=(
   bsdutils procps curl python3
   # peers for benchmarks / differential tests
   libmodsecurity-dev modsecurity-crs
+  # Debian's /etc/nginx/modsecurity.conf: the seclang corpus test parses it
+  libnginx-mod-http-modsecurity
 )
 
 missing=()

@@ -22,6 +22,7 @@ void RegisterAll(CLI::App& app) {
   RegisterVersion(app);
   RegisterKeys(app);
   RegisterConfig(app);
+  RegisterWaf(app);
 }
 
 }  // namespace gs::cli

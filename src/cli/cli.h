@@ -18,6 +18,7 @@ void RegisterVersion(CLI::App& app);
 void RegisterKeys(CLI::App& app);
 void RegisterAudit(CLI::App& app);
 void RegisterConfig(CLI::App& app);
+void RegisterWaf(CLI::App& app);
 
 // The exit code the chosen subcommand's callback recorded.
 int ExitCode();
