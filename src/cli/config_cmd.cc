@@ -4,18 +4,16 @@
 #include <cstdio>
 
 #include "cli/cli.h"
+#include "cli/config_load.h"
 #include "config/govshield_config.h"
 
 namespace gs::cli {
-namespace {
 
-int RunConfigCheck(const std::string& path) {
+Result<std::shared_ptr<const config::GovShieldConfig>> LoadConfigOrPrintErrors(
+    const std::string& path) {
   config::LoadReport report;
   auto loaded = config::LoadGovShieldConfig(path, &report);
-  if (loaded.ok()) {
-    std::printf("%s: OK (%s)\n", path.c_str(), config::Summarize(**loaded).c_str());
-    return 0;
-  }
+  if (loaded.ok()) return loaded;
   for (const config::Diagnostic& d : report.errors) {
     std::fprintf(stderr, "%s\n", d.ToString().c_str());
   }
@@ -24,7 +22,16 @@ int RunConfigCheck(const std::string& path) {
                report.total_errors == 1 ? "" : "s");
   if (hidden > 0) std::fprintf(stderr, " (%zu not shown)", hidden);
   std::fputc('\n', stderr);
-  return 1;
+  return loaded.status();
+}
+
+namespace {
+
+int RunConfigCheck(const std::string& path) {
+  auto loaded = LoadConfigOrPrintErrors(path);
+  if (!loaded.ok()) return 1;
+  std::printf("%s: OK (%s)\n", path.c_str(), config::Summarize(**loaded).c_str());
+  return 0;
 }
 
 }  // namespace
