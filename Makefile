@@ -32,7 +32,7 @@ test-asan: build-asan
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest $(CTEST_FLAGS) -j $(JOBS) -L 'unit|fuzz'
 
-run: build
+run: build  ## CONFIG=FILE to run a config instead of the demo default
 	@bash scripts/run.sh
 
 # libFuzzer builds (clang): `make fuzz` builds build/fuzz/fuzz/fuzz_<name>.
