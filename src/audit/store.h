@@ -124,6 +124,7 @@ class AuditStore final : public RecordSink {
   Status StartSegment(uint64_t segment, uint64_t first_seq, const Digest& prev_chain);
   Status SealLocked();
   Status CheckpointLocked();
+  bool CheckpointDue(int64_t mono) const;
   Status AppendManifestLocked(ManifestEntry e);
   Result<uint64_t> AppendLocked(std::string_view json);
   Status Fail(Status s);
