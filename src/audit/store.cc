@@ -8,6 +8,7 @@
 
 #include <simdjson.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <nlohmann/json.hpp>
@@ -209,7 +210,29 @@ Result<std::unique_ptr<AuditStore>> AuditStore::Open(const std::string& dir,
   s->json_ = std::make_unique<Json>();
   s->frame_buf_.reserve(4096);
   GS_RETURN_IF_ERROR(s->Recover());
+  if (options.background_flush && s->config_.options.fsync == FsyncPolicy::kInterval) {
+    AuditStore* raw = s.get();
+    s->flusher_ = std::thread([raw] { raw->FlushLoop(); });
+  }
   return s;
+}
+
+void AuditStore::FlushLoop() {
+  std::unique_lock<std::mutex> l(mu_);
+  const auto period = std::chrono::milliseconds(config_.options.fsync_interval_ms);
+  while (!stop_flusher_) {
+    flush_cv_.wait_for(l, period);
+    if (stop_flusher_ || closed_ || !broken_.ok()) break;
+    const int64_t mono = time_->MonotonicNanos();
+    if (dirty_ && mono - last_sync_mono_ >= config_.options.fsync_interval_ms * kNanosPerMilli) {
+      if (!Fail(seg_.Sync()).ok()) break;
+      last_sync_mono_ = mono;
+      dirty_ = false;
+    }
+    if (!dirty_ && CheckpointDue(mono)) {
+      if (!Fail(CheckpointLocked()).ok()) break;
+    }
+  }
 }
 
 AuditStore::~AuditStore() { Close().IgnoreError(); }
@@ -292,8 +315,9 @@ Status AuditStore::Recover() {
     GS_ASSIGN_OR_RETURN(sdata, platform::ReadFile(spath));
     if (sdata.size() < kSegmentHeaderSize) {
       // Crash while creating the segment: keep the bytes as evidence, start it again.
+      // (An empty file is a crash before any byte was written: nothing to keep.)
       GS_ASSIGN_OR_RETURN(auto f, platform::AppendFile::Open(spath, 0640));
-      GS_RETURN_IF_ERROR(RecoverTail(spath, &f, 0, sdata));
+      if (!sdata.empty()) GS_RETURN_IF_ERROR(RecoverTail(spath, &f, 0, sdata));
       GS_RETURN_IF_ERROR(platform::RemoveFile(spath));
       have_seg = false;
     }
@@ -583,6 +607,14 @@ Status AuditStore::Rotate() {
 }
 
 Status AuditStore::Close() {
+  if (flusher_.joinable()) {
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      stop_flusher_ = true;
+    }
+    flush_cv_.notify_all();
+    flusher_.join();
+  }
   std::lock_guard<std::mutex> l(mu_);
   if (closed_) return Status::Ok();
   closed_ = true;

@@ -7,11 +7,13 @@
 // record, never dropped or accepted silently.
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "audit/format.h"
@@ -83,6 +85,9 @@ class AuditStore final : public RecordSink {
     bool override_fsync = false;
     FsyncPolicy fsync = FsyncPolicy::kInterval;
     int64_t fsync_interval_ms = 100;
+    // Under the interval policy, a background thread fsyncs (and writes a due checkpoint)
+    // when appends stop, so the last records of an idle writer do not wait for the next append.
+    bool background_flush = true;
   };
 
   // Opens for writing: takes the lock (UNAVAILABLE if another writer holds it), loads the
@@ -128,6 +133,7 @@ class AuditStore final : public RecordSink {
   Status AppendManifestLocked(ManifestEntry e);
   Result<uint64_t> AppendLocked(std::string_view json);
   Status Fail(Status s);
+  void FlushLoop();
 
   std::string dir_;
   StoreConfig config_;
@@ -155,6 +161,10 @@ class AuditStore final : public RecordSink {
   int64_t last_ckpt_mono_ = 0;
   int64_t last_sync_mono_ = 0;
   bool dirty_ = false;
+
+  std::condition_variable flush_cv_;
+  bool stop_flusher_ = false;
+  std::thread flusher_;
 
   std::string frame_buf_;  // reused per append
   struct Json;

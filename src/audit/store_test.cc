@@ -6,6 +6,7 @@
 
 #include "audit/test_util.h"
 #include "audit/verify.h"
+#include "testlib/subprocess.h"
 
 namespace gs::audit {
 namespace {
@@ -312,6 +313,20 @@ TEST_F(StoreTest, FsyncPoliciesAllProduceAVerifiableStore) {
     EXPECT_TRUE(r->ok);
     EXPECT_EQ(r->records, 50u);
   }
+}
+
+TEST_F(StoreTest, IdleWriterIsSyncedAndCheckpointedInTheBackground) {
+  StoreOptions o;
+  o.checkpoint_every_ms = 50;
+  Init(o);
+  auto s = AuditStore::Open(store_);  // real clock: the flusher thread runs on real time
+  ASSERT_TRUE(s.ok());
+  for (uint64_t i = 0; i < 5; ++i) ASSERT_TRUE((*s)->Append(Rec(i)).ok());
+  // No further append, no Sync(), no Close(): the flusher alone must cover record 4.
+  EXPECT_TRUE(gs::testing::WaitFor([&] { return ProveRecord(store_, 4).ok(); }, 5000));
+  auto p = ProveRecord(store_, 4);
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  EXPECT_EQ(p->anchor_kind, InclusionProof::kCheckpoint);
 }
 
 }  // namespace
