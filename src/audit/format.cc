@@ -131,10 +131,20 @@ Result<RecordView> DecodeRecord(std::string_view payload) {
   return v;
 }
 
-Digest LeafHash(std::string_view record) {
+Digest LeafHash(std::string_view entry) {
   auto& h = LocalSm3();
   const char zero = 0;
   h.Update(&zero, 1);
+  h.Update(entry);
+  return h.Final();
+}
+
+Digest ChainHash(const Digest& prev_chain, std::string_view record) {
+  auto& h = LocalSm3();
+  char head[33];
+  head[0] = 0;
+  std::memcpy(head + 1, prev_chain.data(), 32);
+  h.Update(head, sizeof head);
   h.Update(record);
   return h.Final();
 }
@@ -144,16 +154,6 @@ Digest NodeHash(const Digest& l, const Digest& r) {
   buf[0] = 1;
   std::memcpy(buf + 1, l.data(), 32);
   std::memcpy(buf + 33, r.data(), 32);
-  auto& h = LocalSm3();
-  h.Update(buf, sizeof buf);
-  return h.Final();
-}
-
-Digest ChainHash(const Digest& prev_chain, const Digest& leaf) {
-  char buf[65];
-  buf[0] = 2;
-  std::memcpy(buf + 1, prev_chain.data(), 32);
-  std::memcpy(buf + 33, leaf.data(), 32);
   auto& h = LocalSm3();
   h.Update(buf, sizeof buf);
   return h.Final();

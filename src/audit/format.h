@@ -58,14 +58,17 @@ struct RecordView {
   Digest chain{};
   uint64_t seq = 0;
   int64_t ingest = 0;
-  std::string_view record;  // seq||ingest||json: what leaf/chain cover
+  std::string_view record;  // seq||ingest||json (the leaf covers prev_chain||record)
   std::string_view json;
 };
 Result<RecordView> DecodeRecord(std::string_view payload);
 
-Digest LeafHash(std::string_view record);
+// RFC 6962 leaf hash SM3(0x00 || entry).
+Digest LeafHash(std::string_view entry);
+// The chain hash of a record, which is also its Merkle leaf: LeafHash(prev_chain || record),
+// computed in one pass without building the concatenation.
+Digest ChainHash(const Digest& prev_chain, std::string_view record);
 Digest NodeHash(const Digest& l, const Digest& r);
-Digest ChainHash(const Digest& prev_chain, const Digest& leaf);
 Digest EmptyTreeHash();
 
 // Incremental RFC 6962 Merkle Tree Hash: O(log n) state, no allocation after construction.

@@ -23,12 +23,16 @@ Digest ReferenceMth(const std::vector<Digest>& d, size_t b, size_t e) {
   return crypto::Sm3(m);
 }
 
-TEST(AuditFormat, LeafHashIsSm3OfZeroPrefixedRecord) {
+TEST(AuditFormat, LeafHashIsSm3OfZeroPrefixedEntryAndChainIsTheLeafOfPrevAndRecord) {
   EXPECT_EQ(LeafHash("abc"), crypto::Sm3(std::string("\0abc", 4)));
-  Digest a = LeafHash("x"), b = LeafHash("y");
-  std::string m =
-      std::string(1, '\x02') + std::string(crypto::AsView(a)) + std::string(crypto::AsView(b));
-  EXPECT_EQ(ChainHash(a, b), crypto::Sm3(m));
+  Digest prev = LeafHash("x");
+  std::string rec = "0123456789abcdef{\"a\":1}";
+  std::string m = std::string(1, '\0') + std::string(crypto::AsView(prev)) + rec;
+  EXPECT_EQ(ChainHash(prev, rec), crypto::Sm3(m));
+  EXPECT_EQ(ChainHash(prev, rec), LeafHash(std::string(crypto::AsView(prev)) + rec));
+  Digest other = prev;
+  other[0] ^= 1;
+  EXPECT_NE(ChainHash(other, rec), ChainHash(prev, rec));
 }
 
 TEST(AuditFormat, MerkleAccumulatorMatchesRfc6962Definition) {

@@ -2,7 +2,7 @@
 // sealing/rotation and purge. Format: docs/formats/audit-log.md.
 //
 // Hot path (Append): one simdjson validation into a reused padded buffer, one frame built in a
-// reused string, one SM3 pass over the record (leaf) plus one 65-byte SM3 (chain), one
+// reused string, one SM3 pass over prev_chain||record (chain hash = Merkle leaf), one
 // hardware CRC32C, one write(2). No per-record heap allocation once the buffers have grown.
 #include "audit/store.h"
 
@@ -376,8 +376,8 @@ Status AuditStore::Recover() {
         bad = "short record";
         break;
       }
-      Digest leaf = LeafHash(rv->record);
-      Digest c = ChainHash(chain, leaf);
+      Digest c = ChainHash(chain, rv->record);
+      const Digest& leaf = c;
       if (rv->seq != seq || c != rv->chain) {
         bad = rv->seq != seq ? "sequence gap" : "chain mismatch";
         break;
@@ -480,8 +480,9 @@ Result<uint64_t> AuditStore::AppendLocked(std::string_view json) {
   for (int i = 0; i < 8; ++i) payload[32 + i] = char(seq >> (8 * i));
   for (int i = 0; i < 8; ++i) payload[40 + i] = char(ingest >> (8 * i));
   std::memcpy(payload + kRecordFixedSize, json.data(), json.size());
-  Digest leaf = LeafHash(std::string_view(payload + 32, payload_len - 32));
-  Digest chain = ChainHash(chain_, leaf);
+  // One SM3 pass: the chain hash is also the Merkle leaf.
+  Digest chain = ChainHash(chain_, std::string_view(payload + 32, payload_len - 32));
+  const Digest& leaf = chain;
   std::memcpy(payload, chain.data(), chain.size());
   EncodeFrameHeader(p, FrameType::kRecord, std::string_view(payload, payload_len));
   GS_RETURN_IF_ERROR(Fail(seg_.Append(frame_buf_)));

@@ -199,8 +199,8 @@ std::optional<Fail> ScanSegment(std::string_view data, const std::string& file, 
                   "record has seq " + std::to_string(rv->seq) + ", expected " +
                       std::to_string(seq) + " (record deleted, inserted or reordered)"};
     }
-    Digest leaf = LeafHash(rv->record);
-    Digest c = ChainHash(chain, leaf);
+    Digest c = ChainHash(chain, rv->record);
+    const Digest& leaf = c;
     if (c != rv->chain) return Fail{file, off, seq, "SM3 chain hash mismatch (record altered)"};
     chain = c;
     acc.Add(leaf);
@@ -478,11 +478,13 @@ Result<InclusionProof> ProveRecord(const std::string& dir, uint64_t seq) {
   }
   p.leaf_index = seq - first_seq;
   p.path = InclusionPath(s.leaves, p.leaf_index);
-  // Re-read the record bytes the leaf covers.
+  // Re-read the entry the leaf covers: the previous chain hash and the record.
   size_t off = kSegmentHeaderSize;
+  std::string_view prev(reinterpret_cast<const char*>(prev_chain.data()), prev_chain.size());
   for (uint64_t i = 0; i <= p.leaf_index; ++i) {
     FrameRead fr = ReadFrame(image, off, FrameType::kRecord);
-    if (i == p.leaf_index) p.record = std::string(fr.payload.substr(32));
+    if (i == p.leaf_index) p.record = std::string(prev) + std::string(fr.payload.substr(32));
+    prev = fr.payload.substr(0, 32);
     off = fr.next_offset;
   }
   return p;
@@ -495,7 +497,7 @@ std::string ProofToJson(const InclusionProof& p) {
   j["segment"] = p.segment;
   j["leaf_index"] = p.leaf_index;
   j["record_hex"] = HexEncode(p.record);
-  if (p.record.size() > 16) j["record_json"] = p.record.substr(16);
+  if (p.record.size() > 48) j["record_json"] = p.record.substr(48);
   nlohmann::json path = nlohmann::json::array();
   for (const auto& d : p.path) path.push_back(crypto::DigestHex(d));
   j["path"] = path;
@@ -557,8 +559,8 @@ Status VerifyInclusionProof(const InclusionProof& p, const crypto::Sm2PublicKey&
     }
     segment = c.segment, first_seq = c.first_seq, tree_size = c.tree_size, root = c.root;
   }
-  if (p.record.size() <= 16) return DataLossError("proof record is too short");
-  uint64_t rec_seq = DecodeFixed64LE(p.record.data());
+  if (p.record.size() <= 48) return DataLossError("proof record is too short");
+  uint64_t rec_seq = DecodeFixed64LE(p.record.data() + 32);
   if (rec_seq != p.seq || segment != p.segment || p.seq < first_seq ||
       p.seq - first_seq != p.leaf_index) {
     return DataLossError("proof's seq, segment and leaf index are inconsistent with its anchor");

@@ -71,7 +71,7 @@ struct InclusionProof {
   uint64_t seq = 0;
   uint64_t segment = 0;
   uint64_t leaf_index = 0;
-  std::string record;  // seq||ingest||json bytes (what the leaf covers)
+  std::string record;  // prev_chain||seq||ingest||json: the entry the leaf covers
   std::vector<Digest> path;
   enum AnchorKind { kSeal, kCheckpoint } anchor_kind = kSeal;
   std::string anchor_payload;  // the manifest entry or checkpoint payload, as stored (signed)
