@@ -187,6 +187,7 @@ Result<std::unique_ptr<AuditStore>> AuditStore::Open(const std::string& dir,
                                                      const OpenOptions& options) {
   std::unique_ptr<AuditStore> s(new AuditStore());
   s->dir_ = dir;
+  while (s->dir_.size() > 1 && s->dir_.back() == '/') s->dir_.pop_back();
   s->open_options_ = options;
   s->time_ = options.time ? options.time : &SystemTime();
   GS_ASSIGN_OR_RETURN(s->config_, LoadStoreConfig(dir));
