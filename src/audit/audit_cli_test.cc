@@ -126,6 +126,28 @@ TEST_F(AuditCliTest, AppendQueryVerifyProveExportEndToEnd) {
   EXPECT_EQ(Lines(v.err).size(), 1u);
 }
 
+TEST_F(AuditCliTest, PurgeRemovesExpiredSegmentsAndLeavesAVerifiableStore) {
+  ASSERT_EQ(Gs({"audit", "init", "--store", store_, "--key", key_.priv, "--segment-max-age", "1s"})
+                .exit_code,
+            0);
+  ASSERT_EQ(Gs({"audit", "append", "--store", store_}, "{\"a\":1}\n{\"a\":2}\n").exit_code, 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  ASSERT_EQ(Gs({"audit", "append", "--store", store_}, "{\"a\":3}\n").exit_code, 0);
+  ASSERT_TRUE(platform::PathExists(SegmentPath(store_, 2)));
+  // Not yet expired: nothing purged.
+  auto p = Gs({"audit", "purge", "--store", store_});
+  ASSERT_EQ(p.exit_code, 0) << p.err;
+  EXPECT_TRUE(platform::PathExists(SegmentPath(store_, 1)));
+  p = Gs({"audit", "purge", "--store", store_, "--now", "2099-01-01T00:00:00Z"});
+  ASSERT_EQ(p.exit_code, 0) << p.err;
+  EXPECT_FALSE(platform::PathExists(SegmentPath(store_, 1)));
+  EXPECT_NE(Gs({"audit", "purge", "--store", store_, "--now", "soon"}).exit_code, 0);
+  auto v = Gs({"audit", "verify", "--store", store_, "--pubkey", key_.pub});
+  EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
+  auto q = Gs({"audit", "query", "--store", store_, "--raw"});
+  EXPECT_EQ(q.out, "{\"a\":3}\n");
+}
+
 // ---- Crash test -------------------------------------------------------------------------
 
 struct Child {
