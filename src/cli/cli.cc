@@ -19,10 +19,12 @@ int Fail(const Status& status) {
 }
 
 void RegisterAll(CLI::App& app) {
+  RegisterUp(app);
   RegisterVersion(app);
   RegisterKeys(app);
   RegisterConfig(app);
   RegisterWaf(app);
+  RegisterAudit(app);
 }
 
 }  // namespace gs::cli

@@ -19,6 +19,9 @@ void RegisterKeys(CLI::App& app);
 void RegisterAudit(CLI::App& app);
 void RegisterConfig(CLI::App& app);
 void RegisterWaf(CLI::App& app);
+void RegisterUp(CLI::App& app);
+// Adds `serve` to the `audit` group (audit_serve_cmd.cc).
+void RegisterAuditServe(CLI::App& audit_group);
 
 // The exit code the chosen subcommand's callback recorded.
 int ExitCode();
