@@ -17,6 +17,11 @@ PACKAGES=(
   bsdutils procps curl python3
   # peers for benchmarks / differential tests
   libmodsecurity-dev modsecurity-crs
+  # monitor (issue 6): DNS queries/answers (ldns), DNSSEC validation (libunbound), HTTPS fetch
+  libldns-dev libunbound-dev libcurl4-openssl-dev
+  # monitor integration tests: real authoritative (nsd) and recursive (unbound) servers,
+  # ldns-keygen/ldns-signzone to sign the test zone, drill to watch the servers
+  nsd unbound ldnsutils
 )
 
 missing=()

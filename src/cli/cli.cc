@@ -21,6 +21,7 @@ int Fail(const Status& status) {
 void RegisterAll(CLI::App& app) {
   RegisterVersion(app);
   RegisterKeys(app);
+  RegisterMonitor(app);
 }
 
 }  // namespace gs::cli

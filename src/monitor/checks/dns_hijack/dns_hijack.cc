@@ -1,0 +1,245 @@
+// DNS hijack round and accept logic (see dns_hijack.h).
+#include "monitor/checks/dns_hijack/dns_hijack.h"
+
+#include <chrono>
+#include <optional>
+#include <thread>
+
+#include "monitor/checks/dns_hijack/dns_client.h"
+
+namespace gs::monitor {
+namespace {
+
+constexpr char kKind[] = "dns";
+
+struct AuthResult {
+  std::vector<std::pair<Endpoint, DnsAnswer>> answers;  // successful ones
+  std::vector<std::string> errors;
+};
+
+AuthResult QueryAuthoritative(const DnsTargetConfig& dns, const std::string& name, uint16_t type,
+                              int64_t timeout) {
+  AuthResult r;
+  for (const auto& ep : dns.authoritative) {
+    auto a = QueryDns(ep, name, type, /*recursion=*/false, timeout);
+    if (a.ok() && !a->ServerFailure()) {
+      r.answers.emplace_back(ep, *a);
+    } else {
+      r.errors.push_back(a.ok() ? ep.ToString() + " answered " + a->RcodeName()
+                                : std::string(a.status().message()));
+    }
+  }
+  return r;
+}
+
+bool MatchesAny(const std::string& canon, const AuthResult& auth) {
+  for (const auto& [ep, a] : auth.answers)
+    if (a.Canonical() == canon) return true;
+  return false;
+}
+
+nlohmann::json AuthEvidence(const AuthResult& auth) {
+  nlohmann::json j = nlohmann::json::array();
+  for (const auto& [ep, a] : auth.answers)
+    j.push_back({{"server", ep.ToString()}, {"answer", a.Canonical()}});
+  return j;
+}
+
+std::string SubjectKey(const std::string& name, uint16_t type) {
+  return name + "/" + RrTypeName(type);
+}
+
+}  // namespace
+
+Result<std::vector<Finding>> DnsHijackCheck::Run(const TargetConfig& target) {
+  std::vector<Finding> out;
+  const DnsTargetConfig& dns = target.dns;
+  if (!dns.enabled) return out;
+  const int64_t timeout = global_.timeout_nanos;
+  for (const auto& name : dns.names) {
+    for (uint16_t type : dns.types) {
+      const std::string subject = SubjectKey(name, type);
+      AuthResult auth = QueryAuthoritative(dns, name, type, timeout);
+      if (auth.answers.empty()) {
+        Finding f{"dns_unreachable",
+                  target.name,
+                  subject,
+                  Severity::kHigh,
+                  "no authoritative server answered " + subject,
+                  {}};
+        f.evidence["errors"] = auth.errors;
+        out.push_back(std::move(f));
+        continue;
+      }
+      // Authoritative answer against its accepted baseline (trust on first use).
+      const std::string auth_key = "auth|" + subject;
+      const std::string auth_canon = auth.answers[0].second.Canonical();
+      GS_ASSIGN_OR_RETURN(auto base, state_->GetBaseline(kKind, target.name, auth_key));
+      if (!base) {
+        GS_RETURN_IF_ERROR(
+            state_->PutBaseline(kKind, target.name, auth_key, auth_canon, clock_.Now()));
+      } else if (!MatchesAny(*base, auth)) {
+        GS_ASSIGN_OR_RETURN(int n, state_->IncrementStreak(target.name, auth_key));
+        if (n >= global_.mismatch_rounds) {
+          Finding f{"dns_auth_changed",
+                    target.name,
+                    subject,
+                    Severity::kHigh,
+                    "authoritative answer for " + subject + " differs from the accepted baseline",
+                    {}};
+          f.evidence = {{"name", name},
+                        {"type", RrTypeName(type)},
+                        {"baseline", *base},
+                        {"authoritative", AuthEvidence(auth)},
+                        {"rounds", n}};
+          out.push_back(std::move(f));
+        }
+      } else {
+        GS_RETURN_IF_ERROR(state_->ResetStreak(target.name, auth_key));
+      }
+      // Each recursive resolver against the authoritative answers and its own baseline.
+      for (const auto& res : global_.resolvers) {
+        const std::string res_key = "res|" + res.ToString() + "|" + subject;
+        GS_ASSIGN_OR_RETURN(auto res_base, state_->GetBaseline(kKind, target.name, res_key));
+        auto ok_answer = [&](const DnsAnswer& a) {
+          std::string c = a.Canonical();
+          return MatchesAny(c, auth) || (res_base && *res_base == c);
+        };
+        auto ans = QueryDns(res, name, type, /*recursion=*/true, timeout);
+        if (!ans.ok() || ans->ServerFailure()) {
+          Finding f{"dns_resolver_error",
+                    target.name,
+                    subject + "@" + res.ToString(),
+                    Severity::kMedium,
+                    "resolver " + res.ToString() + " gave no usable answer for " + subject,
+                    {}};
+          f.evidence = {
+              {"name", name},
+              {"type", RrTypeName(type)},
+              {"resolver", res.ToString()},
+              {"error", ans.ok() ? ans->RcodeName() : std::string(ans.status().message())},
+              {"authoritative", AuthEvidence(auth)}};
+          out.push_back(std::move(f));
+          continue;
+        }
+        bool match = ok_answer(*ans);
+        for (int i = 0; !match && i < global_.confirm_queries; ++i) {
+          // A zone update can land between the two queries: re-ask both before counting it.
+          std::this_thread::sleep_for(std::chrono::milliseconds(50));
+          AuthResult auth2 = QueryAuthoritative(dns, name, type, timeout);
+          auto again = QueryDns(res, name, type, true, timeout);
+          if (!again.ok() || again->ServerFailure()) continue;
+          match = MatchesAny(again->Canonical(), auth2) ||
+                  (res_base && *res_base == again->Canonical());
+          if (!match) ans = std::move(again);
+        }
+        if (match) {
+          GS_RETURN_IF_ERROR(state_->ResetStreak(target.name, res_key));
+          continue;
+        }
+        GS_ASSIGN_OR_RETURN(int n, state_->IncrementStreak(target.name, res_key));
+        if (n < global_.mismatch_rounds) continue;
+        Finding f{"dns_hijack",
+                  target.name,
+                  subject + "@" + res.ToString(),
+                  Severity::kCritical,
+                  "resolver " + res.ToString() + " answers " + subject +
+                      " differently from the authoritative servers",
+                  {}};
+        f.evidence = {{"name", name},
+                      {"type", RrTypeName(type)},
+                      {"resolver", res.ToString()},
+                      {"resolver_answer", ans->Canonical()},
+                      {"authoritative", AuthEvidence(auth)},
+                      {"rounds", n}};
+        if (res_base) f.evidence["accepted"] = *res_base;
+        out.push_back(std::move(f));
+      }
+    }
+  }
+  // DNSSEC validation against the configured anchors, through the authoritative servers.
+  if (dns.dnssec != DnssecMode::kOff && !global_.trust_anchor_file.empty()) {
+    auto v = DnssecValidator::Create(dns.zone, dns.authoritative, global_.trust_anchor_file);
+    if (!v.ok()) {
+      out.push_back(Finding{"dnssec_error",
+                            target.name,
+                            dns.zone,
+                            Severity::kMedium,
+                            "cannot set up DNSSEC validation: " + std::string(v.status().message()),
+                            {}});
+      return out;
+    }
+    for (const auto& name : dns.names) {
+      for (uint16_t type : dns.types) {
+        const std::string subject = SubjectKey(name, type);
+        auto verdict = (*v)->Validate(name, type);
+        if (!verdict.ok()) {
+          out.push_back(Finding{"dns_unreachable",
+                                target.name,
+                                subject,
+                                Severity::kMedium,
+                                std::string(verdict.status().message()),
+                                {}});
+          continue;
+        }
+        if (verdict->state == DnssecState::kBogus) {
+          Finding f{"dnssec_bogus",
+                    target.name,
+                    subject,
+                    Severity::kCritical,
+                    "DNSSEC validation of " + subject + " failed (bogus)",
+                    {}};
+          f.evidence = {{"name", name},
+                        {"type", RrTypeName(type)},
+                        {"dnssec", "bogus"},
+                        {"why_bogus", verdict->why_bogus}};
+          out.push_back(std::move(f));
+        } else if (verdict->state == DnssecState::kInsecure &&
+                   dns.dnssec == DnssecMode::kRequired) {
+          Finding f{"dnssec_insecure",
+                    target.name,
+                    subject,
+                    Severity::kHigh,
+                    subject + " is not DNSSEC-signed under the configured trust anchors",
+                    {}};
+          f.evidence = {{"name", name}, {"type", RrTypeName(type)}, {"dnssec", "insecure"}};
+          out.push_back(std::move(f));
+        }
+      }
+    }
+  }
+  return out;
+}
+
+Result<int> DnsHijackCheck::Accept(const TargetConfig& target) {
+  const DnsTargetConfig& dns = target.dns;
+  if (!dns.enabled) return 0;
+  int recorded = 0;
+  GS_RETURN_IF_ERROR(state_->DeleteBaselines(kKind, target.name, "res|"));
+  for (const auto& name : dns.names) {
+    for (uint16_t type : dns.types) {
+      const std::string subject = SubjectKey(name, type);
+      AuthResult auth = QueryAuthoritative(dns, name, type, global_.timeout_nanos);
+      if (auth.answers.empty())
+        return UnavailableError("cannot accept " + target.name + ": no authoritative answer for " +
+                                subject);
+      const std::string auth_key = "auth|" + subject;
+      GS_RETURN_IF_ERROR(state_->PutBaseline(kKind, target.name, auth_key,
+                                             auth.answers[0].second.Canonical(), clock_.Now()));
+      GS_RETURN_IF_ERROR(state_->ResetStreak(target.name, auth_key));
+      ++recorded;
+      for (const auto& res : global_.resolvers) {
+        const std::string res_key = "res|" + res.ToString() + "|" + subject;
+        GS_RETURN_IF_ERROR(state_->ResetStreak(target.name, res_key));
+        auto ans = QueryDns(res, name, type, true, global_.timeout_nanos);
+        if (!ans.ok() || ans->ServerFailure() || MatchesAny(ans->Canonical(), auth)) continue;
+        GS_RETURN_IF_ERROR(
+            state_->PutBaseline(kKind, target.name, res_key, ans->Canonical(), clock_.Now()));
+        ++recorded;
+      }
+    }
+  }
+  return recorded;
+}
+
+}  // namespace gs::monitor

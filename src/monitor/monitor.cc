@@ -1,0 +1,67 @@
+// Monitor round loop (see monitor.h).
+#include "monitor/monitor.h"
+
+#include <chrono>
+#include <thread>
+
+#include "core/log.h"
+#include "monitor/checks/dns_hijack/dns_hijack.h"
+#include "monitor/checks/tls/tls_check.h"
+
+namespace gs::monitor {
+
+Result<std::unique_ptr<Monitor>> Monitor::Create(MonitorConfig config, audit::RecordSink* sink,
+                                                 const TimeSource& clock) {
+  GS_ASSIGN_OR_RETURN(auto state, StateStore::Open(config.state_path));
+  InitTlsLibraries();
+  return std::unique_ptr<Monitor>(new Monitor(std::move(config), std::move(state), sink, clock));
+}
+
+Result<std::vector<Finding>> Monitor::RunOnce() {
+  std::vector<Finding> all;
+  DnsHijackCheck dns(config_.dns, state_.get(), clock_);
+  TlsCheck tls(state_.get(), clock_);
+  for (const auto& target : config_.targets) {
+    GS_ASSIGN_OR_RETURN(auto f1, dns.Run(target));
+    GS_ASSIGN_OR_RETURN(auto f2, tls.Run(target));
+    for (auto& f : f1) all.push_back(std::move(f));
+    for (auto& f : f2) all.push_back(std::move(f));
+  }
+  if (sink_ != nullptr) {
+    UnixNanos now = clock_.Now();
+    for (const auto& f : all) {
+      auto seq = sink_->Append(FindingToJson(f, now).dump());
+      if (!seq.ok()) return seq.status().WithContext("writing monitor finding to the audit log");
+    }
+  }
+  return all;
+}
+
+Result<int> Monitor::Accept(const std::string& name) {
+  const TargetConfig* target = config_.FindTarget(name);
+  if (target == nullptr) return NotFoundError("no monitor target named \"" + name + "\"");
+  DnsHijackCheck dns(config_.dns, state_.get(), clock_);
+  TlsCheck tls(state_.get(), clock_);
+  GS_ASSIGN_OR_RETURN(int n1, dns.Accept(*target));
+  GS_ASSIGN_OR_RETURN(int n2, tls.Accept(*target));
+  return n1 + n2;
+}
+
+Status Monitor::Run(const std::atomic<bool>& stop,
+                    const std::function<void(const Result<std::vector<Finding>>&)>& on_round) {
+  std::mt19937_64 rng(static_cast<uint64_t>(clock_.MonotonicNanos()));
+  while (!stop.load()) {
+    auto r = RunOnce();
+    if (on_round) on_round(r);
+    // Jitter spreads many monitor nodes (and many targets later) over the interval.
+    int64_t j = config_.jitter_nanos;
+    std::uniform_int_distribution<int64_t> dist(-j, j);
+    int64_t wait = config_.interval_nanos + (j > 0 ? dist(rng) : 0);
+    int64_t deadline = clock_.MonotonicNanos() + wait;
+    while (!stop.load() && clock_.MonotonicNanos() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return Status::Ok();
+}
+
+}  // namespace gs::monitor

@@ -1,0 +1,50 @@
+// StateStore: the monitor's persistent state in one SQLite file, so a restart keeps accepted
+// baselines (DNS answers, certificate fingerprints) and hysteresis counters.
+//
+// Keys are free-form strings chosen by the checks: `kind` says which check owns the row
+// ("dns", "tls_fp"), `target` is the configured target name, `key` names the thing inside it.
+// Thread-safe (one connection guarded by a mutex); every write is its own transaction.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "core/time.h"
+
+struct sqlite3;
+
+namespace gs::monitor {
+
+class StateStore {
+ public:
+  // Opens or creates the database (and its tables). IO_ERROR if SQLite cannot open it.
+  static Result<std::unique_ptr<StateStore>> Open(const std::string& path);
+  ~StateStore();
+  StateStore(const StateStore&) = delete;
+  StateStore& operator=(const StateStore&) = delete;
+
+  // The accepted value for (kind, target, key), or nullopt when none was recorded.
+  Result<std::optional<std::string>> GetBaseline(const std::string& kind, const std::string& target,
+                                                 const std::string& key);
+  Status PutBaseline(const std::string& kind, const std::string& target, const std::string& key,
+                     const std::string& value, UnixNanos ts);
+  // Removes every baseline of (kind, target) whose key starts with `key_prefix`.
+  Status DeleteBaselines(const std::string& kind, const std::string& target,
+                         const std::string& key_prefix);
+
+  // Consecutive-mismatch counters for hysteresis. Increment returns the new count.
+  Result<int> IncrementStreak(const std::string& target, const std::string& key);
+  Status ResetStreak(const std::string& target, const std::string& key);
+
+ private:
+  explicit StateStore(sqlite3* db) : db_(db) {}
+  Status Exec(const char* sql);
+  std::mutex mu_;
+  sqlite3* db_;
+};
+
+}  // namespace gs::monitor
