@@ -374,9 +374,9 @@ Result<std::vector<Finding>> TlsCheck::Run(const TargetConfig& target) {
       unsigned int md_len = 0;
       X509_digest(leaf.get(), EVP_sha256(), md, &md_len);
       std::string fp = HexEncode(std::string_view(reinterpret_cast<const char*>(md), md_len));
-      GS_ASSIGN_OR_RETURN(auto base, state_->GetBaseline(kFpKind, target.name, subject));
+      GS_ASSIGN_OR_RETURN(auto base, state_->GetBaseline(kFpKind, target.name, cfg.host));
       if (!base) {
-        GS_RETURN_IF_ERROR(state_->PutBaseline(kFpKind, target.name, subject, fp, clock_.Now()));
+        GS_RETURN_IF_ERROR(state_->PutBaseline(kFpKind, target.name, cfg.host, fp, clock_.Now()));
       } else if (*base != fp) {
         add("tls_cert_changed", Severity::kMedium, "certificate of " + subject + " changed",
             {{"baseline_sha256", *base}, {"sha256", fp}, {"subject", subj}, {"issuer", issuer}});
@@ -433,8 +433,7 @@ Result<int> TlsCheck::Accept(const TargetConfig& target) {
   unsigned int md_len = 0;
   X509_digest(leaf.get(), EVP_sha256(), md, &md_len);
   std::string fp = HexEncode(std::string_view(reinterpret_cast<const char*>(md), md_len));
-  GS_RETURN_IF_ERROR(state_->PutBaseline(
-      kFpKind, target.name, cfg.host + ":" + std::to_string(cfg.port), fp, clock_.Now()));
+  GS_RETURN_IF_ERROR(state_->PutBaseline(kFpKind, target.name, cfg.host, fp, clock_.Now()));
   return 1;
 }
 
