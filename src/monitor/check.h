@@ -10,7 +10,16 @@
 
 namespace gs::monitor {
 
-enum class FieldType { kString, kInt, kBool, kDuration, kStringList, kEndpointList, kSeverity };
+enum class FieldType {
+  kString,
+  kInt,
+  kBool,
+  kDuration,
+  kStringList,
+  kEndpointList,
+  kSeverity,
+  kRatio
+};
 
 struct ConfigField {
   std::string_view key;
@@ -30,6 +39,7 @@ struct CheckDescriptor {
 
 const CheckDescriptor& DnsHijackDescriptor();
 const CheckDescriptor& TlsDescriptor();
+const CheckDescriptor& AvailabilityDescriptor();
 
 // Every check, in the order rounds run them.
 std::vector<const CheckDescriptor*> AllChecks();

@@ -12,7 +12,7 @@
 namespace gs::monitor {
 
 std::vector<const CheckDescriptor*> AllChecks() {
-  return {&DnsHijackDescriptor(), &TlsDescriptor()};
+  return {&DnsHijackDescriptor(), &TlsDescriptor(), &AvailabilityDescriptor()};
 }
 
 std::string Endpoint::ToString() const {

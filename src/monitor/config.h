@@ -58,10 +58,24 @@ struct TlsTargetConfig {
   int64_t timeout_nanos = 10LL * 1'000'000'000;
 };
 
+// National spot-check rule (政府网站与政务新媒体检查指标): a probe fails when the page has not
+// loaded within 15 s; over a rolling 7 days a failure ratio >= 5% is a veto-level finding.
+struct AvailabilityTargetConfig {
+  bool enabled = false;
+  std::string url;      // http(s)://host[:port]/path
+  std::string connect;  // address to connect to instead of resolving the URL's host; "" = DNS
+  int64_t timeout_nanos = 15LL * 1'000'000'000;
+  int64_t window_nanos = 7LL * 86'400 * 1'000'000'000;
+  double veto_ratio = 0.05;
+  double warn_ratio = 0.03;  // early warning, well before the veto
+  int min_probes = 20;       // no ratio verdict on fewer probes (one day at the minimum rate)
+};
+
 struct TargetConfig {
   std::string name;
   DnsTargetConfig dns;
   TlsTargetConfig tls;
+  AvailabilityTargetConfig availability;
 };
 
 struct DnsGlobalConfig {

@@ -143,12 +143,47 @@ Status ParseTlsTarget(const YAML::Node& n, const std::string& where, const std::
   return Status::Ok();
 }
 
+Result<double> Ratio(const YAML::Node& n, const std::string& where) {
+  double v = n.as<double>();
+  if (!(v > 0 && v < 1)) return InvalidArgumentError(where + ": expected a ratio in (0, 1)");
+  return v;
+}
+
+Status ParseAvailabilityTarget(const YAML::Node& n, const std::string& where,
+                               AvailabilityTargetConfig* out) {
+  GS_RETURN_IF_ERROR(CheckKeys(n, AvailabilityDescriptor().target_schema, where));
+  out->enabled = true;
+  if (!n["url"]) return InvalidArgumentError(where + ".url is required");
+  out->url = n["url"].as<std::string>();
+  if (out->url.rfind("http://", 0) != 0 && out->url.rfind("https://", 0) != 0)
+    return InvalidArgumentError(where + ".url must start with http:// or https://");
+  if (n["connect"]) out->connect = n["connect"].as<std::string>();
+  if (n["timeout"]) {
+    GS_ASSIGN_OR_RETURN(out->timeout_nanos, Duration(n["timeout"], where + ".timeout"));
+  }
+  if (n["window"]) {
+    GS_ASSIGN_OR_RETURN(out->window_nanos, Duration(n["window"], where + ".window"));
+  }
+  if (n["veto_ratio"]) {
+    GS_ASSIGN_OR_RETURN(out->veto_ratio, Ratio(n["veto_ratio"], where + ".veto_ratio"));
+  }
+  if (n["warn_ratio"]) {
+    GS_ASSIGN_OR_RETURN(out->warn_ratio, Ratio(n["warn_ratio"], where + ".warn_ratio"));
+  }
+  if (out->warn_ratio >= out->veto_ratio)
+    return InvalidArgumentError(where + ".warn_ratio must be below veto_ratio");
+  if (n["min_probes"]) {
+    GS_ASSIGN_OR_RETURN(out->min_probes, IntIn(n["min_probes"], 1, 100000, where + ".min_probes"));
+  }
+  return Status::Ok();
+}
+
 Result<MonitorConfig> ParseRoot(const YAML::Node& root, const std::string& base) {
   static constexpr ConfigField kRoot[] = {
       {"interval", FieldType::kDuration, "5m", ""}, {"jitter", FieldType::kDuration, "30s", ""},
       {"state", FieldType::kString, "", ""},        {"fail_on", FieldType::kSeverity, "low", ""},
       {"dns", FieldType::kString, "", ""},          {"tls", FieldType::kString, "", ""},
-      {"targets", FieldType::kString, "", ""}};
+      {"targets", FieldType::kString, "", ""},      {"availability", FieldType::kString, "", ""}};
   GS_RETURN_IF_ERROR(CheckKeys(root, kRoot, "monitor config"));
   MonitorConfig c;
   if (root["interval"]) {
@@ -187,6 +222,9 @@ Result<MonitorConfig> ParseRoot(const YAML::Node& root, const std::string& base)
     }
   }
   if (root["tls"]) GS_RETURN_IF_ERROR(CheckKeys(root["tls"], TlsDescriptor().global_schema, "tls"));
+  if (root["availability"])
+    GS_RETURN_IF_ERROR(
+        CheckKeys(root["availability"], AvailabilityDescriptor().global_schema, "availability"));
   if (!root["targets"] || !root["targets"].IsSequence())
     return InvalidArgumentError("targets: expected a list of targets");
   size_t i = 0;
@@ -194,7 +232,8 @@ Result<MonitorConfig> ParseRoot(const YAML::Node& root, const std::string& base)
     std::string where = "targets[" + std::to_string(i++) + "]";
     static constexpr ConfigField kTarget[] = {{"name", FieldType::kString, "", ""},
                                               {"dns", FieldType::kString, "", ""},
-                                              {"tls", FieldType::kString, "", ""}};
+                                              {"tls", FieldType::kString, "", ""},
+                                              {"availability", FieldType::kString, "", ""}};
     GS_RETURN_IF_ERROR(CheckKeys(t, kTarget, where));
     TargetConfig tc;
     if (!t["name"]) return InvalidArgumentError(where + ".name is required");
@@ -204,6 +243,14 @@ Result<MonitorConfig> ParseRoot(const YAML::Node& root, const std::string& base)
       return InvalidArgumentError(where + ": duplicate target name \"" + tc.name + "\"");
     if (t["dns"]) GS_RETURN_IF_ERROR(ParseDnsTarget(t["dns"], where + ".dns", &tc.dns));
     if (t["tls"]) GS_RETURN_IF_ERROR(ParseTlsTarget(t["tls"], where + ".tls", base, &tc.tls));
+    if (t["availability"])
+      GS_RETURN_IF_ERROR(
+          ParseAvailabilityTarget(t["availability"], where + ".availability", &tc.availability));
+    // The national rule needs at least 20 probes a day: one round every 72 minutes at most.
+    if (tc.availability.enabled && c.interval_nanos + c.jitter_nanos > 72LL * 60 * kNanosPerSecond)
+      return InvalidArgumentError(where +
+                                  ".availability: interval + jitter must be at most 72m "
+                                  "(the national rule needs >= 20 probes a day)");
     c.targets.push_back(std::move(tc));
   }
   return c;

@@ -1,10 +1,12 @@
 // Monitor round loop (see monitor.h).
 #include "monitor/monitor.h"
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
 #include "core/log.h"
+#include "monitor/checks/availability/availability_check.h"
 #include "monitor/checks/dns_hijack/dns_hijack.h"
 #include "monitor/checks/tls/tls_check.h"
 
@@ -21,12 +23,18 @@ Result<std::vector<Finding>> Monitor::RunOnce() {
   std::vector<Finding> all;
   DnsHijackCheck dns(config_.dns, state_.get(), clock_);
   TlsCheck tls(state_.get(), clock_);
+  AvailabilityCheck availability(state_.get(), clock_);
+  int64_t longest_window = 0;
   for (const auto& target : config_.targets) {
+    GS_ASSIGN_OR_RETURN(auto f0, availability.Run(target));
     GS_ASSIGN_OR_RETURN(auto f1, dns.Run(target));
     GS_ASSIGN_OR_RETURN(auto f2, tls.Run(target));
-    for (auto& f : f1) all.push_back(std::move(f));
-    for (auto& f : f2) all.push_back(std::move(f));
+    for (auto* fs : {&f0, &f1, &f2})
+      for (auto& f : *fs) all.push_back(std::move(f));
+    longest_window = std::max(longest_window, target.availability.window_nanos);
   }
+  // Keep one extra day of probe history beyond the longest window.
+  GS_RETURN_IF_ERROR(state_->PruneProbes(clock_.Now() - longest_window - kNanosPerDay));
   if (sink_ != nullptr) {
     UnixNanos now = clock_.Now();
     for (const auto& f : all) {

@@ -49,6 +49,10 @@ Result<std::unique_ptr<StateStore>> StateStore::Open(const std::string& path) {
   GS_RETURN_IF_ERROR(s->Exec(
       "CREATE TABLE IF NOT EXISTS streak(target TEXT NOT NULL, key TEXT NOT NULL, count INTEGER "
       "NOT NULL, PRIMARY KEY(target, key))"));
+  GS_RETURN_IF_ERROR(s->Exec(
+      "CREATE TABLE IF NOT EXISTS probe(target TEXT NOT NULL, ts INTEGER NOT NULL, ok INTEGER NOT "
+      "NULL, latency_ms INTEGER NOT NULL)"));
+  GS_RETURN_IF_ERROR(s->Exec("CREATE INDEX IF NOT EXISTS probe_target_ts ON probe(target, ts)"));
   return s;
 }
 
@@ -129,6 +133,45 @@ Status StateStore::ResetStreak(const std::string& target, const std::string& key
   st.Bind(1, target);
   st.Bind(2, key);
   if (sqlite3_step(st.get()) != SQLITE_DONE) return SqlError(db_, "reset streak");
+  return Status::Ok();
+}
+
+Status StateStore::RecordProbe(const std::string& target, UnixNanos ts, bool ok,
+                               int64_t latency_ms) {
+  std::lock_guard<std::mutex> l(mu_);
+  Stmt st(db_, "INSERT INTO probe(target,ts,ok,latency_ms) VALUES(?1,?2,?3,?4)");
+  if (!st.ok()) return SqlError(db_, "prepare");
+  st.Bind(1, target);
+  st.Bind(2, static_cast<int64_t>(ts));
+  st.Bind(3, static_cast<int64_t>(ok ? 1 : 0));
+  st.Bind(4, latency_ms);
+  if (sqlite3_step(st.get()) != SQLITE_DONE) return SqlError(db_, "record probe");
+  return Status::Ok();
+}
+
+Result<StateStore::ProbeStats> StateStore::GetProbeStats(const std::string& target, UnixNanos since,
+                                                         UnixNanos until) {
+  std::lock_guard<std::mutex> l(mu_);
+  Stmt st(db_,
+          "SELECT count(*), coalesce(sum(ok = 0), 0) FROM probe WHERE target=?1 AND ts>?2 AND "
+          "ts<=?3");
+  if (!st.ok()) return SqlError(db_, "prepare");
+  st.Bind(1, target);
+  st.Bind(2, static_cast<int64_t>(since));
+  st.Bind(3, static_cast<int64_t>(until));
+  if (sqlite3_step(st.get()) != SQLITE_ROW) return SqlError(db_, "probe stats");
+  ProbeStats p;
+  p.total = sqlite3_column_int64(st.get(), 0);
+  p.failed = sqlite3_column_int64(st.get(), 1);
+  return p;
+}
+
+Status StateStore::PruneProbes(UnixNanos before) {
+  std::lock_guard<std::mutex> l(mu_);
+  Stmt st(db_, "DELETE FROM probe WHERE ts<?1");
+  if (!st.ok()) return SqlError(db_, "prepare");
+  st.Bind(1, static_cast<int64_t>(before));
+  if (sqlite3_step(st.get()) != SQLITE_DONE) return SqlError(db_, "prune probes");
   return Status::Ok();
 }
 

@@ -40,6 +40,17 @@ class StateStore {
   Result<int> IncrementStreak(const std::string& target, const std::string& key);
   Status ResetStreak(const std::string& target, const std::string& key);
 
+  // Availability probe history: one row per probe (the rolling window needs every outcome).
+  Status RecordProbe(const std::string& target, UnixNanos ts, bool ok, int64_t latency_ms);
+  struct ProbeStats {
+    int64_t total = 0;
+    int64_t failed = 0;
+  };
+  // Probes of `target` with since < ts <= until.
+  Result<ProbeStats> GetProbeStats(const std::string& target, UnixNanos since, UnixNanos until);
+  // Deletes probes of every target older than `before` (history beyond the longest window).
+  Status PruneProbes(UnixNanos before);
+
  private:
   explicit StateStore(sqlite3* db) : db_(db) {}
   Status Exec(const char* sql);

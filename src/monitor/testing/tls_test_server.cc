@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 
 namespace gs::monitor::testing {
@@ -215,6 +216,41 @@ void HttpTestServer::Loop() {
             : std::string("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
     (void)!write(fd, resp.data(), resp.size());
     close(fd);
+  }
+}
+
+ScriptedHttpServer::ScriptedHttpServer(int stall_ms) : stall_ms_(stall_ms) {
+  listen_fd_ = ListenLoopback(&port_);
+  if (listen_fd_ >= 0) thread_ = std::thread([this] { Loop(); });
+}
+
+ScriptedHttpServer::~ScriptedHttpServer() {
+  stop_.store(true);
+  if (thread_.joinable()) thread_.join();
+  if (listen_fd_ >= 0) close(listen_fd_);
+}
+
+void ScriptedHttpServer::Loop() {
+  while (!stop_.load()) {
+    int fd = AcceptWithTimeout(listen_fd_);
+    if (fd < 0) continue;
+    requests_.fetch_add(1);
+    std::string req;
+    char buf[2048];
+    while (req.find("\r\n\r\n") == std::string::npos && req.size() < 16384) {
+      ssize_t n = read(fd, buf, sizeof buf);
+      if (n <= 0) break;
+      req.append(buf, static_cast<size_t>(n));
+    }
+    Mode m = mode_.load();
+    if (m == Mode::kStall) std::this_thread::sleep_for(std::chrono::milliseconds(stall_ms_));
+    std::string resp =
+        m == Mode::kError
+            ? "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            : "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello";
+    (void)!write(fd, resp.data(), resp.size());
+    close(fd);
+    completed_.fetch_add(1);
   }
 }
 

@@ -79,4 +79,28 @@ class HttpTestServer {
   std::thread thread_;
 };
 
+// Plain HTTP page whose behaviour the test switches between requests: serve 200, answer 503,
+// or stall `stall_ms` before answering (to exceed a probe timeout).
+class ScriptedHttpServer {
+ public:
+  enum class Mode { kOk, kError, kStall };
+  explicit ScriptedHttpServer(int stall_ms = 1000);
+  ~ScriptedHttpServer();
+  int port() const { return port_; }
+  void set_mode(Mode m) { mode_.store(m); }
+  int requests() const { return requests_.load(); }
+  int completed() const { return completed_.load(); }  // requests fully answered
+
+ private:
+  void Loop();
+  int stall_ms_;
+  std::atomic<int> completed_{0};
+  int listen_fd_ = -1;
+  int port_ = 0;
+  std::atomic<Mode> mode_{Mode::kOk};
+  std::atomic<int> requests_{0};
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
 }  // namespace gs::monitor::testing
