@@ -118,6 +118,12 @@ TEST_F(DnsMonitorTest, HijackFoundInOneRoundAndAcceptStopsIt) {
     in_sink |= rec["source"] == "monitor" && rec["type"] == "finding" &&
                rec["check"] == "dns_hijack" && rec["target"] == "portal";
   EXPECT_TRUE(in_sink);
+  // The audit log is deduplicated: the same hijack seen again adds no record.
+  size_t records_after_first = sink.records().size();
+  auto r1b = (*m)->RunOnce();
+  ASSERT_TRUE(r1b.ok());
+  EXPECT_NE(Find(*r1b, "dns_hijack", "www.example.gov.cn/A@" + res), nullptr);
+  EXPECT_EQ(sink.records().size(), records_after_first);
 
   // The CLI sees the same: exit 1 and the finding as JSON.
   auto once = gs::testing::RunProcess(
@@ -139,6 +145,12 @@ TEST_F(DnsMonitorTest, HijackFoundInOneRoundAndAcceptStopsIt) {
   auto r2 = (*m)->RunOnce();
   ASSERT_TRUE(r2.ok());
   EXPECT_TRUE(r2->empty()) << Describe(*r2);
+  // ... and the audit log learns that the finding was resolved.
+  bool resolved = false;
+  for (const auto& rec : sink.records())
+    resolved |= rec["type"] == "finding_resolved" && rec["check"] == "dns_hijack" &&
+                rec["subject"] == "www.example.gov.cn/A@" + res;
+  EXPECT_TRUE(resolved);
 
   // A restarted monitor keeps the accepted baseline (SQLite state).
   m->reset();

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
+#include <set>
 #include <thread>
 
 #include "core/log.h"
@@ -35,14 +37,44 @@ Result<std::vector<Finding>> Monitor::RunOnce() {
   }
   // Keep one extra day of probe history beyond the longest window.
   GS_RETURN_IF_ERROR(state_->PruneProbes(clock_.Now() - longest_window - kNanosPerDay));
-  if (sink_ != nullptr) {
-    UnixNanos now = clock_.Now();
-    for (const auto& f : all) {
-      auto seq = sink_->Append(FindingToJson(f, now).dump());
-      if (!seq.ok()) return seq.status().WithContext("writing monitor finding to the audit log");
-    }
-  }
+  if (sink_ != nullptr) GS_RETURN_IF_ERROR(ReportToSink(all));
   return all;
+}
+
+Status Monitor::ReportToSink(const std::vector<Finding>& findings) {
+  constexpr int64_t kRepeatEvery = kNanosPerDay;
+  const UnixNanos now = clock_.Now();
+  GS_ASSIGN_OR_RETURN(auto open_list, state_->ListOpenFindings());
+  std::map<std::string, UnixNanos> open(open_list.begin(), open_list.end());
+  std::set<std::string> seen;
+  auto append = [&](const nlohmann::json& j) -> Status {
+    auto seq = sink_->Append(j.dump());
+    if (!seq.ok()) return seq.status().WithContext("writing monitor finding to the audit log");
+    return Status::Ok();
+  };
+  for (const auto& f : findings) {
+    std::string key = f.target + "|" + f.check + "|" + f.subject;
+    if (!seen.insert(key).second) continue;
+    auto it = open.find(key);
+    if (it != open.end() && now - it->second < kRepeatEvery) continue;
+    nlohmann::json j = FindingToJson(f, now);
+    if (it != open.end()) j["repeat"] = true;
+    GS_RETURN_IF_ERROR(append(j));
+    GS_RETURN_IF_ERROR(state_->PutOpenFinding(key, now));
+  }
+  for (const auto& [key, when] : open) {
+    if (seen.count(key)) continue;
+    size_t a = key.find('|'), b = key.find('|', a + 1);
+    nlohmann::json j = {{"ts", FormatRfc3339(now)},
+                        {"source", "monitor"},
+                        {"type", "finding_resolved"},
+                        {"target", key.substr(0, a)},
+                        {"check", key.substr(a + 1, b - a - 1)},
+                        {"subject", key.substr(b + 1)}};
+    GS_RETURN_IF_ERROR(append(j));
+    GS_RETURN_IF_ERROR(state_->DeleteOpenFinding(key));
+  }
+  return Status::Ok();
 }
 
 Result<int> Monitor::Accept(const std::string& name) {

@@ -25,7 +25,11 @@ class Monitor {
   static Result<std::unique_ptr<Monitor>> Create(MonitorConfig config, audit::RecordSink* sink,
                                                  const TimeSource& clock);
 
-  // One round over all targets. Findings are appended to the sink (if any) and returned.
+  // One round over all targets; returns every finding seen in it. With a sink, the audit log
+  // gets deduplicated events: a finding is written when it first appears (and again once a
+  // day while it persists, "repeat": true); a previously written finding that is no longer
+  // seen gets a {"type":"finding_resolved"} record. Open findings live in the state database,
+  // so a restart neither repeats nor forgets them.
   // An error means state or sink failed, not that a target is down (that is a finding).
   Result<std::vector<Finding>> RunOnce();
 
@@ -44,6 +48,8 @@ class Monitor {
   Monitor(MonitorConfig config, std::unique_ptr<StateStore> state, audit::RecordSink* sink,
           const TimeSource& clock)
       : config_(std::move(config)), state_(std::move(state)), sink_(sink), clock_(clock) {}
+
+  Status ReportToSink(const std::vector<Finding>& findings);
 
   MonitorConfig config_;
   std::unique_ptr<StateStore> state_;

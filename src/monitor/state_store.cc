@@ -52,6 +52,9 @@ Result<std::unique_ptr<StateStore>> StateStore::Open(const std::string& path) {
   GS_RETURN_IF_ERROR(s->Exec(
       "CREATE TABLE IF NOT EXISTS probe(target TEXT NOT NULL, ts INTEGER NOT NULL, ok INTEGER NOT "
       "NULL, latency_ms INTEGER NOT NULL)"));
+  GS_RETURN_IF_ERROR(s->Exec(
+      "CREATE TABLE IF NOT EXISTS open_finding(key TEXT PRIMARY KEY, last_reported INTEGER NOT "
+      "NULL)"));
   GS_RETURN_IF_ERROR(s->Exec("CREATE INDEX IF NOT EXISTS probe_target_ts ON probe(target, ts)"));
   return s;
 }
@@ -133,6 +136,41 @@ Status StateStore::ResetStreak(const std::string& target, const std::string& key
   st.Bind(1, target);
   st.Bind(2, key);
   if (sqlite3_step(st.get()) != SQLITE_DONE) return SqlError(db_, "reset streak");
+  return Status::Ok();
+}
+
+Result<std::vector<std::pair<std::string, UnixNanos>>> StateStore::ListOpenFindings() {
+  std::lock_guard<std::mutex> l(mu_);
+  Stmt st(db_, "SELECT key, last_reported FROM open_finding");
+  if (!st.ok()) return SqlError(db_, "prepare");
+  std::vector<std::pair<std::string, UnixNanos>> out;
+  int rc;
+  while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
+    const unsigned char* k = sqlite3_column_text(st.get(), 0);
+    int n = sqlite3_column_bytes(st.get(), 0);
+    out.emplace_back(std::string(reinterpret_cast<const char*>(k), n),
+                     sqlite3_column_int64(st.get(), 1));
+  }
+  if (rc != SQLITE_DONE) return SqlError(db_, "list open findings");
+  return out;
+}
+
+Status StateStore::PutOpenFinding(const std::string& key, UnixNanos last_reported) {
+  std::lock_guard<std::mutex> l(mu_);
+  Stmt st(db_, "INSERT OR REPLACE INTO open_finding(key, last_reported) VALUES(?1, ?2)");
+  if (!st.ok()) return SqlError(db_, "prepare");
+  st.Bind(1, key);
+  st.Bind(2, static_cast<int64_t>(last_reported));
+  if (sqlite3_step(st.get()) != SQLITE_DONE) return SqlError(db_, "write open finding");
+  return Status::Ok();
+}
+
+Status StateStore::DeleteOpenFinding(const std::string& key) {
+  std::lock_guard<std::mutex> l(mu_);
+  Stmt st(db_, "DELETE FROM open_finding WHERE key=?1");
+  if (!st.ok()) return SqlError(db_, "prepare");
+  st.Bind(1, key);
+  if (sqlite3_step(st.get()) != SQLITE_DONE) return SqlError(db_, "delete open finding");
   return Status::Ok();
 }
 

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/status.h"
@@ -39,6 +40,12 @@ class StateStore {
   // Consecutive-mismatch counters for hysteresis. Increment returns the new count.
   Result<int> IncrementStreak(const std::string& target, const std::string& key);
   Status ResetStreak(const std::string& target, const std::string& key);
+
+  // Findings already reported to the audit log and not yet resolved, keyed by
+  // "target|check|subject"; value = when it was last written to the log.
+  Result<std::vector<std::pair<std::string, UnixNanos>>> ListOpenFindings();
+  Status PutOpenFinding(const std::string& key, UnixNanos last_reported);
+  Status DeleteOpenFinding(const std::string& key);
 
   // Availability probe history: one row per probe (the rolling window needs every outcome).
   Status RecordProbe(const std::string& target, UnixNanos ts, bool ok, int64_t latency_ms);
