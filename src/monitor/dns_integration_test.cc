@@ -206,6 +206,39 @@ TEST_F(DnsMonitorTest, BogusSignatureIsReported) {
   EXPECT_NE(Find(*r1, "dns_auth_changed", "www.example.gov.cn/A"), nullptr) << Describe(*r1);
 }
 
+TEST_F(DnsMonitorTest, NxdomainRewritingIsDetected) {
+  auto m = OpenMonitor(lab_.WriteMonitorConfig(1), nullptr);
+  ASSERT_TRUE(m.ok());
+  auto r0 = (*m)->RunOnce();
+  ASSERT_TRUE(r0.ok());
+  EXPECT_EQ(Count(*r0, "dns_nxdomain_rewrite"), 0) << Describe(*r0);
+  EXPECT_EQ(Count(*r0, "dns_wildcard"), 0);
+  // The resolver now answers every name in the zone, existing or not, with its own address.
+  ASSERT_EQ(lab_.SetResolverOverride({"example.gov.cn. 300 IN A 198.51.100.1"}, "198.51.100.1",
+                                     {"\"example.gov.cn.\" redirect"}),
+            "");
+  auto r1 = (*m)->RunOnce();
+  ASSERT_TRUE(r1.ok());
+  const Finding* f = Find(*r1, "dns_nxdomain_rewrite",
+                          "*.example.gov.cn@127.0.0.1:" + std::to_string(lab_.unbound_port()));
+  ASSERT_NE(f, nullptr) << Describe(*r1);
+  EXPECT_NE(f->evidence["resolver_answer"].get<std::string>().find("198.51.100.1"),
+            std::string::npos);
+  EXPECT_EQ(Count(*r1, "dns_wildcard"), 0);  // the zone itself still has no wildcard
+}
+
+TEST(DnsWildcard, WildcardZoneIsReportedAndNotAsHijack) {
+  DnsLab lab;
+  ASSERT_EQ(lab.Start("* IN A 192.0.2.200\n"), "");
+  auto m = OpenMonitor(lab.WriteMonitorConfig(1), nullptr);
+  ASSERT_TRUE(m.ok());
+  auto r = (*m)->RunOnce();
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->size(), 1u) << Describe(*r);
+  EXPECT_EQ((*r)[0].check, "dns_wildcard");
+  EXPECT_NE((*r)[0].evidence["authoritative"].dump().find("192.0.2.200"), std::string::npos);
+}
+
 TEST_F(DnsMonitorTest, RunDaemonReportsAndStopsOnSigterm) {
   std::string conf = lab_.WriteMonitorConfig(1, "daemon.db");
   ASSERT_EQ(lab_.SetResolverOverride({"www.example.gov.cn. 300 IN A 203.0.113.66"}, "203.0.113.66"),

@@ -94,7 +94,7 @@ std::string DnsLab::Drill(int port, const std::string& name) {
   return r.out.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
 }
 
-std::string DnsLab::Start() {
+std::string DnsLab::Start(const std::string& extra_records) {
   const std::string d = dir_.path();
   std::ofstream(d + "/zone") << "$ORIGIN example.gov.cn.\n"
                                 "$TTL 300\n"
@@ -105,7 +105,8 @@ std::string DnsLab::Start() {
                                 "www IN AAAA 2001:db8::10\n"
                                 "@ IN MX 10 mail\n"
                                 "mail IN A 192.0.2.25\n"
-                                "@ IN CAA 0 issue \"ca.example.cn\"\n";
+                                "@ IN CAA 0 issue \"ca.example.cn\"\n"
+                             << extra_records;
   // ldns-keygen writes into the current directory; run it through sh with cd.
   auto ksk = RunProcess(
       {"sh", "-c", "cd '" + d + "' && ldns-keygen -k -a ECDSAP256SHA256 example.gov.cn"});
@@ -155,7 +156,7 @@ std::string DnsLab::Start() {
                                  << d << "/zone.signed\"\n";
   std::string err = StartNsd();
   if (!err.empty()) return err;
-  WriteUnboundConf({});
+  WriteUnboundConf({}, {});
   return StartUnbound();
 }
 
@@ -171,7 +172,8 @@ std::string DnsLab::StartNsd() {
   return "";
 }
 
-void DnsLab::WriteUnboundConf(const std::vector<std::string>& local_data) {
+void DnsLab::WriteUnboundConf(const std::vector<std::string>& local_data,
+                              const std::vector<std::string>& local_zones) {
   const std::string d = dir_.path();
   std::ostringstream c;
   c << "server:\n"
@@ -196,6 +198,7 @@ void DnsLab::WriteUnboundConf(const std::vector<std::string>& local_data) {
        "  module-config: \"validator iterator\"\n"
        "  trust-anchor-file: \""
     << d << "/ta.key\"\n";
+  for (const auto& z : local_zones) c << "  local-zone: " << z << "\n";
   for (const auto& l : local_data) c << "  local-data: \"" << l << "\"\n";
   c << "remote-control:\n"
        "  control-enable: no\n"
@@ -218,8 +221,9 @@ std::string DnsLab::StartUnbound() {
 }
 
 std::string DnsLab::SetResolverOverride(const std::vector<std::string>& local_data,
-                                        const std::string& expect) {
-  WriteUnboundConf(local_data);
+                                        const std::string& expect,
+                                        const std::vector<std::string>& local_zones) {
+  WriteUnboundConf(local_data, local_zones);
   unbound_->Signal(SIGHUP);  // unbound re-reads its config and flushes its cache on SIGHUP
   if (!WaitFor([&] { return Drill(unbound_port_, kWww).find(expect) != std::string::npos; }, 15000))
     return "unbound did not pick up the override: " + Drill(unbound_port_, kWww);

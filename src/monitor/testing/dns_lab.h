@@ -23,11 +23,14 @@ class DnsLab {
   ~DnsLab();
 
   // Signs the zone, starts both servers and waits until they answer. Returns "" or the reason.
-  std::string Start();
+  // `extra_records` are appended to the zone before signing (e.g. a wildcard).
+  std::string Start(const std::string& extra_records = "");
   // Rewrites unbound's config with `local_data` lines (e.g. "www.example.gov.cn. 300 IN A
   // 203.0.113.66"), reloads it (SIGHUP) and waits until unbound serves `expect` for www A.
+  // `local_zones` lines ("\"example.gov.cn.\" redirect") are added the same way.
   std::string SetResolverOverride(const std::vector<std::string>& local_data,
-                                  const std::string& expect);
+                                  const std::string& expect,
+                                  const std::vector<std::string>& local_zones = {});
   // Replaces www's A address inside the already signed zone (RRSIG left as is: bogus) and
   // restarts nsd on the same port.
   std::string CorruptSignedZone(const std::string& new_address);
@@ -46,7 +49,8 @@ class DnsLab {
  private:
   std::string StartNsd();
   std::string StartUnbound();
-  void WriteUnboundConf(const std::vector<std::string>& local_data);
+  void WriteUnboundConf(const std::vector<std::string>& local_data,
+                        const std::vector<std::string>& local_zones);
   static void Stop(std::unique_ptr<gs::testing::BackgroundProcess>& p);
 
   gs::testing::TempDir dir_;

@@ -2,7 +2,9 @@
 #include "monitor/checks/dns_hijack/dns_hijack.h"
 
 #include <chrono>
+#include <cstdio>
 #include <optional>
+#include <random>
 #include <thread>
 
 #include "monitor/checks/dns_hijack/dns_client.h"
@@ -154,6 +156,47 @@ Result<std::vector<Finding>> DnsHijackCheck::Run(const TargetConfig& target) {
                       {"rounds", n}};
         if (res_base) f.evidence["accepted"] = *res_base;
         out.push_back(std::move(f));
+      }
+    }
+  }
+  // A random name that cannot exist: the authoritative side shows whether the zone has a
+  // wildcard; a resolver that invents an answer the authoritative servers deny is rewriting
+  // NXDOMAIN (ad or "search" pages injected by an ISP or an attacker).
+  {
+    std::random_device rd;
+    char label[24];
+    std::snprintf(label, sizeof label, "gs-%08x%08x", rd(), rd());
+    const std::string probe = std::string(label) + "." + dns.zone;
+    AuthResult auth = QueryAuthoritative(dns, probe, /*A=*/1, timeout);
+    if (!auth.answers.empty()) {
+      const DnsAnswer& a = auth.answers[0].second;
+      if (a.rcode == 0 && !a.records.empty()) {
+        Finding f{"dns_wildcard",
+                  target.name,
+                  "*." + dns.zone,
+                  Severity::kLow,
+                  "zone " + dns.zone + " answers random names (wildcard record)",
+                  {}};
+        f.evidence = {{"probe", probe}, {"authoritative", AuthEvidence(auth)}};
+        out.push_back(std::move(f));
+      }
+      if (a.rcode == 3) {
+        for (const auto& res : global_.resolvers) {
+          auto ans = QueryDns(res, probe, 1, true, timeout);
+          if (!ans.ok() || ans->rcode != 0 || ans->records.empty()) continue;
+          Finding f{
+              "dns_nxdomain_rewrite",
+              target.name,
+              "*." + dns.zone + "@" + res.ToString(),
+              Severity::kHigh,
+              "resolver " + res.ToString() + " answers names that do not exist in " + dns.zone,
+              {}};
+          f.evidence = {{"probe", probe},
+                        {"resolver", res.ToString()},
+                        {"resolver_answer", ans->Canonical()},
+                        {"authoritative", AuthEvidence(auth)}};
+          out.push_back(std::move(f));
+        }
       }
     }
   }

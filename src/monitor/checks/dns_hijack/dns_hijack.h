@@ -7,6 +7,8 @@
 // rounds (default 1: reported in the round that first sees it) a `dns_hijack` finding is raised.
 // The authoritative answer is compared with its own baseline (trust on first use) and raises
 // `dns_auth_changed` the same way. `Accept` records the current answers as legitimate.
+// A random label under the zone detects wildcards (`dns_wildcard`, low) and resolvers that
+// rewrite NXDOMAIN into an answer (`dns_nxdomain_rewrite`, high).
 // DNSSEC: each name/type is validated with libunbound against the trust anchors; bogus →
 // `dnssec_bogus`, insecure with `dnssec: required` → `dnssec_insecure`.
 #pragma once
