@@ -227,6 +227,24 @@ TEST_F(DnsMonitorTest, NxdomainRewritingIsDetected) {
   EXPECT_EQ(Count(*r1, "dns_wildcard"), 0);  // the zone itself still has no wildcard
 }
 
+TEST_F(DnsMonitorTest, NonAuthoritativeServerIsNotUsedAsReference) {
+  // Misconfiguration: the "authoritative" server is the recursive resolver. Its answers lack AA,
+  // so they are not taken as the zone's data (no false hijack against them).
+  std::string conf = lab_.WriteMonitorConfig(1);
+  auto text = platform::ReadFile(conf);
+  ASSERT_TRUE(text.ok());
+  std::string t = *text;
+  const std::string from = "127.0.0.1:" + std::to_string(lab_.nsd_port());
+  t.replace(t.find(from), from.size(), "127.0.0.1:" + std::to_string(lab_.unbound_port()));
+  ASSERT_TRUE(platform::WriteFileAtomic(conf, t, 0644).ok());
+  auto m = OpenMonitor(conf, nullptr);
+  ASSERT_TRUE(m.ok());
+  auto r = (*m)->RunOnce();
+  ASSERT_TRUE(r.ok());
+  EXPECT_GE(Count(*r, "dns_unreachable"), 6) << Describe(*r);
+  EXPECT_EQ(Count(*r, "dns_hijack"), 0) << Describe(*r);
+}
+
 TEST(DnsWildcard, WildcardZoneIsReportedAndNotAsHijack) {
   DnsLab lab;
   ASSERT_EQ(lab.Start("* IN A 192.0.2.200\n"), "");

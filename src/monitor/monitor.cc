@@ -92,6 +92,7 @@ Status Monitor::Run(const std::atomic<bool>& stop,
   std::mt19937_64 rng(static_cast<uint64_t>(clock_.MonotonicNanos()));
   while (!stop.load()) {
     auto r = RunOnce();
+    if (!r.ok()) LogError("monitor", "round failed: " + r.status().ToString());
     if (on_round) on_round(r);
     // Jitter spreads many monitor nodes (and many targets later) over the interval.
     int64_t j = config_.jitter_nanos;

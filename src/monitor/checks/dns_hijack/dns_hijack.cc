@@ -24,7 +24,11 @@ AuthResult QueryAuthoritative(const DnsTargetConfig& dns, const std::string& nam
   AuthResult r;
   for (const auto& ep : dns.authoritative) {
     auto a = QueryDns(ep, name, type, /*recursion=*/false, timeout);
-    if (a.ok() && !a->ServerFailure()) {
+    if (a.ok() && !a->ServerFailure() && !a->authoritative) {
+      // A referral or cached answer is not the zone's own data (lame server or a name outside
+      // the zone): comparing resolvers against it would only produce false alarms.
+      r.errors.push_back(ep.ToString() + " is not authoritative for " + name);
+    } else if (a.ok() && !a->ServerFailure()) {
       r.answers.emplace_back(ep, *a);
     } else {
       r.errors.push_back(a.ok() ? ep.ToString() + " answered " + a->RcodeName()
