@@ -5,6 +5,7 @@
 //                                                   SIGTERM/SIGINT (then exits 0)
 //   monitor accept -c FILE --target NAME            current DNS answers and certificate of
 //                                                   NAME become its legitimate baseline
+//   monitor checks                                  the checks, their findings and config keys
 // Output: one line per finding, "SEVERITY check target subject: summary"; with --json one JSON
 // object per line (the audit record: source, type, check, target, severity, evidence).
 // Exit codes of `once`: 0 no finding at/above the fail-on severity (default: the file's
@@ -14,6 +15,7 @@
 #include <cstdio>
 
 #include "cli/cli.h"
+#include "monitor/check.h"
 #include "monitor/monitor.h"
 
 namespace gs::cli {
@@ -95,6 +97,48 @@ int AcceptCmd(const MonitorOptions& o) {
   return 0;
 }
 
+std::string_view FieldTypeName(monitor::FieldType t) {
+  switch (t) {
+    case monitor::FieldType::kString:
+      return "string";
+    case monitor::FieldType::kInt:
+      return "int";
+    case monitor::FieldType::kBool:
+      return "bool";
+    case monitor::FieldType::kDuration:
+      return "duration";
+    case monitor::FieldType::kStringList:
+      return "list of strings";
+    case monitor::FieldType::kEndpointList:
+      return "list of IP[:port]";
+    case monitor::FieldType::kSeverity:
+      return "severity";
+    case monitor::FieldType::kRatio:
+      return "ratio";
+  }
+  return "?";
+}
+
+int ChecksCmd() {
+  std::string out;
+  auto fields = [&](const std::string& where, std::span<const monitor::ConfigField> schema) {
+    for (const auto& f : schema) {
+      out += "    " + where + std::string(f.key) + " (" + std::string(FieldTypeName(f.type));
+      if (!f.default_value.empty()) out += ", default " + std::string(f.default_value);
+      out += "): " + std::string(f.help) + "\n";
+    }
+  };
+  for (const auto* d : monitor::AllChecks()) {
+    out += std::string(d->name) + ": " + std::string(d->summary) + "\n  findings:";
+    for (auto f : d->findings) out += " " + std::string(f);
+    out += "\n  config:\n";
+    fields(std::string("targets[].") + std::string(d->section) + ".", d->target_schema);
+    fields(std::string(d->section) + ".", d->global_schema);
+  }
+  std::fputs(out.c_str(), stdout);
+  return 0;
+}
+
 }  // namespace
 
 void RegisterMonitor(CLI::App& app) {
@@ -121,6 +165,9 @@ void RegisterMonitor(CLI::App& app) {
   accept->add_option("-c,--config", opts->config, "Monitor targets file (YAML)")->required();
   accept->add_option("--target", opts->target, "Target name from the file")->required();
   accept->callback(Action([opts] { return AcceptCmd(*opts); }));
+
+  auto* checks = mon->add_subcommand("checks", "List the checks, their findings and config keys");
+  checks->callback(Action([] { return ChecksCmd(); }));
 }
 
 }  // namespace gs::cli

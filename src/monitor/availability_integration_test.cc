@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "monitor/monitor.h"
+#include "monitor/testing/declared.h"
 #include "monitor/testing/tls_test_server.h"
 #include "tests/testlib/subprocess.h"
 #include "tests/testlib/temp_dir.h"
@@ -55,6 +56,7 @@ class AvailabilityTest : public ::testing::Test {
       auto r = monitor_->RunOnce();
       EXPECT_TRUE(r.ok()) << r.status().ToString();
       if (r.ok()) last = *r;
+      if (r.ok()) testing::ExpectDeclared(*r);
       // A stalled answer keeps the (serial) server busy after the probe gave up; let it finish
       // so the stall does not spill into the next round's probe.
       EXPECT_TRUE(

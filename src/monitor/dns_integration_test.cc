@@ -11,6 +11,7 @@
 #include "monitor/checks/dns_hijack/dns_client.h"
 #include "monitor/config.h"
 #include "monitor/monitor.h"
+#include "monitor/testing/declared.h"
 #include "monitor/testing/dns_lab.h"
 #include "platform/file.h"
 #include "tests/testlib/subprocess.h"
@@ -42,6 +43,7 @@ class MemorySink : public audit::RecordSink {
 };
 
 int Count(const std::vector<Finding>& fs, const std::string& check) {
+  testing::ExpectDeclared(fs);
   int n = 0;
   for (const auto& f : fs) n += f.check == check;
   return n;
@@ -55,6 +57,7 @@ std::string Describe(const std::vector<Finding>& fs) {
 
 const Finding* Find(const std::vector<Finding>& fs, const std::string& check,
                     const std::string& subject) {
+  testing::ExpectDeclared(fs);
   for (const auto& f : fs)
     if (f.check == check && f.subject == subject) return &f;
   return nullptr;

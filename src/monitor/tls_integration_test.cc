@@ -7,6 +7,7 @@
 
 #include "monitor/checks/tls/tls_check.h"
 #include "monitor/state_store.h"
+#include "monitor/testing/declared.h"
 #include "monitor/testing/tls_test_server.h"
 #include "tests/testlib/temp_dir.h"
 
@@ -67,6 +68,7 @@ class TlsCheckTest : public ::testing::Test {
     TlsCheck check(state_.get(), SystemTime());
     auto r = check.Run(t);
     EXPECT_TRUE(r.ok()) << r.status().ToString();
+    if (r.ok()) testing::ExpectDeclared(*r);
     return r.ok() ? *r : std::vector<Finding>{};
   }
 

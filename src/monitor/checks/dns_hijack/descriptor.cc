@@ -4,9 +4,10 @@
 namespace gs::monitor {
 namespace {
 
-constexpr std::string_view kFindings[] = {"dns_hijack",   "dns_auth_changed", "dns_unreachable",
-                                          "dnssec_bogus", "dnssec_insecure",  "dns_resolver_error",
-                                          "dnssec_error"};
+constexpr std::string_view kFindings[] = {
+    "dns_hijack",   "dns_auth_changed", "dns_unreachable",
+    "dnssec_bogus", "dnssec_insecure",  "dns_resolver_error",
+    "dnssec_error", "dns_wildcard",     "dns_nxdomain_rewrite"};
 
 constexpr ConfigField kTargetSchema[] = {
     {"names", FieldType::kStringList, "", "host names of the site to resolve (required)"},
