@@ -49,6 +49,9 @@ void PrintFindings(const std::vector<monitor::Finding>& findings, bool json) {
 }
 
 Result<std::unique_ptr<monitor::Monitor>> Open(const MonitorOptions& o) {
+  // The monitor talks to servers that hang up at will; a write to a closed socket must be an
+  // error on that probe, never the death of the process.
+  std::signal(SIGPIPE, SIG_IGN);
   GS_ASSIGN_OR_RETURN(auto cfg, monitor::LoadMonitorConfig(o.config));
   return monitor::Monitor::Create(std::move(cfg), nullptr, SystemTime());
 }

@@ -10,6 +10,8 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -52,6 +54,15 @@ void WritePem(const std::string& path, X509* cert, EVP_PKEY* key) {
   if (cert) PEM_write_X509(f, cert);
   if (key) PEM_write_PrivateKey(f, key, nullptr, nullptr, 0, nullptr, nullptr);
   std::fclose(f);
+}
+
+// Test server threads never want SIGPIPE (clients hang up mid-handshake on purpose); a blocked
+// SIGPIPE just stays pending on the thread.
+void BlockSigpipeInThisThread() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
 }
 
 int ListenLoopback(int* port) {
@@ -154,6 +165,7 @@ TlsTestServer::~TlsTestServer() {
 }
 
 void TlsTestServer::Loop() {
+  BlockSigpipeInThisThread();
   while (!stop_.load()) {
     int fd = AcceptWithTimeout(listen_fd_);
     if (fd < 0) continue;
@@ -198,6 +210,7 @@ HttpTestServer::~HttpTestServer() {
 }
 
 void HttpTestServer::Loop() {
+  BlockSigpipeInThisThread();
   while (!stop_.load()) {
     int fd = AcceptWithTimeout(listen_fd_);
     if (fd < 0) continue;
@@ -214,7 +227,7 @@ void HttpTestServer::Loop() {
                   std::to_string(https_port_) +
                   "/\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
             : std::string("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
-    (void)!write(fd, resp.data(), resp.size());
+    (void)!send(fd, resp.data(), resp.size(), MSG_NOSIGNAL);
     close(fd);
   }
 }
@@ -231,6 +244,7 @@ ScriptedHttpServer::~ScriptedHttpServer() {
 }
 
 void ScriptedHttpServer::Loop() {
+  BlockSigpipeInThisThread();
   while (!stop_.load()) {
     int fd = AcceptWithTimeout(listen_fd_);
     if (fd < 0) continue;
@@ -248,7 +262,7 @@ void ScriptedHttpServer::Loop() {
         m == Mode::kError
             ? "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
             : "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello";
-    (void)!write(fd, resp.data(), resp.size());
+    (void)!send(fd, resp.data(), resp.size(), MSG_NOSIGNAL);
     close(fd);
     completed_.fetch_add(1);
   }

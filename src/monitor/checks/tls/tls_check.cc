@@ -10,6 +10,8 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -36,6 +38,39 @@ struct SslDeleter {
 };
 struct X509Deleter {
   void operator()(X509* x) const { X509_free(x); }
+};
+
+// OpenSSL writes to the socket with write(2); a peer that already closed (common when probing
+// servers that dislike the offered version) would raise SIGPIPE and kill the process. Block it
+// for this thread while the probe runs and swallow one raised meanwhile, without touching the
+// process-wide disposition (the technique libpq and libcurl use).
+class ScopedSigpipeBlock {
+ public:
+  ScopedSigpipeBlock() {
+    sigemptyset(&set_);
+    sigaddset(&set_, SIGPIPE);
+    sigset_t pending;
+    sigpending(&pending);
+    was_pending_ = sigismember(&pending, SIGPIPE) == 1;
+    pthread_sigmask(SIG_BLOCK, &set_, &old_);
+  }
+  ~ScopedSigpipeBlock() {
+    if (!was_pending_) {
+      sigset_t pending;
+      sigpending(&pending);
+      if (sigismember(&pending, SIGPIPE) == 1) {
+        timespec zero{};
+        sigtimedwait(&set_, nullptr, &zero);
+      }
+    }
+    pthread_sigmask(SIG_SETMASK, &old_, nullptr);
+  }
+  ScopedSigpipeBlock(const ScopedSigpipeBlock&) = delete;
+  ScopedSigpipeBlock& operator=(const ScopedSigpipeBlock&) = delete;
+
+ private:
+  sigset_t set_, old_;
+  bool was_pending_ = false;
 };
 
 std::string OpenSslError() {
@@ -212,6 +247,7 @@ void InitTlsLibraries() {
 TlsHandshake TlsConnect(const TlsTargetConfig& cfg, int min_version, int max_version,
                         const char* ciphers, bool seclevel0) {
   TlsHandshake h;
+  ScopedSigpipeBlock no_sigpipe;
   ERR_clear_error();
   std::unique_ptr<SSL_CTX, SslCtxDeleter> ctx(SSL_CTX_new(TLS_client_method()));
   if (!ctx) {
