@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <chrono>
 #include <mutex>
 #include <sstream>
 
@@ -15,6 +16,7 @@
 #include "monitor/testing/dns_lab.h"
 #include "platform/file.h"
 #include "tests/testlib/subprocess.h"
+#include "tests/testlib/temp_dir.h"
 
 namespace gs::monitor {
 namespace {
@@ -83,12 +85,34 @@ TEST_F(DnsMonitorTest, SignedZoneValidatesSecure) {
                                    {Endpoint{"127.0.0.1", static_cast<uint16_t>(lab_.nsd_port())}},
                                    lab_.trust_anchor());
   ASSERT_TRUE(v.ok()) << v.status().ToString();
-  auto verdict = (*v)->Validate(DnsLab::kWww, 1);
+  auto verdict = (*v)->Validate(DnsLab::kWww, 1, 5 * kNanosPerSecond);
   ASSERT_TRUE(verdict.ok()) << verdict.status().ToString();
   EXPECT_EQ(verdict->state, DnssecState::kSecure) << verdict->why_bogus;
-  auto mx = (*v)->Validate(DnsLab::kZone, 15);
+  auto mx = (*v)->Validate(DnsLab::kZone, 15, 5 * kNanosPerSecond);
   ASSERT_TRUE(mx.ok());
   EXPECT_EQ(mx->state, DnssecState::kSecure);
+}
+
+TEST(DnssecValidatorTest, DeadServerTimesOut) {
+  // Nothing listens on this port: validation must give up at its deadline.
+  int port = testing::FreeDualPort();
+  gs::testing::TempDir dir;
+  std::string ta = dir.path() + "/ta.key";
+  ASSERT_TRUE(platform::WriteFileAtomic(
+                  ta,
+                  "example.gov.cn. IN DS 12345 13 2 "
+                  "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n")
+                  .ok());
+  auto v = DnssecValidator::Create(DnsLab::kZone,
+                                   {Endpoint{"127.0.0.1", static_cast<uint16_t>(port)}}, ta);
+  ASSERT_TRUE(v.ok()) << v.status().ToString();
+  auto start = std::chrono::steady_clock::now();
+  auto verdict = (*v)->Validate(DnsLab::kWww, 1, kNanosPerSecond);
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                  start)
+                .count();
+  EXPECT_FALSE(verdict.ok() && verdict->state == DnssecState::kSecure);
+  EXPECT_LT(ms, 3000);
 }
 
 TEST_F(DnsMonitorTest, HijackFoundInOneRoundAndAcceptStopsIt) {

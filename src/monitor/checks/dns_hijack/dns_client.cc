@@ -3,8 +3,10 @@
 
 #include <arpa/inet.h>
 #include <ldns/ldns.h>
+#include <poll.h>
 #include <unbound.h>
 
+#include <algorithm>
 #include <memory>
 
 namespace gs::monitor {
@@ -91,6 +93,8 @@ Result<std::unique_ptr<DnssecValidator>> DnssecValidator::Create(
   if ((err = ub_ctx_set_option(ctx, "do-not-query-localhost:", "no")) != 0)
     return fail("option", err);
   if ((err = ub_ctx_set_option(ctx, "val-log-level:", "2")) != 0) return fail("option", err);
+  // Background work in a thread of this process, not a forked child (bounded Validate).
+  if ((err = ub_ctx_async(ctx, 1)) != 0) return fail("async", err);
   for (const auto& a : authoritative) {
     if ((err = ub_ctx_set_stub(ctx, zone.c_str(), a.ToUnboundAddr().c_str(), 0)) != 0)
       return fail("stub", err);
@@ -102,10 +106,45 @@ Result<std::unique_ptr<DnssecValidator>> DnssecValidator::Create(
 
 DnssecValidator::~DnssecValidator() { ub_ctx_delete(ctx_); }
 
-Result<DnssecVerdict> DnssecValidator::Validate(const std::string& name, uint16_t qtype) {
-  ub_result* r = nullptr;
-  int err = ub_resolve(ctx_, name.c_str(), qtype, 1 /* IN */, &r);
+namespace {
+
+struct AsyncResult {
+  bool done = false;
+  int err = 0;
+  ub_result* result = nullptr;
+};
+
+void OnResolved(void* data, int err, ub_result* result) {
+  auto* r = static_cast<AsyncResult*>(data);
+  r->done = true;
+  r->err = err;
+  r->result = result;
+}
+
+}  // namespace
+
+Result<DnssecVerdict> DnssecValidator::Validate(const std::string& name, uint16_t qtype,
+                                                int64_t timeout_nanos) {
+  AsyncResult ar;
+  int id = 0;
+  int err = ub_resolve_async(ctx_, name.c_str(), qtype, 1 /* IN */, &ar, OnResolved, &id);
   if (err != 0) return UnavailableError("libunbound resolve " + name + ": " + ub_strerror(err));
+  const int fd = ub_fd(ctx_);
+  int64_t left_ms = timeout_nanos / 1'000'000;
+  while (!ar.done && left_ms > 0) {
+    pollfd p{fd, POLLIN, 0};
+    const int step = static_cast<int>(std::min<int64_t>(left_ms, 100));
+    int n = poll(&p, 1, step);
+    left_ms -= step;  // a coarse budget is enough: poll returning early only shortens it
+    if (n > 0) ub_process(ctx_);
+  }
+  if (!ar.done) {
+    ub_cancel(ctx_, id);
+    return DeadlineExceededError("DNSSEC validation of " + name + " timed out");
+  }
+  if (ar.err != 0)
+    return UnavailableError("libunbound resolve " + name + ": " + ub_strerror(ar.err));
+  ub_result* r = ar.result;
   DnssecVerdict v;
   v.rcode = r->rcode;
   if (r->bogus) {

@@ -40,8 +40,9 @@ class DnssecValidator {
   DnssecValidator(const DnssecValidator&) = delete;
   DnssecValidator& operator=(const DnssecValidator&) = delete;
 
-  // UNAVAILABLE when libunbound cannot resolve at all.
-  Result<DnssecVerdict> Validate(const std::string& name, uint16_t qtype);
+  // UNAVAILABLE when libunbound cannot resolve at all; DEADLINE_EXCEEDED after `timeout_nanos`
+  // (libunbound's own retries against a dead server would otherwise take minutes).
+  Result<DnssecVerdict> Validate(const std::string& name, uint16_t qtype, int64_t timeout_nanos);
 
  private:
   explicit DnssecValidator(::ub_ctx* ctx) : ctx_(ctx) {}

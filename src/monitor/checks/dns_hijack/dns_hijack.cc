@@ -219,7 +219,7 @@ Result<std::vector<Finding>> DnsHijackCheck::Run(const TargetConfig& target) {
     for (const auto& name : dns.names) {
       for (uint16_t type : dns.types) {
         const std::string subject = SubjectKey(name, type);
-        auto verdict = (*v)->Validate(name, type);
+        auto verdict = (*v)->Validate(name, type, 2 * timeout);
         if (!verdict.ok()) {
           out.push_back(Finding{"dns_unreachable",
                                 target.name,
