@@ -43,6 +43,7 @@ struct DnsTargetConfig {
   std::vector<Endpoint> authoritative;  // queried directly, RD=0
   std::vector<uint16_t> types;          // RR type codes; default A AAAA CNAME NS MX CAA
   DnssecMode dnssec = DnssecMode::kValidate;
+  std::vector<Endpoint> parent;  // the parent zone's servers: DS drift is checked there
 };
 
 struct TlsTargetConfig {

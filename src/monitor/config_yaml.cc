@@ -103,6 +103,9 @@ Status ParseDnsTarget(const YAML::Node& n, const std::string& where, DnsTargetCo
     if (code == 0) return InvalidArgumentError(where + ".types: unknown RR type \"" + t + "\"");
     out->types.push_back(code);
   }
+  if (n["parent"]) {
+    GS_ASSIGN_OR_RETURN(out->parent, EndpointList(n["parent"], where + ".parent"));
+  }
   if (n["dnssec"]) {
     std::string m = n["dnssec"].as<std::string>();
     if (m == "off")

@@ -233,6 +233,29 @@ TEST_F(DnsMonitorTest, BogusSignatureIsReported) {
   EXPECT_NE(Find(*r1, "dns_auth_changed", "www.example.gov.cn/A"), nullptr) << Describe(*r1);
 }
 
+TEST_F(DnsMonitorTest, ParentDsChangeIsReportedUntilAccepted) {
+  std::string conf = lab_.WriteMonitorConfig(1);
+  auto m = OpenMonitor(conf, nullptr);
+  ASSERT_TRUE(m.ok());
+  auto r0 = (*m)->RunOnce();
+  ASSERT_TRUE(r0.ok());
+  EXPECT_TRUE(r0->empty()) << Describe(*r0);
+  // The delegation at the parent now points at a key the zone does not have.
+  ASSERT_EQ(lab_.ChangeParentDs(), "");
+  auto r1 = (*m)->RunOnce();
+  ASSERT_TRUE(r1.ok());
+  const Finding* f = Find(*r1, "dns_ds_changed", "example.gov.cn/DS");
+  ASSERT_NE(f, nullptr) << Describe(*r1);
+  EXPECT_EQ(f->severity, Severity::kCritical);
+  EXPECT_NE(f->evidence["baseline"], f->evidence["parent"][0]["answer"]);
+  // A planned key rollover is accepted; the finding stops.
+  auto acc = (*m)->Accept("portal");
+  ASSERT_TRUE(acc.ok()) << acc.status().ToString();
+  auto r2 = (*m)->RunOnce();
+  ASSERT_TRUE(r2.ok());
+  EXPECT_EQ(Find(*r2, "dns_ds_changed", "example.gov.cn/DS"), nullptr) << Describe(*r2);
+}
+
 TEST_F(DnsMonitorTest, NxdomainRewritingIsDetected) {
   auto m = OpenMonitor(lab_.WriteMonitorConfig(1), nullptr);
   ASSERT_TRUE(m.ok());

@@ -120,6 +120,14 @@ std::string DnsLab::Start(const std::string& extra_records) {
   if (sign.exit_code != 0) return "ldns-signzone failed: " + sign.err;
   // The KSK's DNSKEY record is the trust anchor (unbound's trust-anchor-file format).
   std::ofstream(d + "/ta.key") << Slurp(d + "/" + kname + ".key");
+  std::ofstream(d + "/parent.zone") << "$ORIGIN gov.cn.\n"
+                                       "$TTL 300\n"
+                                       "@ IN SOA ns1 hostmaster 1 3600 600 86400 300\n"
+                                       "@ IN NS ns1\n"
+                                       "ns1 IN A 127.0.0.1\n"
+                                       "example IN NS ns1.example\n"
+                                       "ns1.example IN A 127.0.0.1\n"
+                                    << Slurp(d + "/" + kname + ".ds");
   nsd_port_ = FreeDualPort();
   unbound_port_ = FreeDualPort();
   while (unbound_port_ == nsd_port_) unbound_port_ = FreeDualPort();
@@ -150,6 +158,11 @@ std::string DnsLab::Start(const std::string& extra_records) {
                                     "  do-ip6: no\n"
                                     "remote-control:\n"
                                     "  control-enable: no\n"
+                                    "zone:\n"
+                                    "  name: gov.cn\n"
+                                    "  zonefile: \""
+                                 << d
+                                 << "/parent.zone\"\n"
                                     "zone:\n"
                                     "  name: example.gov.cn\n"
                                     "  zonefile: \""
@@ -230,6 +243,26 @@ std::string DnsLab::SetResolverOverride(const std::vector<std::string>& local_da
   return "";
 }
 
+std::string DnsLab::RestartNsd() {
+  Stop(nsd_);
+  return StartNsd();
+}
+
+std::string DnsLab::ChangeParentDs() {
+  const std::string path = dir_.path() + "/parent.zone";
+  std::string z = Slurp(path);
+  size_t ds = z.find("\tDS\t");
+  if (ds == std::string::npos) return "no DS in the parent zone";
+  size_t eol = z.find('\n', ds);
+  size_t digest = z.rfind(' ', eol == std::string::npos ? z.size() : eol);
+  if (digest == std::string::npos || digest < ds) return "cannot parse the DS record";
+  // Flip the first digest digit: a DS for a key the zone does not have.
+  char& c = z[digest + 1];
+  c = c == '0' ? '1' : '0';
+  std::ofstream(path) << z;
+  return RestartNsd();
+}
+
 std::string DnsLab::CorruptSignedZone(const std::string& new_address) {
   const std::string path = dir_.path() + "/zone.signed";
   std::istringstream in(Slurp(path));
@@ -245,8 +278,7 @@ std::string DnsLab::CorruptSignedZone(const std::string& new_address) {
   }
   if (!changed) return "no A record for www in the signed zone";
   std::ofstream(path) << out.str();
-  Stop(nsd_);
-  std::string err = StartNsd();
+  std::string err = RestartNsd();
   if (!err.empty()) return err;
   if (Drill(nsd_port_, kWww).find(new_address) == std::string::npos)
     return "nsd does not serve the change";
@@ -273,6 +305,9 @@ std::string DnsLab::WriteMonitorConfig(int mismatch_rounds, const std::string& s
                          "    dns:\n"
                          "      names: [www.example.gov.cn, example.gov.cn]\n"
                          "      authoritative: [\"127.0.0.1:"
+                      << nsd_port_
+                      << "\"]\n"
+                         "      parent: [\"127.0.0.1:"
                       << nsd_port_
                       << "\"]\n"
                          "      dnssec: required\n";

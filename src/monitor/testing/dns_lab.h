@@ -31,6 +31,9 @@ class DnsLab {
   std::string SetResolverOverride(const std::vector<std::string>& local_data,
                                   const std::string& expect,
                                   const std::vector<std::string>& local_zones = {});
+  // The lab's nsd also serves the parent zone gov.cn (unsigned) with the delegation and the
+  // child's DS record. This replaces that DS's digest and restarts nsd.
+  std::string ChangeParentDs();
   // Replaces www's A address inside the already signed zone (RRSIG left as is: bogus) and
   // restarts nsd on the same port.
   std::string CorruptSignedZone(const std::string& new_address);
@@ -48,6 +51,7 @@ class DnsLab {
 
  private:
   std::string StartNsd();
+  std::string RestartNsd();
   std::string StartUnbound();
   void WriteUnboundConf(const std::vector<std::string>& local_data,
                         const std::vector<std::string>& local_zones);

@@ -5,9 +5,9 @@ namespace gs::monitor {
 namespace {
 
 constexpr std::string_view kFindings[] = {
-    "dns_hijack",   "dns_auth_changed", "dns_unreachable",
-    "dnssec_bogus", "dnssec_insecure",  "dns_resolver_error",
-    "dnssec_error", "dns_wildcard",     "dns_nxdomain_rewrite"};
+    "dns_hijack",           "dns_auth_changed",   "dns_unreachable", "dnssec_bogus",
+    "dnssec_insecure",      "dns_resolver_error", "dnssec_error",    "dns_wildcard",
+    "dns_nxdomain_rewrite", "dns_ds_changed"};
 
 constexpr ConfigField kTargetSchema[] = {
     {"names", FieldType::kStringList, "", "host names of the site to resolve (required)"},
@@ -15,6 +15,9 @@ constexpr ConfigField kTargetSchema[] = {
     {"authoritative", FieldType::kEndpointList, "",
      "authoritative servers (IP[:port]) queried directly without recursion (required)"},
     {"types", FieldType::kStringList, "A,AAAA,CNAME,NS,MX,CAA", "RR types compared"},
+    {"parent", FieldType::kEndpointList, "",
+     "the parent zone's authoritative servers; the zone's DS set there is compared with its "
+     "baseline (registrar-level hijack)"},
     {"dnssec", FieldType::kString, "validate",
      "off | validate (report bogus) | required (also report insecure)"},
 };

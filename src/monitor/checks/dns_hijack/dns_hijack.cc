@@ -163,6 +163,40 @@ Result<std::vector<Finding>> DnsHijackCheck::Run(const TargetConfig& target) {
       }
     }
   }
+  // The DS set at the parent: changing it (or the NS there) is how a hijacked registrar
+  // account takes a signed zone; it must match the accepted baseline.
+  if (!dns.parent.empty()) {
+    DnsTargetConfig parent_cfg;
+    parent_cfg.authoritative = dns.parent;
+    const std::string subject = SubjectKey(dns.zone, /*DS=*/43);
+    AuthResult ds = QueryAuthoritative(parent_cfg, dns.zone, 43, timeout);
+    if (ds.answers.empty()) {
+      Finding f{"dns_unreachable",
+                target.name,
+                subject + "@parent",
+                Severity::kMedium,
+                "no parent server answered " + subject,
+                {}};
+      f.evidence["errors"] = ds.errors;
+      out.push_back(std::move(f));
+    } else {
+      const std::string key = "parent|" + subject;
+      GS_ASSIGN_OR_RETURN(auto base, state_->GetBaseline(kKind, target.name, key));
+      if (!base) {
+        GS_RETURN_IF_ERROR(state_->PutBaseline(kKind, target.name, key,
+                                               ds.answers[0].second.Canonical(), clock_.Now()));
+      } else if (!MatchesAny(*base, ds)) {
+        Finding f{"dns_ds_changed",
+                  target.name,
+                  subject,
+                  Severity::kCritical,
+                  "DS records of " + dns.zone + " at the parent differ from the accepted baseline",
+                  {}};
+        f.evidence = {{"zone", dns.zone}, {"baseline", *base}, {"parent", AuthEvidence(ds)}};
+        out.push_back(std::move(f));
+      }
+    }
+  }
   // A random name that cannot exist: the authoritative side shows whether the zone has a
   // wildcard; a resolver that invents an answer the authoritative servers deny is rewriting
   // NXDOMAIN (ad or "search" pages injected by an ISP or an attacker).
@@ -285,6 +319,16 @@ Result<int> DnsHijackCheck::Accept(const TargetConfig& target) {
         ++recorded;
       }
     }
+  }
+  if (!dns.parent.empty()) {
+    DnsTargetConfig parent_cfg;
+    parent_cfg.authoritative = dns.parent;
+    AuthResult ds = QueryAuthoritative(parent_cfg, dns.zone, 43, global_.timeout_nanos);
+    if (ds.answers.empty())
+      return UnavailableError("cannot accept " + target.name + ": no parent answer for DS");
+    GS_RETURN_IF_ERROR(state_->PutBaseline(kKind, target.name, "parent|" + SubjectKey(dns.zone, 43),
+                                           ds.answers[0].second.Canonical(), clock_.Now()));
+    ++recorded;
   }
   return recorded;
 }
