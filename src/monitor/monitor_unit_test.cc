@@ -164,6 +164,18 @@ TEST(MonitorConfig, RejectsUnknownKeysAndBadValues) {
   EXPECT_FALSE(ParseMonitorConfig("dns: {mismatch_rounds: 0}\ntargets: []\n", "/").ok());
 }
 
+TEST(MonitorConfig, ExampleFileIsValid) {
+  auto c = LoadMonitorConfig(std::string(GS_SOURCE_DIR) + "/src/monitor/monitor.example.yaml");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  ASSERT_EQ(c->targets.size(), 1u);
+  EXPECT_EQ(c->dns.resolvers.size(), 3u);
+  EXPECT_EQ(c->dns.resolvers[0].port, 53);
+  EXPECT_EQ(c->targets[0].dns.parent.size(), 1u);
+  EXPECT_TRUE(c->targets[0].tls.enabled);
+  EXPECT_EQ(c->targets[0].availability.timeout_nanos, 15 * kNanosPerSecond);
+  EXPECT_EQ(c->fail_on, Severity::kMedium);
+}
+
 TEST(MonitorConfig, EveryCheckHasDescriptorAndSchema) {
   for (const CheckDescriptor* d : AllChecks()) {
     EXPECT_FALSE(d->name.empty());
