@@ -19,6 +19,11 @@ PACKAGES=(
   libmodsecurity-dev modsecurity-crs
   # Debian's /etc/nginx/modsecurity.conf: the seclang corpus test parses it
   libnginx-mod-http-modsecurity
+  # monitor (issue 6): DNS queries/answers (ldns), DNSSEC validation (libunbound), HTTPS fetch
+  libldns-dev libunbound-dev libcurl4-openssl-dev
+  # monitor integration tests: real authoritative (nsd) and recursive (unbound) servers,
+  # ldns-keygen/ldns-signzone to sign the test zone, drill to watch the servers
+  nsd unbound ldnsutils
 )
 
 missing=()

@@ -25,6 +25,7 @@ void RegisterAll(CLI::App& app) {
   RegisterConfig(app);
   RegisterWaf(app);
   RegisterAudit(app);
+  RegisterMonitor(app);
 }
 
 }  // namespace gs::cli

@@ -22,6 +22,7 @@ void RegisterWaf(CLI::App& app);
 void RegisterUp(CLI::App& app);
 // Adds `serve` to the `audit` group (audit_serve_cmd.cc).
 void RegisterAuditServe(CLI::App& audit_group);
+void RegisterMonitor(CLI::App& app);
 
 // The exit code the chosen subcommand's callback recorded.
 int ExitCode();
