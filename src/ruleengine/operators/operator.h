@@ -106,6 +106,9 @@ class MatchContext {
   bool argument_error = false;
   // Filled by @geoLookup when it returns true.
   GeoResult geo;
+  // Storage for @detectSQLi's TX.0 (the libinjection-style fingerprint, NUL-terminated); the
+  // capture points here and stays valid until the next @detectSQLi evaluation on this context.
+  char sqli_fingerprint[8] = {};
 
   void ClearCaptures() { captures.clear(); }
   void ResetFlags() { pcre_error = pcre_limits_exceeded = argument_error = false; }
