@@ -11,9 +11,10 @@ Categories:
   generated  random concatenations of SQL fragments in all quoting styles, seed 7
   benign     generated ordinary form values (names, prices, dates, prose, JSON), seed 9
   chinese    Chinese form values and prose, UTF-8 and GBK encoded, seed 13
-  stress     (only with --stress N) N short strings of random bytes drawn mostly from SQL
-             punctuation, quotes, digits, letters and fragments, seed 17
-Usage: make_corpus.py CRS_TESTS_DIR [--stress N] > corpus.txt
+  stress     (only with --stress N) N strings of random bytes drawn mostly from SQL
+             punctuation, quotes, digits, letters and fragments
+             (--stress N P: up to P pieces per string, seed 17+P; default P = 16, seed 17+16)
+Usage: make_corpus.py CRS_TESTS_DIR [--stress N [P]] > corpus.txt
 """
 import os
 import random
@@ -179,12 +180,12 @@ def gen_chinese(rng, n):
     return out
 
 
-def gen_stress(rng, n):
+def gen_stress(rng, n, max_pieces=16):
     alphabet = list(b"'\"`()[]{},;.:=<>!|&^~%*/+-#@$\\?0123456789 \t\n\x00\xa0abexnqu_EBXNQU") + [None] * 10
     out = []
     for _ in range(n):
         b = bytearray()
-        for _ in range(rng.randint(1, 16)):
+        for _ in range(rng.randint(1, max_pieces)):
             c = rng.choice(alphabet)
             b += rng.choice(FRAG).encode("utf-8", "surrogateescape") if c is None else bytes([c])
         out.append(bytes(b))
@@ -194,7 +195,8 @@ def gen_stress(rng, n):
 def main():
     root = sys.argv[1]
     if len(sys.argv) > 3 and sys.argv[2] == "--stress":
-        for v in gen_stress(random.Random(17), int(sys.argv[3])):
+        pieces = int(sys.argv[4]) if len(sys.argv) > 4 else 16
+        for v in gen_stress(random.Random(17 + pieces), int(sys.argv[3]), pieces):
             sys.stdout.write(f"stress\t{v.hex()}\n")
         return
     crs942 = crs_values(root, True)
