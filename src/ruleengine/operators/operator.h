@@ -96,7 +96,7 @@ class MatchContext {
   // Captures of the last successful evaluation (cleared at the start of every evaluation of an
   // operator that captures): @rx fills TX.0..TX.9 (whole match, groups 1..9; unset groups have
   // set == false); @rxGlobal numbers every group of every match consecutively; @pm, @verifyCC,
-  // @verifyCPF, @verifySSN, @verifySVNR fill TX.0.
+  // @verifyCPF, @verifySSN, @verifySVNR fill TX.0; @detectSQLi puts its fingerprint in TX.0.
   std::vector<Capture> captures;
   // Sticky flags (the engine resets them per transaction): MSC_PCRE_ERROR and
   // MSC_PCRE_LIMITS_EXCEEDED. When set by an evaluation, that evaluation returned false.
