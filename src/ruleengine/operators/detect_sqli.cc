@@ -169,11 +169,13 @@ struct Token {
   char val[kTokenSize];
 
   void Clear() { std::memset(this, 0, sizeof(*this)); }
+  // Keeps at most 31 bytes; `len` is the kept length too (the reference tokenizer's token length
+  // saturates the same way, and the whitelist rules index the input by it).
   void Assign(char t, size_t p, size_t l, const char* v) {
     type = t;
     pos = p;
-    len = l;
     size_t n = l < kTokenSize - 1 ? l : kTokenSize - 1;
+    len = n;
     std::memcpy(val, v, n);
     val[n] = 0;
   }
