@@ -12,7 +12,7 @@ Categories:
   benign     generated ordinary form values (names, prices, dates, prose, JSON), seed 9
   chinese    Chinese form values and prose, UTF-8 and GBK encoded, seed 13
   stress     (only with --stress N) N strings of random bytes drawn mostly from SQL
-             punctuation, quotes, digits, letters and fragments
+             punctuation, quotes, digits, letters and fragments, 3 % of them repeated 30-70 times
              (--stress N P: up to P pieces per string, seed 17+P; default P = 16, seed 17+16)
 Usage: make_corpus.py CRS_TESTS_DIR [--stress N [P]] > corpus.txt
 """
@@ -187,7 +187,12 @@ def gen_stress(rng, n, max_pieces=16):
         b = bytearray()
         for _ in range(rng.randint(1, max_pieces)):
             c = rng.choice(alphabet)
-            b += rng.choice(FRAG).encode("utf-8", "surrogateescape") if c is None else bytes([c])
+            if c is None:
+                b += rng.choice(FRAG).encode("utf-8", "surrogateescape")
+            elif rng.random() < 0.03:  # long runs: tokens beyond the 31-byte token buffer
+                b += bytes([c]) * rng.randint(30, 70)
+            else:
+                b += bytes([c])
         out.append(bytes(b))
     return out
 
