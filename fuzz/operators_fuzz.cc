@@ -1,6 +1,8 @@
 // Fuzz target for the SecLang operators: the first byte selects one of a fixed set of operators
 // compiled once (CRS-like arguments), the rest of the input is the value they inspect. Also
 // exercises captures and the dynamic-argument path (the input split in two: argument, value).
+// Selector bytes whose low six bits are all ones (0x3f, 0x7f dynamic excluded, 0xbf, 0xff) go to
+// @detectSQLi, so the older seeds keep their operator; the sqli_* seeds use them.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -21,6 +23,7 @@ struct Fixture {
   OperatorRegistry registry;
   std::vector<std::unique_ptr<const Operator>> ops;
   std::vector<std::unique_ptr<const Operator>> dynamic_ops;
+  std::unique_ptr<const Operator> detect_sqli;
 
   Fixture() {
     gs::operators::RegisterBuiltinOperators(&registry);
@@ -57,6 +60,9 @@ struct Fixture {
       if (!op.ok()) std::abort();  // the fixed set must compile: a failure is a bug
       ops.push_back(std::move(op).value());
     }
+    auto sqli = registry.Create("detectSQLi", "", o);
+    if (!sqli.ok()) std::abort();
+    detect_sqli = std::move(sqli).value();
     OperatorOptions d = o;
     d.dynamic_argument = true;
     for (const char* name : {"rx", "pm", "ipMatch", "validateByteRange", "within", "eq"}) {
@@ -77,6 +83,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   uint8_t selector = data[0];
   ctx->want_captures = (selector & 0x80) != 0;
   ctx->ResetFlags();
+  if ((selector & 0x3f) == 0x3f && (selector & 0xc0) != 0x40) {
+    bool matched = fixture->detect_sqli->Evaluate(input, ctx);
+    // On a match with captures, TX.0 is the fingerprint: 1-5 type characters.
+    if (matched && ctx->want_captures &&
+        (ctx->captures.size() != 1 || ctx->captures[0].value.empty() ||
+         ctx->captures[0].value.size() > 5)) {
+      std::abort();
+    }
+    return 0;
+  }
   if ((selector & 0x40) != 0 && !fixture->dynamic_ops.empty()) {
     // Dynamic path: "argument\0value".
     size_t nul = input.find('\0');

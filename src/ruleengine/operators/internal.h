@@ -69,8 +69,14 @@ void RegisterPmOperators(OperatorRegistry* registry);
 void RegisterIpOperators(OperatorRegistry* registry);
 void RegisterGeoOperators(OperatorRegistry* registry);
 void RegisterDetectXss(OperatorRegistry* registry);
+void RegisterDetectSqli(OperatorRegistry* registry);
 
 // The @detectXSS decision (see detect_xss.cc), exposed for tests.
 bool DetectXss(std::string_view input);
+
+// The @detectSQLi decision (see detect_sqli.cc), exposed for tests and tools. On true writes the
+// NUL-terminated fingerprint that matched (at most 5 token types; ModSecurity's TX.0) into
+// `fingerprint`; on false writes "". Allocation-free, thread-safe.
+bool DetectSqli(std::string_view input, char fingerprint[8]);
 
 }  // namespace gs::operators::internal

@@ -204,6 +204,7 @@ void RegisterBuiltinOperators(OperatorRegistry* registry) {
   internal::RegisterIpOperators(registry);
   internal::RegisterGeoOperators(registry);
   internal::RegisterDetectXss(registry);
+  internal::RegisterDetectSqli(registry);
   RegisterUnsupported(registry, "rbl", "it needs DNS lookups to an Internet block list");
   RegisterUnsupported(registry, "gsbLookup", "it needs the Google Safe Browsing service");
   RegisterUnsupported(registry, "inspectFile", "it runs external programs");

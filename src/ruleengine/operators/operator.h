@@ -96,7 +96,7 @@ class MatchContext {
   // Captures of the last successful evaluation (cleared at the start of every evaluation of an
   // operator that captures): @rx fills TX.0..TX.9 (whole match, groups 1..9; unset groups have
   // set == false); @rxGlobal numbers every group of every match consecutively; @pm, @verifyCC,
-  // @verifyCPF, @verifySSN, @verifySVNR fill TX.0.
+  // @verifyCPF, @verifySSN, @verifySVNR fill TX.0; @detectSQLi puts its fingerprint in TX.0.
   std::vector<Capture> captures;
   // Sticky flags (the engine resets them per transaction): MSC_PCRE_ERROR and
   // MSC_PCRE_LIMITS_EXCEEDED. When set by an evaluation, that evaluation returned false.
@@ -106,6 +106,9 @@ class MatchContext {
   bool argument_error = false;
   // Filled by @geoLookup when it returns true.
   GeoResult geo;
+  // Storage for @detectSQLi's TX.0 (the libinjection-style fingerprint, NUL-terminated); the
+  // capture points here and stays valid until the next @detectSQLi evaluation on this context.
+  char sqli_fingerprint[8] = {};
 
   void ClearCaptures() { captures.clear(); }
   void ResetFlags() { pcre_error = pcre_limits_exceeded = argument_error = false; }
