@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <deque>
 #include <string>
 #include <vector>
 
@@ -21,10 +22,14 @@ std::vector<std::pair<std::string, std::string>> Args(const BodyResult& r) {
 
 using Pairs = std::vector<std::pair<std::string, std::string>>;
 
-std::string Crlf(const std::vector<std::string>& lines, const char* eol = "\r\n") {
+// Joins lines with eol. Results hold views into the body, so the built bodies are kept alive
+// for the whole test binary (a deque never moves its elements).
+const std::string& Crlf(const std::vector<std::string>& lines, const char* eol = "\r\n") {
+  static std::deque<std::string> bodies;
   std::string s;
   for (const auto& l : lines) s += l + eol;
-  return s;
+  bodies.push_back(std::move(s));
+  return bodies.back();
 }
 
 // --- urlencoded ------------------------------------------------------------------------------
@@ -217,7 +222,8 @@ TEST(Multipart, ContentTypeBoundaryParsing) {
   for (const CtCase& c : cases) {
     SCOPED_TRACE(c.ct);
     BodyResult r;
-    ParseMultipart(c.ct, Crlf(kNormal), Limits{}, &r);
+    const std::string body1 = Crlf(kNormal);
+    ParseMultipart(c.ct, body1, Limits{}, &r);
     if (c.error == nullptr) {
       EXPECT_FALSE(r.Has(Flag::kReqbodyError)) << r.error_msg;
       EXPECT_EQ(r.args.size(), 2u);
@@ -243,7 +249,8 @@ TEST(Multipart, ContentTypeBoundaryParsing) {
   EXPECT_EQ(Args(ws), (Pairs{{"a", "1"}}));
   std::string long_ct = "multipart/form-data; boundary=" + std::string(2000, 'a');
   BodyResult r;
-  ParseMultipart(long_ct, Crlf(kNormal), Limits{}, &r);
+  const std::string body2 = Crlf(kNormal);
+  ParseMultipart(long_ct, body2, Limits{}, &r);
   EXPECT_NE(r.error_msg.find("(length)"), std::string::npos);
 }
 
@@ -516,6 +523,15 @@ TEST(Json, DeepAndLargeInputsAreBounded) {
   BodyResult r;
   ParseJson(deep, Limits{}, &r);
   EXPECT_TRUE(r.Has(Flag::kReqbodyError));
+  // 512 levels is the hard cap; 513 fails even with the default (10000) limit.
+  std::string at_cap = std::string(512, '[') + std::string(512, ']');
+  BodyResult c;
+  ParseJson(at_cap, Limits{}, &c);
+  EXPECT_FALSE(c.Has(Flag::kReqbodyError)) << c.error_msg;
+  std::string over_cap = std::string(513, '[') + std::string(513, ']');
+  BodyResult o;
+  ParseJson(over_cap, Limits{}, &o);
+  EXPECT_NE(o.error_msg.find("depth"), std::string::npos);
   std::string wide = "[";
   for (int i = 0; i < 10000; ++i) wide += std::to_string(i) + ",";
   wide += "0]";

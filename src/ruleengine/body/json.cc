@@ -24,6 +24,11 @@ std::string_view TrimRight(std::string_view s) {
   return s;
 }
 
+// The walk recurses once per level; this hard cap keeps it within a small thread stack whatever
+// SecRequestBodyJsonDepthLimit says (ModSecurity's default is 10000; real documents stay far
+// below this cap, deeper ones are reported as exceeding the depth limit).
+constexpr size_t kMaxJsonDepth = 512;
+
 // RFC 8259 number grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
 bool IsJsonNumber(std::string_view s) {
   size_t i = 0;
@@ -147,7 +152,7 @@ class JsonWalker {
 
   bool Enter(std::string_view name, bool is_array) {
     stack_.push_back(Container{std::string(name), is_array});
-    if (stack_.size() > limits_.json_depth_limit) {
+    if (stack_.size() > limits_.json_depth_limit || stack_.size() > kMaxJsonDepth) {
       error_ = "JSON depth limit exceeded";
       depth_exceeded_ = true;
       return false;
