@@ -196,6 +196,7 @@ class MultipartParser {
       Fail("Multipart: Invalid boundary in C-T (characters).");
       return false;
     }
+    dash_boundary_.assign("--").append(boundary_);
     return true;
   }
 
@@ -277,8 +278,7 @@ class MultipartParser {
         r_->Set(Flag::kMultipartUnmatchedBoundary);
       }
     } else if (is_line) {
-      std::string needle = "--" + std::string(boundary_);
-      if (cstr.find(needle) != std::string_view::npos) {
+      if (cstr.find(dash_boundary_) != std::string_view::npos) {
         r_->Set(Flag::kMultipartUnmatchedBoundary);
       }
     }
@@ -531,8 +531,9 @@ class MultipartParser {
     // Runs after a fatal error too, and may replace its message, as multipart_complete does.
     if (seen_data_ && !complete_) {
       if (boundary_count_ > 0) {
-        std::string final_line = "--" + std::string(boundary_) + "--";
-        if (leftover_is_line_ && leftover_ == final_line) {
+        if (leftover_is_line_ && leftover_.size() == dash_boundary_.size() + 2 &&
+            leftover_.substr(0, dash_boundary_.size()) == dash_boundary_ &&
+            leftover_.substr(dash_boundary_.size()) == "--") {
           ProcessBoundary(true);
           complete_ = true;
         }
@@ -567,6 +568,7 @@ class MultipartParser {
   const Limits& limits_;
   BodyResult* r_;
   std::string_view boundary_;
+  std::string dash_boundary_;  // "--" + boundary_
   std::string error_;
   bool flag_error_ = false;
   bool seen_data_ = false;
