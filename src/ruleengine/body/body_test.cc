@@ -176,6 +176,16 @@ TEST(Multipart, FinalBoundaryWithoutNewlineIsAccepted) {
   EXPECT_EQ(r.files.size(), 1u);
 }
 
+TEST(Multipart, NamelessLastPartClosedByUnterminatedFinalBoundary) {
+  // Found by fuzz_body_multipart: the invalid part must still raise MULTIPART_STRICT_ERROR.
+  std::string body = "--0000\r\nContent-Dispe\"; filename=\"a\"\r\n\r\nDATA\r\n--0000--";
+  BodyResult r;
+  ParseMultipart("multipart/form-data; boundary=0000", body, Limits{}, &r);
+  EXPECT_TRUE(r.Has(Flag::kMultipartInvalidPart));
+  EXPECT_TRUE(r.Has(Flag::kMultipartStrictError));
+  EXPECT_TRUE(r.files.empty());
+}
+
 TEST(Multipart, FinalBoundaryMissingIsReqbodyError) {
   std::vector<std::string> lines(kNormal.begin(), kNormal.end() - 1);
   BodyResult r;

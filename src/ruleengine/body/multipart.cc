@@ -513,6 +513,22 @@ class MultipartParser {
     if (flag_error_) r_->Set(Flag::kMultipartError);
     if (lf_line_) r_->Set(Flag::kMultipartLfLine);
     if (crlf_line_ && lf_line_) r_->Set(Flag::kMultipartCrlfLfLines);
+    // Runs after a fatal error too, and may replace its message, as multipart_complete does.
+    if (seen_data_ && !complete_) {
+      if (boundary_count_ > 0) {
+        if (leftover_is_line_ && leftover_.size() == dash_boundary_.size() + 2 &&
+            leftover_.substr(0, dash_boundary_.size()) == dash_boundary_ &&
+            leftover_.substr(dash_boundary_.size()) == "--") {
+          ProcessBoundary(true);
+          complete_ = true;
+        }
+        if (!complete_) error_ = "Multipart: Final boundary missing.";
+      } else {
+        error_ = "Multipart: No boundaries found in payload.";
+      }
+    }
+    // Computed after the final-boundary check, so a nameless last part closed there counts
+    // (ModSecurity sets the variable before that check and misses it).
     static constexpr Flag kStrict[] = {Flag::kMultipartError,
                                        Flag::kMultipartBoundaryQuoted,
                                        Flag::kMultipartBoundaryWhitespace,
@@ -527,20 +543,6 @@ class MultipartParser {
                                        Flag::kMultipartFileLimitExceeded};
     for (Flag f : kStrict) {
       if (r_->Has(f)) r_->Set(Flag::kMultipartStrictError);
-    }
-    // Runs after a fatal error too, and may replace its message, as multipart_complete does.
-    if (seen_data_ && !complete_) {
-      if (boundary_count_ > 0) {
-        if (leftover_is_line_ && leftover_.size() == dash_boundary_.size() + 2 &&
-            leftover_.substr(0, dash_boundary_.size()) == dash_boundary_ &&
-            leftover_.substr(dash_boundary_.size()) == "--") {
-          ProcessBoundary(true);
-          complete_ = true;
-        }
-        if (!complete_) error_ = "Multipart: Final boundary missing.";
-      } else {
-        error_ = "Multipart: No boundaries found in payload.";
-      }
     }
     for (Part& p : parts_) {
       for (const Header& h : p.headers) {
