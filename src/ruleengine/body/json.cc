@@ -6,6 +6,8 @@
 // REQBODY_ERROR, as SecRequestBodyJsonDepthLimit does; args seen before an error are kept.
 #include <simdjson.h>
 
+#include <charconv>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -110,8 +112,11 @@ class JsonWalker {
   std::string error_;
 
  private:
+  // One open object/array. path_ holds the concatenated names of all open containers; mark is
+  // where this container's part starts, name_end where its array suffix starts.
   struct Container {
-    std::string name;
+    size_t mark;
+    size_t name_end;
     bool is_array;
     size_t index = 0;
   };
@@ -121,19 +126,12 @@ class JsonWalker {
     return false;
   }
 
-  std::string Path(std::string_view key) const {
-    std::string path;
-    for (const Container& c : stack_) {
-      path += c.name;
-      if (c.is_array) {
-        path += ".array_";
-        path += std::to_string(c.index);
-      } else {
-        path += '.';
-      }
-    }
-    path += key;
-    return path;
+  void SetArraySuffix(const Container& c) {
+    path_.resize(c.name_end);
+    path_ += ".array_";
+    char digits[24];
+    auto res = std::to_chars(digits, digits + sizeof(digits), c.index);
+    path_.append(digits, res.ptr);
   }
 
   void Add(std::string_view key, std::string_view value) {
@@ -141,23 +139,42 @@ class JsonWalker {
       AddArg(key, value, Origin::kJson, limits_, r_);
       return;
     }
-    std::string name = Path(key);
-    AddArg(r_->arena.Copy(name), value, Origin::kJson, limits_, r_);
+    // Name = path_ + key, built straight into the arena.
+    char* p = r_->arena.Allocate(path_.size() + key.size());
+    std::memcpy(p, path_.data(), path_.size());
+    if (!key.empty()) std::memcpy(p + path_.size(), key.data(), key.size());
+    AddArg(std::string_view(p, path_.size() + key.size()), value, Origin::kJson, limits_, r_);
   }
 
   // Called after a value has been added inside the current container.
   void Advance() {
-    if (!stack_.empty() && stack_.back().is_array) ++stack_.back().index;
+    if (!stack_.empty() && stack_.back().is_array) {
+      ++stack_.back().index;
+      SetArraySuffix(stack_.back());
+    }
   }
 
   bool Enter(std::string_view name, bool is_array) {
-    stack_.push_back(Container{std::string(name), is_array});
+    Container c{path_.size(), 0, is_array};
+    path_ += name;
+    c.name_end = path_.size();
+    if (is_array) {
+      SetArraySuffix(c);
+    } else {
+      path_ += '.';
+    }
+    stack_.push_back(c);
     if (stack_.size() > limits_.json_depth_limit || stack_.size() > kMaxJsonDepth) {
       error_ = "JSON depth limit exceeded";
-      depth_exceeded_ = true;
       return false;
     }
     return true;
+  }
+
+  void Leave() {
+    path_.resize(stack_.back().mark);
+    stack_.pop_back();
+    Advance();
   }
 
   // key: the member name (object member), or "" for array elements / "json" at top level.
@@ -173,13 +190,12 @@ class JsonWalker {
           std::string_view k;
           if (auto e = field.unescaped_key().get(k)) return Fail(e);
           // v3: an empty key is "empty-key" (inside objects).
-          std::string kc(k.empty() ? std::string_view("empty-key") : k);
+          std::string_view kc = k.empty() ? std::string_view("empty-key") : k;
           od::value child;
           if (auto e = field.value().get(child)) return Fail(e);
           if (!Value(child, kc)) return false;
         }
-        stack_.pop_back();
-        Advance();
+        Leave();
         return true;
       }
       case od::json_type::array: {
@@ -191,8 +207,7 @@ class JsonWalker {
           if (auto e = elem.get(child)) return Fail(e);
           if (!Value(child, "")) return false;
         }
-        stack_.pop_back();
-        Advance();
+        Leave();
         return true;
       }
       case od::json_type::string: {
@@ -232,7 +247,7 @@ class JsonWalker {
   const Limits& limits_;
   BodyResult* r_;
   std::vector<Container> stack_;
-  bool depth_exceeded_ = false;
+  std::string path_;
 };
 
 }  // namespace
