@@ -76,6 +76,10 @@ void ParseXml(std::string_view body, const Limits& limits, BodyResult* result) {
     result->SetError("Request body is larger than the configured limit.");
     return;
   }
+  // libxml2's global state must be initialised once before concurrent use; a function-local
+  // static makes that thread-safe and lazy (no static initialiser at load time).
+  static const bool initialised = (xmlInitParser(), true);
+  (void)initialised;
   xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
   if (ctxt == nullptr) {
     result->SetError("XML parsing error: XML: Failed to create parser context.");
