@@ -166,6 +166,21 @@ TEST(Multipart, NormalBody) {
   EXPECT_LT(r.args[0].value.data(), body.data() + body.size());
 }
 
+TEST(Multipart, BoundaryContainingTheWordBoundaryAndDataWithDashes) {
+  // regression "boundary contains \"bOuNdArY\"" and "data contains \"--\"".
+  const std::string b = "--------0xKhTmLbOuNdArY";
+  const std::string& body =
+      Crlf({"--" + b, "Content-Disposition: form-data; name=\"a\"", "", "--test", "--" + b,
+            "Content-Disposition: form-data; name=\"b\"", "", "--", "--" + b + "--"});
+  BodyResult r;
+  ParseMultipart("multipart/form-data; boundary=" + b, body, Limits{}, &r);
+  EXPECT_FALSE(r.Has(Flag::kReqbodyError)) << r.error_msg;
+  EXPECT_FALSE(r.Has(Flag::kMultipartStrictError));
+  EXPECT_EQ(Args(r), (Pairs{{"a", "--test"}, {"b", "--"}}));
+  // Any other line starting with "--" looks like a boundary to v3 (not part of STRICT_ERROR).
+  EXPECT_TRUE(r.Has(Flag::kMultipartUnmatchedBoundary));
+}
+
 TEST(Multipart, FinalBoundaryWithoutNewlineIsAccepted) {
   std::string body = Crlf(kNormal);
   body.resize(body.size() - 2);
