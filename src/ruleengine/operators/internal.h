@@ -54,6 +54,10 @@ class DynamicOperator final : public Operator {
   uint64_t serial_;          // cache key in MatchContext
 };
 
+// Registers `factory` under `name` so that a %{macro} argument (options.dynamic_argument) gets a
+// DynamicOperator that builds the real operator from the expanded text at run time.
+void RegisterWithDynamic(OperatorRegistry* registry, std::string name, OperatorFactory factory);
+
 // Resolves `file` against options.base_dir unless absolute.
 std::string ResolvePath(std::string_view file, const OperatorOptions& options);
 

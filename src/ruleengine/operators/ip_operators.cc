@@ -186,26 +186,12 @@ Result<std::unique_ptr<const Operator>> MakeIpMatchFromFile(std::string_view arg
   return std::unique_ptr<const Operator>(std::move(op));
 }
 
-void RegisterIp(OperatorRegistry* registry, std::string name, OperatorFactory factory) {
-  registry
-      ->Register(name,
-                 [name, factory](std::string_view arg, const OperatorOptions& options)
-                     -> Result<std::unique_ptr<const Operator>> {
-                   if (options.dynamic_argument) {
-                     return std::unique_ptr<const Operator>(
-                         new DynamicOperator(name, std::string(arg), factory, options));
-                   }
-                   return factory(arg, options);
-                 })
-      .IgnoreError();
-}
-
 }  // namespace
 
 void RegisterIpOperators(OperatorRegistry* registry) {
-  RegisterIp(registry, "ipMatch", MakeIpMatch);
-  RegisterIp(registry, "ipMatchFromFile", MakeIpMatchFromFile);
-  RegisterIp(registry, "ipMatchF", MakeIpMatchFromFile);
+  RegisterWithDynamic(registry, "ipMatch", MakeIpMatch);
+  RegisterWithDynamic(registry, "ipMatchFromFile", MakeIpMatchFromFile);
+  RegisterWithDynamic(registry, "ipMatchF", MakeIpMatchFromFile);
 }
 
 }  // namespace gs::operators::internal

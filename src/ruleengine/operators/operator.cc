@@ -109,6 +109,20 @@ DynamicOperator::DynamicOperator(std::string name, std::string argument, Operato
   options_.dynamic_argument = false;
 }
 
+void RegisterWithDynamic(OperatorRegistry* registry, std::string name, OperatorFactory factory) {
+  registry
+      ->Register(name,
+                 [name, factory](std::string_view arg, const OperatorOptions& options)
+                     -> Result<std::unique_ptr<const Operator>> {
+                   if (options.dynamic_argument) {
+                     return std::unique_ptr<const Operator>(
+                         new DynamicOperator(name, std::string(arg), factory, options));
+                   }
+                   return factory(arg, options);
+                 })
+      .IgnoreError();
+}
+
 bool DynamicOperator::Evaluate(std::string_view input, MatchContext* ctx) const {
   return EvaluateExpanded(argument(), input, ctx);
 }

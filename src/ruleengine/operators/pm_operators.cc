@@ -185,26 +185,12 @@ Result<std::unique_ptr<const Operator>> MakePmFromFile(std::string_view arg,
   return PmOperator::Create("pmFromFile", arg, std::move(phrases));
 }
 
-void RegisterPm(OperatorRegistry* registry, std::string name, OperatorFactory factory) {
-  registry
-      ->Register(name,
-                 [name, factory](std::string_view arg, const OperatorOptions& options)
-                     -> Result<std::unique_ptr<const Operator>> {
-                   if (options.dynamic_argument) {
-                     return std::unique_ptr<const Operator>(
-                         new DynamicOperator(name, std::string(arg), factory, options));
-                   }
-                   return factory(arg, options);
-                 })
-      .IgnoreError();
-}
-
 }  // namespace
 
 void RegisterPmOperators(OperatorRegistry* registry) {
-  RegisterPm(registry, "pm", MakePm);
-  RegisterPm(registry, "pmFromFile", MakePmFromFile);
-  RegisterPm(registry, "pmf", MakePmFromFile);
+  RegisterWithDynamic(registry, "pm", MakePm);
+  RegisterWithDynamic(registry, "pmFromFile", MakePmFromFile);
+  RegisterWithDynamic(registry, "pmf", MakePmFromFile);
 }
 
 }  // namespace gs::operators::internal

@@ -266,20 +266,6 @@ OperatorFactory VerifyFactory(std::string name, CheckFn fn) {
   };
 }
 
-void RegisterWithDynamic(OperatorRegistry* registry, std::string name, OperatorFactory factory) {
-  registry
-      ->Register(name,
-                 [name, factory](std::string_view arg, const OperatorOptions& options)
-                     -> Result<std::unique_ptr<const Operator>> {
-                   if (options.dynamic_argument) {
-                     return std::unique_ptr<const Operator>(
-                         new DynamicOperator(name, std::string(arg), factory, options));
-                   }
-                   return factory(arg, options);
-                 })
-      .IgnoreError();
-}
-
 }  // namespace
 
 void RegisterRegexOperators(OperatorRegistry* registry) {
