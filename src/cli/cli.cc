@@ -22,6 +22,12 @@ void RegisterAll(CLI::App& app) {
   RegisterVersion(app);
   RegisterKeys(app);
   RegisterConfig(app);
+  {
+    // lead: replace with tamper group registration
+    auto* tamper = app.add_subcommand("tamper", "Anti-tampering: webshell scan");
+    tamper->require_subcommand(1);
+    RegisterTamperScan(*tamper);
+  }
 }
 
 }  // namespace gs::cli

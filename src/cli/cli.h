@@ -18,6 +18,8 @@ void RegisterVersion(CLI::App& app);
 void RegisterKeys(CLI::App& app);
 void RegisterAudit(CLI::App& app);
 void RegisterConfig(CLI::App& app);
+// Adds `scan` (webshell scan) to the `tamper` command group (owned by the tamper module).
+void RegisterTamperScan(CLI::App& tamper_group);
 
 // The exit code the chosen subcommand's callback recorded.
 int ExitCode();
