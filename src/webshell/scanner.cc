@@ -173,13 +173,29 @@ const std::unordered_set<std::string>& Decoders() {
 }
 const std::unordered_set<std::string>& SinkNames() {
   // Function names that, called with attacker data, run code or commands.
-  static const auto* kSet =
-      new std::unordered_set<std::string>{"assert",         "eval",
-                                          "system",         "exec",
-                                          "passthru",       "shell_exec",
-                                          "popen",          "proc_open",
-                                          "pcntl_exec",     "create_function",
-                                          "call_user_func", "call_user_func_array"};
+  static const auto* kSet = new std::unordered_set<std::string>{"assert",
+                                                                "eval",
+                                                                "system",
+                                                                "exec",
+                                                                "passthru",
+                                                                "shell_exec",
+                                                                "popen",
+                                                                "proc_open",
+                                                                "pcntl_exec",
+                                                                "create_function",
+                                                                "call_user_func",
+                                                                "call_user_func_array",
+                                                                "preg_replace",
+                                                                "array_map",
+                                                                "usort",
+                                                                "uasort",
+                                                                "uksort",
+                                                                "array_filter",
+                                                                "array_walk",
+                                                                "ob_start",
+                                                                "register_shutdown_function",
+                                                                "include",
+                                                                "require"};
   return *kSet;
 }
 
@@ -194,6 +210,7 @@ class PhpAnalysis {
   explicit PhpAnalysis(const NormalizedPhp& n) : n_(n), t_(n.text), in_lit_(t_.size(), false) {
     for (const auto& l : n.literals) {
       for (size_t k = l.pos; k < l.pos + l.len + 2 && k < t_.size(); ++k) in_lit_[k] = true;
+      literal_at_[l.pos] = l.len;
     }
   }
 
@@ -201,12 +218,13 @@ class PhpAnalysis {
     CollectAssignments();
     CollectAssignments();  // second pass: taint through later-declared variables
     CheckCalls();
+    CheckMagicMethods();
     CheckLiterals();
     return std::move(ev_);
   }
 
  private:
-  enum Taint { kNone = 0, kRequest = 1, kDecoded = 2, kSinkName = 4 };
+  enum Taint { kNone = 0, kRequest = 1, kDecoded = 2, kSinkName = 4, kConstructed = 8 };
 
   bool Code(size_t i) const { return i < t_.size() && !in_lit_[i]; }
 
@@ -358,6 +376,8 @@ class PhpAnalysis {
           } else if (auto it = vars_.find(v); it != vars_.end()) {
             taint |= it->second & (kRequest | kDecoded);
           }
+          // `$b = "base64_decode"; $b(...)`: a call through a variable naming a decoder.
+          if (e < b && t_[e] == '(' && decoder_vars_.count(v)) taint |= kDecoded;
         }
         k = e - 1;
         ident_end = std::string::npos;
@@ -372,6 +392,56 @@ class PhpAnalysis {
       }
     }
     return taint;
+  }
+
+  // The string value of [a, b) when it is made only of literals, `.` and variables with known
+  // values. When string functions (str_replace, strrev, ...) are applied to such operands the
+  // value is not computed but *computed is set: the name was assembled, which is what
+  // obfuscated callees look like.
+  std::optional<std::string> EvalString(size_t a, size_t b, bool* computed) const {
+    static const std::unordered_set<std::string> kStringFns = {
+        "str_replace",  "strrev",    "substr",        "implode",      "join",    "strtolower",
+        "strtoupper",   "trim",      "base64_decode", "str_rot13",    "hex2bin", "sprintf",
+        "ucfirst",      "lcfirst",   "str_ireplace",  "preg_replace", "strtr",   "gzinflate",
+        "gzuncompress", "urldecode", "rawurldecode"};
+    std::string out;
+    bool any_literal = false, functions = false;
+    for (size_t k = a; k < b; ++k) {
+      if (!Code(k)) {
+        auto it = literal_at_.find(k);
+        if (it == literal_at_.end()) continue;
+        out += t_.substr(k + 1, it->second);
+        any_literal = true;
+        k += it->second + 1;
+        continue;
+      }
+      char c = t_[k];
+      if (c == '.' || c == '@' || c == ' ' || c == ',' || c == '(' || c == ')') continue;
+      if (c == '$') {
+        size_t e;
+        std::string v = VarAt(k, &e);
+        auto it = values_.find(v);
+        if (it == values_.end()) return std::nullopt;
+        out += it->second;
+        k = e - 1;
+        continue;
+      }
+      if (IsIdentChar(static_cast<unsigned char>(c))) {
+        size_t e = k;
+        while (e < b && IsIdentChar(static_cast<unsigned char>(t_[e]))) ++e;
+        if (e >= b || t_[e] != '(' || !kStringFns.count(t_.substr(k, e - k))) return std::nullopt;
+        functions = true;
+        k = e - 1;
+        continue;
+      }
+      return std::nullopt;
+    }
+    if (!any_literal) return std::nullopt;
+    if (functions) {
+      *computed = true;
+      return std::nullopt;
+    }
+    return out;
   }
 
   size_t StatementEnd(size_t from) const {
@@ -406,13 +476,17 @@ class PhpAnalysis {
       }
       size_t end = StatementEnd(rhs);
       int taint = TaintOfSpan(rhs, end);
-      // A literal naming a sink: `$f = "as"."sert";` (folded by the normaliser).
-      if (rhs < t_.size() && t_[rhs] == '"' && end > rhs + 1 && t_[end - 1] == '"') {
-        std::string lit = Lower(t_.substr(rhs + 1, end - rhs - 2));
-        if (SinkNames().count(lit)) {
-          taint |= kSinkName;
-          sink_name_pos_[v] = rhs;
-        }
+      // A name built from literals: `$f = "as"."sert";` (folded by the normaliser), `$g = "a" .
+      // $f;`, `$h = str_replace("x", "", "axsxsxexrxt");`.
+      bool computed = false;
+      std::optional<std::string> value = EvalString(rhs, end, &computed);
+      if (value) {
+        std::string lit = Lower(*value);
+        values_[v] = *value;
+        if (SinkNames().count(lit)) taint |= kSinkName;
+        if (Decoders().count(lit)) decoder_vars_.insert(v);
+      } else if (computed) {
+        taint |= kConstructed;
       }
       if (taint) vars_[v] |= taint;
     }
@@ -530,6 +604,22 @@ class PhpAnalysis {
         // Variable function call: $f(...)
         size_t e;
         std::string v = VarAt(k, &e);
+        bool superglobal = v == "_post" || v == "_get" || v == "_request" || v == "_cookie";
+        if (superglobal && e < t_.size() && t_[e] == '[') {
+          // $_GET["a"](...): the client names the function.
+          size_t q = e;
+          int depth = 0;
+          for (; q < t_.size(); ++q) {
+            if (!Code(q)) continue;
+            if (t_[q] == '[')
+              ++depth;
+            else if (t_[q] == ']' && --depth == 0)
+              break;
+          }
+          if (q + 1 < t_.size() && t_[q + 1] == '(') Add("heur_request_callee", 100, k);
+          k = e - 1;
+          continue;
+        }
         if (v.empty() || e >= t_.size() || t_[e] != '(') {
           k = e - 1;
           continue;
@@ -546,7 +636,7 @@ class PhpAnalysis {
         int args = TaintOfSpan(e, close);
         if (callee & kRequest) {
           Add("heur_request_callee", 100, k);
-        } else if ((callee & (kDecoded | kSinkName)) && (args & kRequest)) {
+        } else if ((callee & (kDecoded | kSinkName | kConstructed)) && (args & kRequest)) {
           Add("heur_dynamic_sink_request", 100, k);
         } else if (callee & kSinkName) {
           Add("heur_dynamic_sink_name", 60, k);
@@ -562,6 +652,15 @@ class PhpAnalysis {
         continue;
       size_t e = k;
       while (e < t_.size() && IsIdentChar(static_cast<unsigned char>(t_[e]))) ++e;
+      {
+        // include/require are statements: `include $_GET["f"];` has no parenthesis.
+        std::string_view word(t_.data() + k, e - k);
+        if ((word == "include" || word == "require" || word == "include_once" ||
+             word == "require_once") &&
+            (TaintOfSpan(e, StatementEnd(e)) & kRequest)) {
+          Add("heur_request_to_include", 100, k);
+        }
+      }
       if (e >= t_.size() || t_[e] != '(') {
         k = e - 1;
         continue;
@@ -577,6 +676,9 @@ class PhpAnalysis {
       if (close == std::string::npos) {
         k = e - 1;
         continue;
+      }
+      if (name == "unserialize" && (TaintOfSpan(e, close) & kRequest)) {
+        Add("heur_unserialize_request", 50, k);
       }
       if (kCodeSinks.count(name) || kCmdSinks.count(name)) {
         int taint = TaintOfSpan(e, close);
@@ -608,12 +710,33 @@ class PhpAnalysis {
           }
           if (ArgIsRequestValue(cb_arg)) {
             Add("heur_request_callback", 100, k);
+          } else if (name == "ob_start" && ArgIsDangerousCallable(cb_arg) &&
+                     HasSourceToken(0, t_.size())) {
+            // The output buffer (which the script fills with request data) is the argument.
+            Add("heur_dynamic_sink_request", 100, k);
           } else if (ArgIsDangerousCallable(cb_arg) && other_request) {
             Add("heur_dynamic_sink_request", 100, k);
           }
         }
       }
       k = e - 1;
+    }
+  }
+
+  void CheckMagicMethods() {
+    // eval in a method PHP calls implicitly (object-injection backdoors).
+    for (const char* m : {"function __destruct(", "function __wakeup(", "function __tostring(",
+                          "function __get(", "function __call(", "function __set("}) {
+      for (size_t p = t_.find(m); p != std::string::npos; p = t_.find(m, p + 1)) {
+        size_t body = t_.find('{', p);
+        if (body == std::string::npos) continue;
+        size_t end = std::min(t_.size(), body + 300);
+        std::string_view span(t_.data() + body, end - body);
+        if (span.find("eval(") != std::string_view::npos ||
+            span.find("assert(") != std::string_view::npos) {
+          Add("heur_magic_method_eval", 50, p);
+        }
+      }
     }
   }
 
@@ -654,7 +777,9 @@ class PhpAnalysis {
   const std::string& t_;
   std::vector<bool> in_lit_;
   std::unordered_map<std::string, int> vars_;
-  std::unordered_map<std::string, size_t> sink_name_pos_;
+  std::unordered_map<std::string, std::string> values_;
+  std::unordered_set<std::string> decoder_vars_;
+  std::unordered_map<size_t, size_t> literal_at_;  // normalised pos of '"' -> content length
   bool all_request_ = false;
   std::vector<Evidence> ev_;
 };

@@ -67,3 +67,16 @@ rule godzilla_aspx : asp raw
   condition:
     $load and $aes and $payload
 }
+
+rule asp_eval_request_variable : asp raw
+{
+  meta:
+    score = 100
+    family = ""
+    description = "ASP: a variable assigned from Request and passed to Eval/Execute"
+  strings:
+    $assign = /[a-z_][a-z0-9_]{0,30}\s*=\s*request\s*(\.form|\.querystring|\.item)?\s*\(/ nocase
+    $eval = /[^.a-z0-9_](eval|execute|executeglobal)\s*\(?\s*[a-z_][a-z0-9_]{0,30}\s*\)?\s*(%>|:|\r|\n)/ nocase
+  condition:
+    $assign and $eval
+}

@@ -8,7 +8,7 @@ rule jsp_runtime_exec_request : jsp raw
     description = "JSP: Runtime.exec / ProcessBuilder fed from the request"
   strings:
     $exec = /Runtime\s*\.\s*getRuntime\s*\(\s*\)\s*\.\s*exec\s*\(/
-    $pb = /new\s+ProcessBuilder\s*\(/
+    $pb = /new\s+(java\.lang\.)?ProcessBuilder\s*\(/
     $req = /request\s*\.\s*(getParameter|getHeader|getInputStream|getReader|getQueryString)\s*\(/
   condition:
     ($exec or $pb) and $req
@@ -56,4 +56,18 @@ rule godzilla_jsp : jsp raw
     $md5 = /MessageDigest\s*\.\s*getInstance\s*\(\s*"MD5"\s*\)/
   condition:
     $dc and $aes and ($payload or $md5)
+}
+
+rule jsp_reflection_exec_request : jsp raw
+{
+  meta:
+    score = 100
+    family = ""
+    description = "JSP: Runtime.exec reached by reflection with request data"
+  strings:
+    $rt = "\"java.lang.Runtime\""
+    $exec = /getMethod\s*\(\s*"exec"/
+    $req = /request\s*\.\s*(getParameter|getHeader|getInputStream|getReader)\s*\(/
+  condition:
+    $rt and $exec and $req
 }

@@ -89,7 +89,7 @@ rule godzilla_php : php norm
     description = "Godzilla (哥斯拉): XOR-keyed base64 payload kept in the session"
   strings:
     $xor = /\$[a-z0-9_]{1,20}\[\$[a-z0-9_]{1,8}\+1&15\]/
-    $sess = "$_session[$"
+    $sess = "$_session["
     $md5 = /md5\(\$[a-z0-9_]{1,20}\.\$[a-z0-9_]{1,20}\)/
     $b64 = /base64_decode\(\$_(post|request)\[\$[a-z0-9_]{1,20}\]\)/
   condition:

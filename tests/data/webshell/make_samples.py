@@ -5,6 +5,11 @@ These model the shapes of known families (China Chopper, Behinder, Godzilla, Ant
 common obfuscations; they are written by us, contain no downloaded malware, and the keys and
 parameter names are made up. The file name prefix is the family the scanner must report
 ("generic_" = no family). Re-run to regenerate: python3 make_samples.py
+
+samples/ also holds 22 hand-written files that are not generated here: they were a held-out
+set written after the first rule freeze (the scanner caught 10 of 22), then used to close the
+gaps they exposed, so they are now tuned-for samples like the rest. holdout/ has the current
+held-out set.
 """
 import base64
 import codecs
