@@ -212,6 +212,22 @@ class PhpAnalysis {
       for (size_t k = l.pos; k < l.pos + l.len + 2 && k < t_.size(); ++k) in_lit_[k] = true;
       literal_at_[l.pos] = l.len;
     }
+    // Matching parentheses in one pass, so finding a call's arguments is O(1).
+    close_.assign(t_.size(), std::string::npos);
+    std::vector<size_t> open;
+    for (size_t k = 0; k < t_.size(); ++k) {
+      if (!Code(k)) continue;
+      if (t_[k] == '(') {
+        open.push_back(k);
+      } else if (t_[k] == ')' && !open.empty()) {
+        close_[open.back()] = k;
+        open.pop_back();
+      }
+    }
+    // Hostile input (deep nesting, millions of assignments) must not make the per-call and
+    // per-assignment scans quadratic: each is bounded by kMaxSpan, and the whole analysis by a
+    // work budget proportional to the input, after which it stops with what it has found.
+    budget_ = 16 * t_.size() + (1u << 20);
   }
 
   std::vector<Evidence> Run() {
@@ -237,18 +253,27 @@ class PhpAnalysis {
 
   // Matching ')' for the '(' at `open` (or npos), skipping literal contents.
   size_t Close(size_t open) const {
-    int depth = 0;
-    for (size_t k = open; k < t_.size(); ++k) {
-      if (!Code(k)) continue;
-      if (t_[k] == '(')
-        ++depth;
-      else if (t_[k] == ')' && --depth == 0)
-        return k;
-    }
-    return std::string::npos;
+    return open < close_.size() ? close_[open] : std::string::npos;
+  }
+
+  static constexpr size_t kMaxSpan = 4096;
+  // Charges `n` units of work; false once the budget is spent.
+  bool Spend(size_t n) const {
+    work_ += n;
+    return work_ <= budget_;
   }
 
   bool HasSourceToken(size_t a, size_t b) const {
+    if (a == 0 && b == t_.size()) {
+      if (file_has_source_ < 0) file_has_source_ = HasSourceTokenIn(0, t_.size()) ? 1 : 0;
+      return file_has_source_ == 1;
+    }
+    b = std::min(b, a + kMaxSpan);
+    if (!Spend(b - a)) return false;
+    return HasSourceTokenIn(a, b);
+  }
+
+  bool HasSourceTokenIn(size_t a, size_t b) const {
     static constexpr const char* kSources[] = {
         "$_post",          "$_get",          "$_request",           "$_cookie",
         "$_files",         "{\"_POST\"}",    "{\"_GET\"}",          "{\"_REQUEST\"}",
@@ -277,6 +302,8 @@ class PhpAnalysis {
   // an index (`$map[$_GET["k"]]`) does not count, nor does a conditional (`$_GET["o"] ==
   // "asc" ? "sort" : "rsort"`): those are how legitimate code dispatches on input.
   int TaintOfSpan(size_t a, size_t b) const {
+    b = std::min(b, a + kMaxSpan);
+    if (!Spend(2 * (b - a))) return kNone;
     static const std::unordered_set<std::string> kTransparent = {"trim",
                                                                  "rtrim",
                                                                  "ltrim",
@@ -399,6 +426,7 @@ class PhpAnalysis {
   // value is not computed but *computed is set: the name was assembled, which is what
   // obfuscated callees look like.
   std::optional<std::string> EvalString(size_t a, size_t b, bool* computed) const {
+    if (b - a > kMaxSpan || !Spend(b - a)) return std::nullopt;
     static const std::unordered_set<std::string> kStringFns = {
         "str_replace",  "strrev",    "substr",        "implode",      "join",    "strtolower",
         "strtoupper",   "trim",      "base64_decode", "str_rot13",    "hex2bin", "sprintf",
@@ -446,7 +474,9 @@ class PhpAnalysis {
 
   size_t StatementEnd(size_t from) const {
     int depth = 0;
-    for (size_t k = from; k < t_.size(); ++k) {
+    size_t limit = std::min(t_.size(), from + kMaxSpan);
+    if (!Spend(limit - from)) return from;
+    for (size_t k = from; k < limit; ++k) {
       if (!Code(k)) continue;
       char c = t_[k];
       if (c == '(' || c == '[' || c == '{')
@@ -457,7 +487,7 @@ class PhpAnalysis {
         return k;
       }
     }
-    return t_.size();
+    return limit;
   }
 
   void CollectAssignments() {
@@ -495,8 +525,11 @@ class PhpAnalysis {
       if (!Code(p)) continue;
       size_t close = Close(p + 7);
       if (close == std::string::npos) continue;
-      size_t as = t_.find(" as", p);
-      if (as == std::string::npos || as > close || !HasSourceToken(p, as)) continue;
+      std::string_view head(t_.data() + p, close - p);
+      size_t as_rel = head.find(" as");
+      if (as_rel == std::string_view::npos) continue;
+      size_t as = p + as_rel;
+      if (!HasSourceToken(p, as)) continue;
       for (size_t k = as; k < close; ++k) {
         if (t_[k] != '$') continue;
         size_t e;
@@ -609,7 +642,9 @@ class PhpAnalysis {
           // $_GET["a"](...): the client names the function.
           size_t q = e;
           int depth = 0;
-          for (; q < t_.size(); ++q) {
+          size_t q_limit = std::min(t_.size(), e + kMaxSpan);
+          if (!Spend(q_limit - e)) q_limit = e;
+          for (; q < q_limit; ++q) {
             if (!Code(q)) continue;
             if (t_[q] == '[')
               ++depth;
@@ -779,7 +814,11 @@ class PhpAnalysis {
   std::unordered_map<std::string, int> vars_;
   std::unordered_map<std::string, std::string> values_;
   std::unordered_set<std::string> decoder_vars_;
-  std::unordered_map<size_t, size_t> literal_at_;  // normalised pos of '"' -> content length
+  std::unordered_map<size_t, size_t> literal_at_;
+  std::vector<size_t> close_;
+  size_t budget_ = 0;
+  mutable size_t work_ = 0;
+  mutable int file_has_source_ = -1;  // normalised pos of '"' -> content length
   bool all_request_ = false;
   std::vector<Evidence> ev_;
 };
