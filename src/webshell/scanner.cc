@@ -144,10 +144,15 @@ int YaraCallback(YR_SCAN_CONTEXT* context, int message, void* message_data, void
   size_t best = SIZE_MAX;
   YR_STRING* s;
   yr_rule_strings_foreach(rule, s) {
-    YR_MATCH* m;
-    yr_string_matches_foreach(context, s, m) {
-      size_t off = static_cast<size_t>(m->base + m->offset);
-      best = std::min(best, off);
+    // libyara 4.2 hands out YR_MATCH records at 4-byte alignment (UBSan: misaligned member
+    // access), so each record is copied into an aligned local instead of using
+    // yr_string_matches_foreach, which dereferences them in place.
+    const void* p = context->matches[s->idx].head;
+    while (p != nullptr) {
+      YR_MATCH m;
+      std::memcpy(&m, p, sizeof(m));
+      if (!m.is_private) best = std::min(best, static_cast<size_t>(m.base + m.offset));
+      p = m.next;
     }
   }
   hit.offset = best == SIZE_MAX ? 0 : best;
