@@ -15,6 +15,10 @@ PACKAGES=(
   libpcre2-dev libvectorscan-dev libxml2-dev libmaxminddb-dev
   # tools used by tests and benchmarks
   bsdutils procps curl python3
+  # webshell scanner (src/webshell): YARA rule engine
+  libyara-dev
+  # benign corpus for bench/webshell and the webshell false-positive test (not configured)
+  wordpress phpmyadmin dokuwiki mediawiki roundcube-core
   # peers for benchmarks / differential tests
   libmodsecurity-dev modsecurity-crs
   # Debian's /etc/nginx/modsecurity.conf: the seclang corpus test parses it

@@ -26,6 +26,12 @@ void RegisterAll(CLI::App& app) {
   RegisterWaf(app);
   RegisterAudit(app);
   RegisterMonitor(app);
+  {
+    // lead: replace with tamper group registration
+    auto* tamper = app.add_subcommand("tamper", "Anti-tampering: webshell scan");
+    tamper->require_subcommand(1);
+    RegisterTamperScan(*tamper);
+  }
 }
 
 }  // namespace gs::cli

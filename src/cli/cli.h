@@ -23,6 +23,8 @@ void RegisterUp(CLI::App& app);
 // Adds `serve` to the `audit` group (audit_serve_cmd.cc).
 void RegisterAuditServe(CLI::App& audit_group);
 void RegisterMonitor(CLI::App& app);
+// Adds `scan` (webshell scan) to the `tamper` command group (owned by the tamper module).
+void RegisterTamperScan(CLI::App& tamper_group);
 
 // The exit code the chosen subcommand's callback recorded.
 int ExitCode();

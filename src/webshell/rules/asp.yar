@@ -1,0 +1,82 @@
+// ASP / ASP.NET rules (tag asp; raw bytes). See php.yar for the tag and meta conventions.
+
+rule china_chopper_asp : asp raw
+{
+  meta:
+    score = 100
+    family = "china_chopper"
+    description = "China Chopper (中国菜刀) ASP/ASPX one-liner"
+  strings:
+    $asp = /<%\s*(eval|execute|executeglobal)\s*\(?\s*request\s*(\.item)?\s*[\(\[]\s*"[^"]{1,40}"\s*[\)\]]/ nocase
+    $aspx = /eval\s*\(\s*request\.item\s*\[\s*"[^"]{1,40}"\s*\]\s*,\s*"unsafe"\s*\)/ nocase
+  condition:
+    any of them
+}
+
+rule asp_eval_request : asp raw
+{
+  meta:
+    score = 100
+    family = ""
+    description = "ASP: eval/execute of request data"
+  strings:
+    $a = /(eval|execute|executeglobal)\s*\(?\s*request\s*[\.\(\[]/ nocase
+  condition:
+    $a
+}
+
+rule asp_wscript_shell_request : asp raw
+{
+  meta:
+    score = 100
+    family = ""
+    description = "ASP: WScript.Shell / cmd.exe process fed from the request"
+  strings:
+    $shell = /wscript\.shell|process\.start\s*\(|"cmd(\.exe)?"/ nocase
+    $run = /\.(exec|run|start)\s*\(/ nocase
+    $req = /request\s*(\.form|\.querystring|\.item)?\s*[\(\[]/ nocase
+  condition:
+    $shell and $run and $req
+}
+
+rule behinder_aspx : asp raw
+{
+  meta:
+    score = 100
+    family = "behinder"
+    description = "Behinder (冰蝎) ASPX: Rijndael-decrypted request body loaded as an assembly"
+  strings:
+    $load = /Assembly\s*\.\s*Load\s*\(/
+    $aes = "RijndaelManaged"
+    $body = /Request\s*\.\s*BinaryRead\s*\(/
+    $sess = /Session\s*\[\s*"k"\s*\]/
+  condition:
+    $load and $aes and ($body or $sess)
+}
+
+rule godzilla_aspx : asp raw
+{
+  meta:
+    score = 100
+    family = "godzilla"
+    description = "Godzilla (哥斯拉) ASPX: payload assembly kept in the session"
+  strings:
+    $load = /Assembly\s*\.\s*Load\s*\(/
+    $aes = "RijndaelManaged"
+    $payload = /Session\s*\[\s*"payload"\s*\]/
+  condition:
+    $load and $aes and $payload
+}
+
+rule asp_eval_request_variable : asp raw
+{
+  meta:
+    score = 100
+    family = ""
+    description = "ASP: a variable assigned from Request and passed to Eval/Execute"
+  strings:
+    $assign = /[a-z_][a-z0-9_]{0,30}\s*=\s*request\s*(\.form|\.querystring|\.item)?\s*\(/ nocase
+    $eval = /[^.a-z0-9_](eval|execute|executeglobal)\s*\(?\s*[a-z_][a-z0-9_]{0,30}\s*\)?\s*(%>|:|\r|\n)/ nocase
+  condition:
+    $assign and $eval
+}

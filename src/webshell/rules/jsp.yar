@@ -1,0 +1,73 @@
+// JSP rules (tag jsp; raw bytes). See php.yar for the tag and meta conventions.
+
+rule jsp_runtime_exec_request : jsp raw
+{
+  meta:
+    score = 100
+    family = ""
+    description = "JSP: Runtime.exec / ProcessBuilder fed from the request"
+  strings:
+    $exec = /Runtime\s*\.\s*getRuntime\s*\(\s*\)\s*\.\s*exec\s*\(/
+    $pb = /new\s+(java\.lang\.)?ProcessBuilder\s*\(/
+    $req = /request\s*\.\s*(getParameter|getHeader|getInputStream|getReader|getQueryString)\s*\(/
+  condition:
+    ($exec or $pb) and $req
+}
+
+rule jsp_defineclass_request : jsp raw
+{
+  meta:
+    score = 100
+    family = ""
+    description = "JSP: a ClassLoader defining classes from request bytes"
+  strings:
+    $dc = /defineClass\s*\(/
+    $cl = "ClassLoader"
+    $req = /request\s*\.\s*(getParameter|getInputStream|getReader)\s*\(/
+  condition:
+    $dc and $cl and $req
+}
+
+rule behinder_jsp : jsp raw
+{
+  meta:
+    score = 100
+    family = "behinder"
+    description = "Behinder (冰蝎) JSP: AES-decrypted request body defined as a class, key in session"
+  strings:
+    $dc = /defineClass\s*\(/
+    $aes = /Cipher\s*\.\s*getInstance\s*\(\s*"AES"/
+    $sess = /session\s*\.\s*(putValue|setAttribute)\s*\(\s*"u"/
+    $line = /getReader\s*\(\s*\)\s*\.\s*readLine\s*\(/
+  condition:
+    $dc and $aes and ($sess or $line)
+}
+
+rule godzilla_jsp : jsp raw
+{
+  meta:
+    score = 100
+    family = "godzilla"
+    description = "Godzilla (哥斯拉) JSP: AES/ECB payload class kept in the session"
+  strings:
+    $dc = /defineClass\s*\(/
+    $aes = "AES/ECB/PKCS5Padding"
+    $payload = /session\s*\.\s*(setAttribute|getAttribute)\s*\(\s*"payload"/
+    $md5 = /MessageDigest\s*\.\s*getInstance\s*\(\s*"MD5"\s*\)/
+  condition:
+    $dc and $aes and ($payload or $md5)
+}
+
+rule jsp_reflection_exec_request : jsp raw
+{
+  meta:
+    score = 100
+    family = ""
+    description = "JSP: Runtime.exec reached by reflection with request data"
+  strings:
+    $rt = "\"java.lang.Runtime\""
+    $exec = /getMethod\s*\(\s*"exec"/
+    $req = /request\s*\.\s*(getParameter|getHeader|getInputStream|getReader)\s*\(/
+  condition:
+    $rt and $exec and $req
+}

