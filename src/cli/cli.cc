@@ -21,6 +21,7 @@ int Fail(const Status& status) {
 void RegisterAll(CLI::App& app) {
   RegisterVersion(app);
   RegisterKeys(app);
+  RegisterTamper(app);
 }
 
 }  // namespace gs::cli

@@ -17,6 +17,7 @@ void RegisterAll(CLI::App& app);
 void RegisterVersion(CLI::App& app);
 void RegisterKeys(CLI::App& app);
 void RegisterAudit(CLI::App& app);
+void RegisterTamper(CLI::App& app);
 
 // The exit code the chosen subcommand's callback recorded.
 int ExitCode();

@@ -90,7 +90,7 @@ Status HashAndStore(const FileJob& job, const Vault& vault, bool with_sha256, En
   e->sm3 = crypto::Sm3(content);
   if (with_sha256) e->sha256 = crypto::Sha256(content);
   bytes->fetch_add(content.size(), std::memory_order_relaxed);
-  return vault.PutObject(*e->sm3, content);
+  return vault.PutObject(*e->sm3, content, /*durable=*/false);
 }
 
 }  // namespace
@@ -277,6 +277,7 @@ Result<std::string> ChainAndSign(Manifest& m, const Vault& vault,
     return current.status();
   }
   GS_ASSIGN_OR_RETURN(std::string text, SignManifest(m, key));
+  GS_RETURN_IF_ERROR(vault.Sync());  // objects durable before a manifest refers to them
   GS_RETURN_IF_ERROR(vault.StoreManifest(m.version, text));
   return text;
 }

@@ -46,7 +46,8 @@ Guard::~Guard() = default;
 Result<std::unique_ptr<Guard>> Guard::Create(const std::string& root, Manifest manifest,
                                              const Vault* vault, GuardOptions options) {
   std::unique_ptr<Guard> g(new Guard());
-  g->root_path_ = root;
+  char real[PATH_MAX];
+  g->root_path_ = ::realpath(root.c_str(), real) ? std::string(real) : root;
   GS_ASSIGN_OR_RETURN(g->root_fd_, OpenRootDir(root));
   if (options.quarantine_dir.empty()) options.quarantine_dir = vault->QuarantineDir();
   if (!options.dry_run) {

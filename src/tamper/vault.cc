@@ -1,11 +1,16 @@
 // Vault storage (see vault.h and docs/formats/baseline.md §4).
 #include "tamper/vault.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <mutex>
 #include <thread>
 #include <vector>
 
 #include "platform/file.h"
+#include "tamper/safe_fs.h"
 
 namespace gs::tamper {
 namespace {
@@ -118,10 +123,13 @@ bool Vault::HasObject(const crypto::Digest& sm3) const {
   return platform::PathExists(ObjectPath(sm3));
 }
 
-Status Vault::PutObject(const crypto::Digest& sm3, std::string_view content) const {
+Status Vault::PutObject(const crypto::Digest& sm3, std::string_view content, bool durable) const {
   std::string path = ObjectPath(sm3);
-  if (platform::PathExists(path)) return Status::Ok();
-  GS_RETURN_IF_ERROR(platform::MakeDirs(platform::DirName(path), 0700));
+  uint64_t want_size = content.size() + (key_ ? kIvSize + crypto::kGcmTagSize : 0);
+  struct stat st;
+  if (::stat(path.c_str(), &st) == 0 && uint64_t(st.st_size) == want_size) return Status::Ok();
+  std::string sub = platform::DirName(path);
+  if (::mkdir(sub.c_str(), 0700) != 0 && errno != EEXIST) return FsError("mkdir " + sub, errno);
   std::string data;
   if (key_) {
     Bytes iv = crypto::RandomBytes(kIvSize);
@@ -136,13 +144,25 @@ Status Vault::PutObject(const crypto::Digest& sm3, std::string_view content) con
   // A private temporary name per writer: two threads storing the same digest must not share
   // one (WriteFileAtomic's fixed ".tmp" would race).
   std::string tmp = path + ".tmp-" + HexEncode(crypto::RandomBytes(6));
-  Status s = platform::WriteFileAtomic(tmp, data, 0600);
-  if (s.ok()) s = platform::RenameFile(tmp, path);
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return FsError("create vault object", errno);
+  UniqueFd f(fd);
+  Status s = WriteAllFd(fd, data);
+  if (s.ok() && durable && ::fsync(fd) != 0) s = FsError("fsync vault object", errno);
+  if (s.ok() && ::rename(tmp.c_str(), path.c_str()) != 0) s = FsError("rename vault object", errno);
   if (!s.ok()) {
-    platform::RemoveFile(tmp).IgnoreError();
+    ::unlink(tmp.c_str());
     return s.WithContext("store vault object");
   }
-  return platform::FsyncDir(platform::DirName(path));
+  return durable ? platform::FsyncDir(sub) : Status::Ok();
+}
+
+Status Vault::Sync() const {
+  int fd = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return FsError("open vault", errno);
+  UniqueFd f(fd);
+  if (::syncfs(fd) != 0) return FsError("syncfs vault", errno);
+  return Status::Ok();
 }
 
 Result<std::string> Vault::GetObject(const crypto::Digest& sm3) const {

@@ -36,8 +36,13 @@ class Vault {
   std::string ObjectPath(const crypto::Digest& sm3) const;
 
   bool HasObject(const crypto::Digest& sm3) const;
-  // Stores `content` whose SM3 is `sm3` (the caller computed it). Idempotent; atomic.
-  Status PutObject(const crypto::Digest& sm3, std::string_view content) const;
+  // Stores `content` whose SM3 is `sm3` (the caller computed it). Idempotent; atomic (temporary
+  // name + rename). With `durable` false the object is not fsynced: bulk writers call Sync()
+  // once afterwards, before any manifest refers to the objects. An existing object of the
+  // wrong size (torn by a crash before Sync) is rewritten.
+  Status PutObject(const crypto::Digest& sm3, std::string_view content, bool durable = true) const;
+  // Makes every object written so far durable (syncfs on the vault's filesystem).
+  Status Sync() const;
   // Returns the content, verified: DATA_LOSS if it does not decrypt or its SM3 is not `sm3`,
   // NOT_FOUND if absent.
   Result<std::string> GetObject(const crypto::Digest& sm3) const;
