@@ -26,7 +26,7 @@ namespace {
 struct TamperOptions {
   std::string root, vault, key, pubkey, vault_key, quarantine, events = "-", ready_file;
   std::vector<std::string> excludes;
-  bool sha256 = false, progress = false, no_progress = false, no_fanotify = false;
+  bool sha256 = false, progress = false, no_progress = false, no_fanotify = false, fsync = false;
   int threads = 0;
   std::string sweep_interval = "300s";
   uint64_t sweep_rate = 2000;
@@ -110,6 +110,7 @@ Status RunWatch(const TamperOptions& o) {
   tamper::GuardOptions go;
   go.sink = sink.get();
   go.quarantine_dir = o.quarantine;
+  go.fsync = o.fsync;
   GS_ASSIGN_OR_RETURN(auto guard, tamper::Guard::Create(o.root, std::move(m), &*vault, go));
   tamper::WatchOptions wo;
   wo.try_fanotify = !o.no_fanotify;
@@ -185,6 +186,7 @@ void RegisterTamper(CLI::App& app) {
   w->add_option("--sweep-interval", o->sweep_interval, "Full sweep period (e.g. 300s, 0 = off)");
   w->add_option("--sweep-rate", o->sweep_rate, "Full sweep cap in files per second");
   w->add_option("--threads", o->threads, "Threads for verifying the vault");
+  w->add_flag("--fsync", o->fsync, "fsync every restore and evidence file (slower restores)");
   w->callback(Action([o] { return RunWatch(*o); }));
 
   auto* v = tamper->add_subcommand(

@@ -430,7 +430,7 @@ void Guard::FixDir(int parent, const std::string& name, const std::string& rel, 
   if (::fchown(fd, want.uid, want.gid) != 0 || ::fchmod(fd, want.mode) != 0) {
     f.error = std::strerror(errno);
   }
-  ::fsync(parent);
+  if (options_.fsync) ::fsync(parent);
   Report(std::move(f), w, out);
   // Watch before filling, so a write racing the restore of the subtree is seen.
   if (dir_created_) dir_created_(rel, fd);
@@ -475,7 +475,7 @@ Status Guard::ReplaceWith(int parent, const std::string& name, const Entry& want
     if (s.ok() && ::fchown(fd, want.uid, want.gid) != 0 && ::geteuid() == 0)
       s = FsError("chown", errno);
     if (s.ok() && ::fchmod(fd, want.mode) != 0) s = FsError("chmod", errno);
-    if (s.ok() && ::fdatasync(fd) != 0) s = FsError("fsync", errno);
+    if (s.ok() && options_.fsync && ::fdatasync(fd) != 0) s = FsError("fsync", errno);
     if (!s.ok()) {
       ::unlinkat(parent, tmp.c_str(), 0);
       return s;
@@ -486,7 +486,7 @@ Status Guard::ReplaceWith(int parent, const std::string& name, const Entry& want
     ::unlinkat(parent, tmp.c_str(), 0);
     return FsError("rename into place", e);
   }
-  ::fsync(parent);
+  if (options_.fsync) ::fsync(parent);
   return Status::Ok();
 }
 
@@ -518,7 +518,7 @@ Status Guard::CopyAcross(int parent, const std::string& name, const struct stat&
   if (outfd < 0) return FsError("create quarantine copy", errno);
   UniqueFd dst(outfd);
   GS_RETURN_IF_ERROR(WriteAllFd(outfd, data));
-  if (::fsync(outfd) != 0) return FsError("fsync", errno);
+  if (options_.fsync && ::fsync(outfd) != 0) return FsError("fsync", errno);
   return Status::Ok();
 }
 
@@ -532,7 +532,7 @@ Result<std::string> Guard::Quarantine(int parent, const std::string& name, const
     GS_RETURN_IF_ERROR(CopyAcross(parent, name, st, id));
     if (::unlinkat(parent, name.c_str(), 0) != 0) return FsError("remove after copy", errno);
   }
-  ::fsync(parent);
+  if (options_.fsync) ::fsync(parent);
   GS_RETURN_IF_ERROR(WriteEvidence(id, rel, st, w, true));
   return id;
 }
@@ -586,10 +586,10 @@ Status Guard::WriteEvidence(const std::string& id, const std::string& rel, const
   if (fd < 0) return FsError("write evidence", errno);
   UniqueFd f(fd);
   GS_RETURN_IF_ERROR(WriteAllFd(fd, text));
-  ::fsync(fd);
+  if (options_.fsync) ::fsync(fd);
   if (::renameat(q, tmp.c_str(), q, (id + ".json").c_str()) != 0)
     return FsError("rename evidence", errno);
-  ::fsync(q);
+  if (options_.fsync) ::fsync(q);
   return Status::Ok();
 }
 

@@ -44,6 +44,10 @@ struct GuardOptions {
   const TimeSource* clock = nullptr;  // nullptr = SystemTime()
   bool dry_run = false;               // only report ("detected"); change nothing
   std::string mechanism;              // copied into records ("fanotify", "inotify", "sweep")
+  // fsync restored files, evidence and their directories. Off by default: a restore lost to a
+  // power cut is redone from the (durable) vault by the scan at the next start, and each fsync
+  // costs milliseconds of write-to-restored latency.
+  bool fsync = false;
 };
 
 struct Finding {
