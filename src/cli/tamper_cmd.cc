@@ -1,6 +1,7 @@
 // `govshield tamper ...`: the host side of the tamper guard (网页防篡改).
 //   baseline  walk a web root, fill the vault, write a signed baseline manifest
 //   watch     verify the baseline and vault, then restore/quarantine every unauthorised change
+//   publish   the authorised way to change content: sign the next baseline, update the root
 //   verify    compare a web root with its baseline (exit 0 only if identical); changes nothing
 // Formats: docs/formats/baseline.md.
 #include <signal.h>
@@ -24,7 +25,7 @@ namespace gs::cli {
 namespace {
 
 struct TamperOptions {
-  std::string root, vault, key, pubkey, vault_key, quarantine, events = "-", ready_file;
+  std::string root, vault, key, pubkey, vault_key, quarantine, events = "-", ready_file, from;
   std::vector<std::string> excludes;
   bool sha256 = false, progress = false, no_progress = false, no_fanotify = false, fsync = false;
   int threads = 0;
@@ -117,6 +118,8 @@ Status RunWatch(const TamperOptions& o) {
   wo.sweep_interval_ms = interval / kNanosPerMilli;
   wo.sweep_files_per_second = o.sweep_rate;
   wo.ready_file = o.ready_file;
+  wo.vault = &*vault;
+  GS_ASSIGN_OR_RETURN(wo.pubkey, crypto::LoadSm2PublicKey(o.pubkey));
   GS_ASSIGN_OR_RETURN(auto watcher, tamper::Watcher::Create(guard.get(), wo));
   std::fprintf(stderr, "tamper watch: mechanism %s (%s)\n", watcher->mechanism().c_str(),
                watcher->reason().c_str());
@@ -133,6 +136,22 @@ Status RunWatch(const TamperOptions& o) {
                static_cast<unsigned long long>(guard->findings_total()),
                static_cast<unsigned long long>(watcher->stats().overflows.load()));
   return s;
+}
+
+Status RunPublish(const TamperOptions& o) {
+  GS_ASSIGN_OR_RETURN(auto key, crypto::LoadSm2PrivateKey(o.key));
+  GS_ASSIGN_OR_RETURN(auto vkey, VaultKey(o));
+  GS_ASSIGN_OR_RETURN(auto vault, tamper::Vault::Open(o.vault, vkey));
+  GS_ASSIGN_OR_RETURN(auto sink, tamper::JsonLinesSink::Open(o.events));
+  tamper::BaselineOptions bo;
+  bo.threads = o.threads;
+  GS_ASSIGN_OR_RETURN(auto r, tamper::Publish(o.root, o.from, vault, key, bo, sink.get()));
+  std::fprintf(stderr,
+               "published baseline v%llu: %zu added, %zu changed, %zu removed; %zu changes "
+               "applied to %s\n",
+               static_cast<unsigned long long>(r.version), r.added, r.changed, r.removed, r.applied,
+               o.root.c_str());
+  return Status::Ok();
 }
 
 Status RunVerify(const TamperOptions& o) {
@@ -188,6 +207,17 @@ void RegisterTamper(CLI::App& app) {
   w->add_option("--threads", o->threads, "Threads for verifying the vault");
   w->add_flag("--fsync", o->fsync, "fsync every restore and evidence file (slower restores)");
   w->callback(Action([o] { return RunWatch(*o); }));
+
+  auto* p = tamper->add_subcommand(
+      "publish", "Publish new content: sign it as the next baseline and update the web root");
+  p->add_option("--root", o->root, "Protected web root")->required();
+  p->add_option("--vault", o->vault, "Vault directory")->required();
+  p->add_option("--key", o->key, "SM2 private key (PEM) of the publisher")->required();
+  p->add_option("--from", o->from, "Staging directory holding the new content")->required();
+  p->add_option("--vault-key", o->vault_key, "SM4 key file of an encrypted vault");
+  p->add_option("--events", o->events, "Append audit records (NDJSON) to FILE ('-' = stdout)");
+  p->add_option("--threads", o->threads, "Hashing threads (default: CPU cores)");
+  p->callback(Action([o] { return RunPublish(*o); }));
 
   auto* v = tamper->add_subcommand(
       "verify", "Compare a web root with its signed baseline; exit 0 only if identical");

@@ -17,6 +17,8 @@
 #include <mutex>
 #include <thread>
 
+#include "tamper/guard.h"
+#include "tamper/json_fields.h"
 #include "tamper/safe_fs.h"
 
 namespace gs::tamper {
@@ -287,6 +289,72 @@ Result<std::string> CreateSignedBaseline(const std::string& root, const Vault& v
                                          const BaselineOptions& options, BaselineStats* stats) {
   GS_ASSIGN_OR_RETURN(Manifest m, BuildBaseline(root, vault, options, stats));
   return ChainAndSign(m, vault, key);
+}
+
+Result<PublishResult> Publish(const std::string& root, const std::string& from, const Vault& vault,
+                              const crypto::Sm2PrivateKey& key, const BaselineOptions& options,
+                              audit::RecordSink* sink) {
+  auto current_text = vault.ReadCurrentManifest();
+  if (!current_text.ok())
+    return FailedPreconditionError("no baseline in the vault yet: run `tamper baseline` first");
+  GS_ASSIGN_OR_RETURN(Manifest current, ParseSignedManifest(*current_text, key.PublicKey()));
+  char real_root[PATH_MAX];
+  if (!::realpath(root.c_str(), real_root)) return FsError("resolve web root " + root, errno);
+  if (current.site_root != real_root)
+    return FailedPreconditionError("the vault's baseline is for " + EncodeField(current.site_root) +
+                                   ", not " + real_root);
+  BaselineOptions opt = options;
+  opt.excludes = current.excludes;
+  opt.with_sha256 = current.with_sha256;
+  GS_ASSIGN_OR_RETURN(Manifest next, BuildBaseline(from, vault, opt, nullptr));
+  next.site_root = real_root;
+  next.entries[0].mode = current.entries[0].mode;  // the root directory itself stays as it is
+  next.entries[0].uid = current.entries[0].uid;
+  next.entries[0].gid = current.entries[0].gid;
+
+  PublishResult r;
+  for (const Entry& e : next.entries) {
+    const Entry* old = current.Find(e.path);
+    if (!old) {
+      ++r.added;
+    } else if (old->type != e.type || old->sm3 != e.sm3 || old->target != e.target ||
+               old->mode != e.mode || old->uid != e.uid || old->gid != e.gid) {
+      ++r.changed;
+    }
+  }
+  for (const Entry& e : current.entries)
+    if (!next.Find(e.path)) ++r.removed;
+
+  GS_ASSIGN_OR_RETURN(std::string text, ChainAndSign(next, vault, key));
+  r.version = next.version;
+  GuardOptions go;
+  go.sink = sink;
+  go.record_type = "publish";
+  go.mechanism = "publish";
+  GS_ASSIGN_OR_RETURN(auto guard, Guard::Create(real_root, next, &vault, go));
+  auto applied = guard->Check(".", true);
+  r.applied = applied.size();
+  for (const auto& f : applied)
+    if (f.action == "failed")
+      return IoError("publish v" + std::to_string(r.version) + " signed but applying " +
+                     EncodeField(f.path) + " failed: " + f.error +
+                     " (a running watch completes it)");
+  if (sink) {
+    nlohmann::json j;
+    j["ts"] = FormatRfc3339((options.clock ? *options.clock : SystemTime()).Now());
+    j["source"] = "tamper";
+    j["type"] = "publish";
+    PutName(j, "root", real_root);
+    j["version"] = r.version;
+    j["previous_version"] = current.version;
+    j["manifest_sm3"] = crypto::DigestHex(crypto::Sm3(text));
+    j["added"] = r.added;
+    j["changed"] = r.changed;
+    j["removed"] = r.removed;
+    j["applied"] = r.applied;
+    GS_RETURN_IF_ERROR(sink->Append(DumpJson(j)).status());
+  }
+  return r;
 }
 
 }  // namespace gs::tamper

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "audit/sink.h"
 #include "core/status.h"
 #include "core/time.h"
 #include "crypto/crypto.h"
@@ -45,5 +46,22 @@ Result<std::string> CreateSignedBaseline(const std::string& root, const Vault& v
 
 // Fills version/previous/signer of `m` from the vault's current manifest (if any) and signs it.
 Result<std::string> ChainAndSign(Manifest& m, const Vault& vault, const crypto::Sm2PrivateKey& key);
+
+struct PublishResult {
+  uint64_t version = 0;
+  size_t added = 0, changed = 0, removed = 0;
+  size_t applied = 0;  // changes made in the web root
+};
+
+// The authorised way to change a protected site: builds a baseline from the staging tree
+// `from` (with the current manifest's exclusions), stores its content in the vault, signs it
+// as the successor of the current manifest (which must verify with `key`), then makes `root`
+// match it (atomic per file; entries no longer published go to quarantine, never deleted).
+// Audit records go to `sink` (may be null): the root changes with "type":"publish" and one
+// summary record. A crash after signing leaves a state that `watch` completes to the new
+// baseline from the vault.
+Result<PublishResult> Publish(const std::string& root, const std::string& from, const Vault& vault,
+                              const crypto::Sm2PrivateKey& key, const BaselineOptions& options,
+                              audit::RecordSink* sink);
 
 }  // namespace gs::tamper

@@ -67,14 +67,21 @@ Result<std::unique_ptr<Guard>> Guard::Create(const std::string& root, Manifest m
       }
     }
   }
-  g->manifest_ = std::move(manifest);
-  if (g->manifest_.index.size() != g->manifest_.entries.size()) g->manifest_.BuildIndex();
-  for (size_t i = 1; i < g->manifest_.entries.size(); ++i)
-    g->children_[std::string(ParentPath(g->manifest_.entries[i].path))].push_back(i);
+  g->ReplaceManifest(std::move(manifest));
   g->vault_ = vault;
   g->clock_ = options.clock ? options.clock : &SystemTime();
   g->options_ = std::move(options);
   return g;
+}
+
+void Guard::ReplaceManifest(Manifest manifest) {
+  std::lock_guard<std::recursive_mutex> lock(mu_);
+  manifest_ = std::move(manifest);
+  if (manifest_.index.size() != manifest_.entries.size()) manifest_.BuildIndex();
+  children_.clear();
+  for (size_t i = 1; i < manifest_.entries.size(); ++i)
+    children_[std::string(ParentPath(manifest_.entries[i].path))].push_back(i);
+  verified_.clear();
 }
 
 void Guard::SetDirCreatedCallback(std::function<void(const std::string&, int)> cb) {
@@ -102,8 +109,8 @@ bool Guard::IsExcludedPath(std::string_view rel) const {
 std::vector<Finding> Guard::Check(std::string_view rel_in, bool recursive, const Writer& w) {
   std::vector<Finding> out;
   std::string rel(rel_in);
-  if (!IsValidEntryPath(rel) || IsExcludedPath(rel)) return out;
   std::lock_guard<std::recursive_mutex> lock(mu_);
+  if (!IsValidEntryPath(rel) || IsExcludedPath(rel)) return out;
   // Ancestors first, top-down: a parent swapped for a symlink or a file must be repaired before
   // anything beneath it can be reached without following it.
   FixRoot(false, w, &out);
@@ -125,20 +132,27 @@ std::vector<Finding> Guard::FullScan(uint64_t files_per_second, const std::atomi
   auto start = std::chrono::steady_clock::now();
   uint64_t examined = 0;
   Writer none;
-  for (size_t i = 0; i < manifest_.entries.size(); ++i) {
-    const Entry& e = manifest_.entries[i];
-    if (e.type != EntryType::kDir) continue;
+  // A copy of the directory list: the manifest may be replaced (publish) while we pause.
+  std::vector<std::string> dirs;
+  {
+    std::lock_guard<std::recursive_mutex> lock(mu_);
+    for (const auto& e : manifest_.entries)
+      if (e.type == EntryType::kDir) dirs.push_back(e.path);
+  }
+  for (const std::string& dir : dirs) {
     if (stop && stop->load()) break;
     {
       std::lock_guard<std::recursive_mutex> lock(mu_);
-      if (e.path == ".") {
+      const Entry* e = manifest_.Find(dir);
+      if (!e || e->type != EntryType::kDir) continue;
+      if (dir == ".") {
         FixRoot(false, none, &out);
       } else {
-        FixOne(e.path, false, none, &out);
+        FixOne(dir, false, none, &out);
       }
-      auto dfd = OpenDirBeneath(root_fd_.get(), e.path);
-      if (dfd.ok()) FixChildren(e.path, dfd->get(), false, none, &out);
-      auto it = children_.find(e.path);
+      auto dfd = OpenDirBeneath(root_fd_.get(), dir);
+      if (dfd.ok()) FixChildren(dir, dfd->get(), false, none, &out);
+      auto it = children_.find(dir);
       examined += 1 + (it == children_.end() ? 0 : it->second.size());
     }
     if (files_per_second > 0) {
@@ -160,7 +174,7 @@ void Guard::Report(Finding f, const Writer& w, std::vector<Finding>* out) {
     nlohmann::json j;
     j["ts"] = FormatRfc3339(clock_->Now());
     j["source"] = "tamper";
-    j["type"] = "tamper";
+    j["type"] = options_.record_type;
     PutName(j, "path", f.path);
     PutName(j, "root", root_path_);
     j["kind"] = f.kind;

@@ -48,6 +48,7 @@ struct GuardOptions {
   // power cut is redone from the (durable) vault by the scan at the next start, and each fsync
   // costs milliseconds of write-to-restored latency.
   bool fsync = false;
+  std::string record_type = "tamper";  // "type" of audit records ("publish" when publishing)
 };
 
 struct Finding {
@@ -86,6 +87,11 @@ class Guard {
   // True if `rel` or one of its ancestors is excluded by the manifest.
   bool IsExcludedPath(std::string_view rel) const;
 
+  // Swaps in a newer manifest (after an authorised publish). Serialised with checks.
+  void ReplaceManifest(Manifest manifest);
+
+  // The manifest in force. Not synchronised with ReplaceManifest: call from the thread that
+  // replaces it (the watcher's) or before watching starts.
   const Manifest& manifest() const { return manifest_; }
   int root_fd() const { return root_fd_.get(); }
   const std::string& root_path() const { return root_path_; }

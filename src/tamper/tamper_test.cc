@@ -648,6 +648,7 @@ TEST(Manifest, FuzzSeedCorpusHasValidAndInvalidSeeds) {
 
 #include <chrono>
 #include <random>
+#include <thread>
 
 #include "testlib/subprocess.h"
 
@@ -830,6 +831,73 @@ TEST(TamperIntegration, RandomActionsConvergeFanotify) {
     GTEST_SKIP() << "fanotify not available here";
   }
   RunRandomTamper(true);
+}
+
+}  // namespace
+}  // namespace gs::tamper
+
+namespace gs::tamper {
+namespace {
+
+// An authorised publish while `watch` runs: the watcher adopts the new signed baseline before
+// judging the publisher's writes, so nothing is reverted or reported; later tampering is
+// restored to the published content.
+TEST(TamperIntegration, PublishWhileWatching) {
+  TempDir tmp;
+  std::string root = tmp.path() + "/www", stage = tmp.path() + "/stage";
+  std::string vault = tmp.path() + "/vault", events = tmp.path() + "/events.jsonl";
+  for (const std::string& d : {root, stage}) {
+    ASSERT_TRUE(platform::MakeDirs(d + "/news").ok());
+    Write(d + "/index.html", "<html>v1</html>");
+    Write(d + "/news/old.html", "old");
+    Write(d + "/news/keep.html", "keep");
+  }
+  Write(stage + "/index.html", "<html>v2</html>");
+  ::unlink((stage + "/news/old.html").c_str());
+  ASSERT_TRUE(platform::MakeDirs(stage + "/new").ok());
+  Write(stage + "/new/page.html", "fresh");
+  std::string gs = GovshieldBinary(), priv = tmp.path() + "/keys/sm2-private.pem",
+              pub = tmp.path() + "/keys/sm2-public.pem";
+  ASSERT_EQ(RunProcess({gs, "keys", "gen", "--out", tmp.path() + "/keys"}).exit_code, 0);
+  auto r = RunProcess({gs, "tamper", "baseline", "--root", root, "--vault", vault, "--key", priv});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  BackgroundProcess watch(
+      {gs, "tamper", "watch", "--root", root, "--vault", vault, "--pubkey", pub, "--events", events,
+       "--ready-file", tmp.path() + "/ready", "--sweep-interval", "0", "--no-fanotify"},
+      tmp.path());
+  ASSERT_TRUE(WaitFor([&] { return platform::PathExists(tmp.path() + "/ready"); }, 30000));
+
+  r = RunProcess({gs, "tamper", "publish", "--root", root, "--vault", vault, "--key", priv,
+                  "--from", stage, "--events", tmp.path() + "/publish.jsonl"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(Read(root + "/index.html"), "<html>v2</html>");
+  EXPECT_EQ(Read(root + "/new/page.html"), "fresh");
+  EXPECT_FALSE(platform::PathExists(root + "/news/old.html"));
+  auto pubrecs = ReadRecords(tmp.path() + "/publish.jsonl");
+  ASSERT_FALSE(pubrecs.empty());
+  EXPECT_EQ(pubrecs.back()["type"], "publish");
+  EXPECT_EQ(pubrecs.back()["version"], 2);
+  EXPECT_EQ(pubrecs.back()["added"], 2);  // new, new/page.html
+  EXPECT_EQ(pubrecs.back()["changed"], 1);
+  EXPECT_EQ(pubrecs.back()["removed"], 1);
+
+  // Give the watcher time to see the publish: nothing is reverted.
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  EXPECT_EQ(Read(root + "/index.html"), "<html>v2</html>");
+  EXPECT_EQ(Read(root + "/new/page.html"), "fresh");
+  EXPECT_EQ(ReadRecords(events).size(), 0u);
+  auto v = RunProcess({gs, "tamper", "verify", "--root", root, "--vault", vault, "--pubkey", pub});
+  EXPECT_EQ(v.exit_code, 0) << v.out;
+
+  // Tampering with published content restores the published version.
+  Write(root + "/new/page.html", "defaced");
+  EXPECT_TRUE(WaitFor([&] { return Read(root + "/new/page.html") == "fresh"; }, 10000));
+  auto recs = ReadRecords(events);
+  ASSERT_EQ(recs.size(), 1u);
+  EXPECT_EQ(recs[0]["path"], "new/page.html");
+  EXPECT_EQ(recs[0]["baseline_version"], 2);
+  watch.Signal(SIGTERM);
+  EXPECT_EQ(watch.Wait(10000), 0);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <sys/inotify.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
@@ -139,6 +140,23 @@ void Watcher::WatchBaselineDirs() {
     auto fd = OpenDirBeneath(guard_->root_fd(), e.path);
     if (fd.ok()) WatchDir(e.path, fd->get());
   }
+}
+
+void Watcher::WatchSubtree(const std::string& rel) {
+  const auto& entries = guard_->manifest().entries;
+  const Entry* top = guard_->manifest().Find(rel);
+  if (!top || top->type != EntryType::kDir) return;
+  auto watch = [&](const std::string& path) {
+    auto fd = OpenDirBeneath(guard_->root_fd(), path);
+    if (fd.ok()) WatchDir(path, fd->get());
+  };
+  watch(rel);
+  if (rel == ".") return WatchBaselineDirs();
+  std::string prefix = rel + "/";
+  auto it = std::lower_bound(entries.begin() + 1, entries.end(), prefix,
+                             [](const Entry& e, const std::string& p) { return e.path < p; });
+  for (; it != entries.end() && it->path.compare(0, prefix.size(), prefix) == 0; ++it)
+    if (it->type == EntryType::kDir) watch(it->path);
 }
 
 void Watcher::ForgetDir(const std::string& rel) {
@@ -286,7 +304,34 @@ void Watcher::SweepLoop() {
   }
 }
 
+void Watcher::ReloadManifestIfChanged() {
+  if (!options_.vault || !options_.pubkey) return;
+  std::string path = options_.vault->dir() + "/manifests/current";
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) return;
+  if (st.st_ino == manifest_stat_.st_ino && st.st_size == manifest_stat_.st_size &&
+      st.st_mtim.tv_sec == manifest_stat_.st_mtim.tv_sec &&
+      st.st_mtim.tv_nsec == manifest_stat_.st_mtim.tv_nsec)
+    return;
+  manifest_stat_ = st;
+  auto text = options_.vault->ReadCurrentManifest();
+  if (!text.ok()) return;
+  auto m = ParseSignedManifest(*text, *options_.pubkey);
+  if (!m.ok()) {
+    LogError("tamper",
+             "new manifest in the vault rejected, keeping the old one: " + m.status().ToString());
+    return;
+  }
+  if (m->version <= guard_->manifest().version) return;
+  LogInfo("tamper", "baseline v" + std::to_string(m->version) + " now in force");
+  guard_->ReplaceManifest(std::move(*m));
+  WatchBaselineDirs();
+}
+
 Status Watcher::Run() {
+  if (options_.vault && options_.vault->ReadCurrentManifest().ok()) {
+    ::stat((options_.vault->dir() + "/manifests/current").c_str(), &manifest_stat_);
+  }
   // Events are already being queued; the scan catches anything changed while we were down.
   guard_->FullScan(0, &stop_);
   if (!options_.ready_file.empty()) {
@@ -311,6 +356,7 @@ Status Watcher::Run() {
       result = s;
       break;
     }
+    ReloadManifestIfChanged();
     if (overflow) {
       stats_.overflows.fetch_add(1);
       LogWarning("tamper", "event queue overflow: full rescan");
@@ -325,6 +371,9 @@ Status Watcher::Run() {
     for (const auto& [path, p] : order) {
       guard_->Check(path, p.recursive, p.writer);
       stats_.checks.fetch_add(1, std::memory_order_relaxed);
+      // A baseline directory that appeared by a legitimate write (publish) or was moved back
+      // needs watching, with everything below it.
+      if (p.recursive) WatchSubtree(path);
     }
   }
   stop_ = true;

@@ -11,8 +11,11 @@
 // Thread-safety: Run() is called once, from one thread; Stop() may be called from any thread.
 #pragma once
 
+#include <sys/stat.h>
+
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -26,6 +29,10 @@ struct WatchOptions {
   int64_t sweep_interval_ms = 300'000;      // 0 = no periodic sweep
   uint64_t sweep_files_per_second = 2'000;  // cap for the periodic sweep (0 = none)
   std::string ready_file;                   // written once watching and the first scan are done
+  // When set, the vault's current manifest is re-read (and must verify with `pubkey`) before
+  // each batch of events, so a `tamper publish` takes effect before its own writes are judged.
+  const Vault* vault = nullptr;
+  std::optional<crypto::Sm2PublicKey> pubkey;
 };
 
 struct WatchStats {
@@ -63,12 +70,14 @@ class Watcher {
   Status SetUpInotify();
   void WatchDir(const std::string& rel, int dir_fd);
   void WatchBaselineDirs();
+  void WatchSubtree(const std::string& rel);
   Status ReadFanotify(std::unordered_map<std::string, Pending>* pending, bool* overflow);
   Status ReadInotify(std::unordered_map<std::string, Pending>* pending, bool* overflow);
   void Schedule(std::unordered_map<std::string, Pending>* pending, const std::string& path,
                 bool recursive, const Writer& w);
   void ForgetDir(const std::string& rel);
   void SweepLoop();
+  void ReloadManifestIfChanged();
 
   Guard* guard_ = nullptr;
   WatchOptions options_;
@@ -82,6 +91,7 @@ class Watcher {
   std::unordered_map<int, std::string> wd_to_path_;
   std::unordered_map<std::string, int> path_to_wd_;
   std::atomic<bool> stop_{false};
+  struct stat manifest_stat_ {};
   WatchStats stats_;
 };
 
