@@ -429,7 +429,17 @@ void Guard::FixDir(int parent, const std::string& name, const std::string& rel, 
     }
     f.quarantine_id = *id;
   }
-  if (::mkdirat(parent, name.c_str(), 0700) != 0 && errno != EEXIST) {
+  if (::mkdirat(parent, name.c_str(), 0700) != 0) {
+    struct stat now;
+    if (errno == EEXIST && retries_ < 3 &&
+        ::fstatat(parent, name.c_str(), &now, AT_SYMLINK_NOFOLLOW) == 0) {
+      // Something took the name between our look and mkdir (a writer racing us): judge
+      // again what is there now, instead of reporting a failure.
+      ++retries_;
+      FixDir(parent, name, rel, want, true, now, recursive, w, out);
+      --retries_;
+      return;
+    }
     f.action = "failed";
     f.error = std::strerror(errno);
     return Report(std::move(f), w, out);

@@ -154,6 +154,7 @@ class Guard {
   std::recursive_mutex mu_;
   std::atomic<uint64_t> findings_total_{0};
   std::atomic<uint64_t> quarantine_seq_{0};
+  int retries_ = 0;  // bounded re-judging when a writer races a restore (under mu_)
 };
 
 }  // namespace gs::tamper

@@ -728,10 +728,20 @@ void RunRandomTamper(bool fanotify) {
   std::vector<std::vector<std::string>> expect;  // per action: paths that must be recorded
   size_t next_target = 0;
   for (const auto& d : replaced_dirs) {
-    ASSERT_EQ(::rename((root + "/" + d).c_str(),
-                       (tmp.path() + "/moved-" + std::to_string(expect.size())).c_str()),
-              0);
-    Write(root + "/" + d, "<html>defaced</html>");
+    // The watcher may restore the directory between our rename and our create: an attacker
+    // would simply try again, and so do we.
+    bool replaced = false;
+    for (int attempt = 0; attempt < 50 && !replaced; ++attempt) {
+      std::string away =
+          tmp.path() + "/moved-" + std::to_string(expect.size()) + "-" + std::to_string(attempt);
+      ::rename((root + "/" + d).c_str(), away.c_str());
+      int fd = ::open((root + "/" + d).c_str(), O_WRONLY | O_CREAT | O_EXCL, 0644);
+      if (fd >= 0) {
+        replaced = ::write(fd, "<html>defaced</html>", 20) == 20;
+        ::close(fd);
+      }
+    }
+    ASSERT_TRUE(replaced) << d;
     expect.push_back({d});
   }
   const char* kKinds[] = {"modify", "append", "truncate", "delete",
@@ -762,8 +772,10 @@ void RunRandomTamper(bool fanotify) {
       Write(p + ".php", "<?php @eval($_POST['c']);?>");
       expect.push_back({rel + ".php"});
     } else {
-      ASSERT_EQ(::unlink(p.c_str()), 0);
-      ASSERT_EQ(::symlink("/etc/passwd", p.c_str()), 0);
+      // Swapped in atomically, as an attacker racing the guard would.
+      std::string link = tmp.path() + "/link-" + std::to_string(expect.size());
+      ASSERT_EQ(::symlink("/etc/passwd", link.c_str()), 0);
+      ASSERT_EQ(::rename(link.c_str(), p.c_str()), 0);
       expect.push_back({rel});
     }
   }
