@@ -814,7 +814,9 @@ void RunRandomTamper(bool fanotify) {
     EXPECT_NE(j["action"], "failed") << j.dump();
     if (j.contains("writer_pid") && j["writer_pid"] == int(::getpid())) ++with_pid;
   }
-  if (fanotify) EXPECT_GE(with_pid, kActions);
+  if (fanotify) {
+    EXPECT_GE(with_pid, kActions);
+  }
   std::fprintf(stderr,
                "[tamper] %s: %zu files, %zu actions, %zu records (%zu with writer pid), "
                "converged %.2f s after the last action\n",
