@@ -94,6 +94,11 @@ void Guard::set_mechanism(std::string m) {
   options_.mechanism = std::move(m);
 }
 
+void Guard::set_record_type(std::string t) {
+  std::lock_guard<std::recursive_mutex> lock(mu_);
+  options_.record_type = std::move(t);
+}
+
 bool Guard::IsExcludedPath(std::string_view rel) const {
   if (manifest_.excludes.empty() || rel == ".") return false;
   size_t pos = 0;

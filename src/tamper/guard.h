@@ -97,6 +97,7 @@ class Guard {
   const std::string& root_path() const { return root_path_; }
   uint64_t findings_total() const { return findings_total_.load(); }
   void set_mechanism(std::string m);
+  void set_record_type(std::string t);
 
  private:
   Guard() = default;

@@ -323,12 +323,27 @@ void Watcher::ReloadManifestIfChanged() {
     return;
   }
   if (m->version <= guard_->manifest().version) return;
-  LogInfo("tamper", "baseline v" + std::to_string(m->version) + " now in force");
+  uint64_t version = m->version;
+  LogInfo("tamper", "baseline v" + std::to_string(version) + " now in force");
   guard_->ReplaceManifest(std::move(*m));
   WatchBaselineDirs();
+  // A publish waits for us to apply it (its own temporary files would otherwise race ours).
+  guard_->set_record_type("publish");
+  guard_->Check(".", true);
+  guard_->set_record_type("tamper");
+  WatchBaselineDirs();
+  platform::WriteFileAtomic(options_.vault->dir() + "/applied", std::to_string(version) + "\n")
+      .IgnoreError();
 }
 
 Status Watcher::Run() {
+  if (options_.vault) {
+    auto lock = platform::FileLock::Acquire(options_.vault->dir() + "/watch.lock");
+    if (!lock.ok())
+      return FailedPreconditionError("another tamper watch already guards vault " +
+                                     options_.vault->dir());
+    vault_lock_ = std::move(*lock);
+  }
   if (options_.vault && options_.vault->ReadCurrentManifest().ok()) {
     ::stat((options_.vault->dir() + "/manifests/current").c_str(), &manifest_stat_);
   }
@@ -348,7 +363,10 @@ Status Watcher::Run() {
       result = FsError("poll", errno);
       break;
     }
-    if (r <= 0) continue;
+    if (r <= 0) {
+      ReloadManifestIfChanged();
+      continue;
+    }
     std::unordered_map<std::string, Pending> pending;
     bool overflow = false;
     Status s = fan_fd_ >= 0 ? ReadFanotify(&pending, &overflow) : ReadInotify(&pending, &overflow);

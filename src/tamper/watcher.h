@@ -20,6 +20,7 @@
 #include <unordered_map>
 
 #include "core/status.h"
+#include "platform/file.h"
 #include "tamper/guard.h"
 
 namespace gs::tamper {
@@ -92,6 +93,7 @@ class Watcher {
   std::unordered_map<std::string, int> path_to_wd_;
   std::atomic<bool> stop_{false};
   struct stat manifest_stat_ {};
+  platform::FileLock vault_lock_;  // held while watching: publish hands its apply to us
   WatchStats stats_;
 };
 
