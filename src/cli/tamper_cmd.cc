@@ -90,7 +90,6 @@ Status LoadSite(const TamperOptions& o, std::optional<tamper::Vault>* vault, tam
   return Status::Ok();
 }
 
-std::atomic<bool>* g_stop = nullptr;
 tamper::Watcher* g_watcher = nullptr;
 void OnSignal(int) {
   if (g_watcher) g_watcher->Stop();

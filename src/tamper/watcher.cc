@@ -203,52 +203,68 @@ Status Watcher::ReadFanotify(std::unordered_map<std::string, Pending>* pending, 
       return FsError("read fanotify", errno);
     }
     if (n == 0) return Status::Ok();
-    auto* md = reinterpret_cast<fanotify_event_metadata*>(buf);
-    while (FAN_EVENT_OK(md, n)) {
-      if (md->vers != FANOTIFY_METADATA_VERSION) return InternalError("fanotify ABI mismatch");
-      if (md->mask & FAN_Q_OVERFLOW) *overflow = true;
-      if (md->fd >= 0) ::close(md->fd);
-      bool own = md->pid == self;
-      char* p = reinterpret_cast<char*>(md) + md->metadata_len;
-      char* end = reinterpret_cast<char*>(md) + md->event_len;
+    // Event records are only 4-byte aligned (names pad them), so every structure is copied
+    // out with memcpy rather than accessed in place.
+    size_t off = 0;
+    while (off + sizeof(fanotify_event_metadata) <= size_t(n)) {
+      fanotify_event_metadata md;
+      std::memcpy(&md, buf + off, sizeof md);
+      if (md.event_len < sizeof md || off + md.event_len > size_t(n)) break;
+      if (md.vers != FANOTIFY_METADATA_VERSION) return InternalError("fanotify ABI mismatch");
+      if (md.mask & FAN_Q_OVERFLOW) *overflow = true;
+      if (md.fd >= 0) ::close(md.fd);
+      bool own = md.pid == self;
+      const char* p = buf + off + md.metadata_len;
+      const char* end = buf + off + md.event_len;
+      off += md.event_len;
       while (!own && p + sizeof(fanotify_event_info_header) <= end) {
-        auto* hdr = reinterpret_cast<fanotify_event_info_header*>(p);
-        if (hdr->len == 0 || p + hdr->len > end) break;
-        if (hdr->info_type == FAN_EVENT_INFO_TYPE_DFID_NAME ||
-            hdr->info_type == FAN_EVENT_INFO_TYPE_DFID ||
-            hdr->info_type == FAN_EVENT_INFO_TYPE_FID) {
-          auto* fid = reinterpret_cast<fanotify_event_info_fid*>(p);
-          auto* fh = reinterpret_cast<file_handle*>(fid->handle);
-          std::string key = HandleKey(fh->handle_type, fh->f_handle, fh->handle_bytes);
+        fanotify_event_info_header hdr;
+        std::memcpy(&hdr, p, sizeof hdr);
+        if (hdr.len == 0 || p + hdr.len > end) break;
+        // Layout: header, fsid (8 bytes), file_handle {u32 bytes, i32 type, bytes[]}, [name].
+        const char* fh = p + sizeof(fanotify_event_info_header) + sizeof(__kernel_fsid_t);
+        if ((hdr.info_type == FAN_EVENT_INFO_TYPE_DFID_NAME ||
+             hdr.info_type == FAN_EVENT_INFO_TYPE_DFID ||
+             hdr.info_type == FAN_EVENT_INFO_TYPE_FID) &&
+            fh + 8 <= p + hdr.len) {
+          uint32_t handle_bytes;
+          int32_t handle_type;
+          std::memcpy(&handle_bytes, fh, 4);
+          std::memcpy(&handle_type, fh + 4, 4);
+          const char* hb = fh + 8;
+          if (hb + handle_bytes > p + hdr.len) break;
+          std::string key =
+              HandleKey(handle_type, reinterpret_cast<const unsigned char*>(hb), handle_bytes);
           auto it = handle_to_path_.find(key);
           if (it != handle_to_path_.end()) {
             std::string dir = it->second;
             std::string path = dir;
-            if (hdr->info_type == FAN_EVENT_INFO_TYPE_DFID_NAME) {
-              const char* name = reinterpret_cast<const char*>(fh->f_handle) + fh->handle_bytes;
-              if (std::strcmp(name, ".") != 0) path = ChildPath(dir, name);
+            if (hdr.info_type == FAN_EVENT_INFO_TYPE_DFID_NAME) {
+              const char* name = hb + handle_bytes;
+              size_t max = size_t(p + hdr.len - name);
+              std::string nm(name, strnlen(name, max));
+              if (!nm.empty() && nm != ".") path = ChildPath(dir, nm);
             }
             Writer w;
-            if (md->pid > 0) {
-              w.pid = md->pid;
-              w.cmdline = ProcessCmdline(md->pid);
+            if (md.pid > 0) {
+              w.pid = md.pid;
+              w.cmdline = ProcessCmdline(md.pid);
             }
-            bool dir_event = (md->mask & FAN_ONDIR) != 0;
-            if (md->mask & FAN_MOVE_SELF) {
+            bool dir_event = (md.mask & FAN_ONDIR) != 0;
+            if (md.mask & FAN_MOVE_SELF) {
               // A watched directory moved away: its handle no longer names this path.
               ForgetDir(path);
               Schedule(pending, path, true, w);
-            } else if (dir_event && (md->mask & (FAN_MOVED_FROM | FAN_DELETE))) {
+            } else if (dir_event && (md.mask & (FAN_MOVED_FROM | FAN_DELETE))) {
               ForgetDir(path);
               Schedule(pending, path, true, w);
             } else {
-              Schedule(pending, path, dir_event && (md->mask & (FAN_CREATE | FAN_MOVED_TO)), w);
+              Schedule(pending, path, dir_event && (md.mask & (FAN_CREATE | FAN_MOVED_TO)), w);
             }
           }
         }
-        p += hdr->len;
+        p += hdr.len;
       }
-      md = FAN_EVENT_NEXT(md, n);
     }
   }
 }
