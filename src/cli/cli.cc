@@ -26,12 +26,7 @@ void RegisterAll(CLI::App& app) {
   RegisterWaf(app);
   RegisterAudit(app);
   RegisterMonitor(app);
-  {
-    // lead: replace with tamper group registration
-    auto* tamper = app.add_subcommand("tamper", "Anti-tampering: webshell scan");
-    tamper->require_subcommand(1);
-    RegisterTamperScan(*tamper);
-  }
+  RegisterTamper(app);
 }
 
 }  // namespace gs::cli

@@ -1,0 +1,231 @@
+// `govshield tamper ...`: the host side of the tamper guard (网页防篡改).
+//   baseline  walk a web root, fill the vault, write a signed baseline manifest
+//   watch     verify the baseline and vault, then restore/quarantine every unauthorised change
+//   publish   the authorised way to change content: sign the next baseline, update the root
+//   verify    compare a web root with its baseline (exit 0 only if identical); changes nothing
+// Formats: docs/formats/baseline.md.
+#include <signal.h>
+#include <unistd.h>
+
+#include <climits>
+#include <cstdio>
+#include <cstdlib>
+
+#include "cli/cli.h"
+#include "crypto/crypto.h"
+#include "platform/file.h"
+#include "tamper/baseline.h"
+#include "tamper/guard.h"
+#include "tamper/jsonl_sink.h"
+#include "tamper/manifest.h"
+#include "tamper/vault.h"
+#include "tamper/watcher.h"
+
+namespace gs::cli {
+namespace {
+
+struct TamperOptions {
+  std::string root, vault, key, pubkey, vault_key, quarantine, events = "-", ready_file, from;
+  std::vector<std::string> excludes;
+  bool sha256 = false, progress = false, no_progress = false, no_fanotify = false, fsync = false;
+  int threads = 0;
+  std::string sweep_interval = "300s";
+  uint64_t sweep_rate = 2000;
+};
+
+Result<std::optional<std::string>> VaultKey(const TamperOptions& o) {
+  if (o.vault_key.empty()) return std::optional<std::string>();
+  GS_ASSIGN_OR_RETURN(std::string k, tamper::LoadVaultKey(o.vault_key));
+  return std::optional<std::string>(k);
+}
+
+Status RunBaseline(const TamperOptions& o) {
+  GS_ASSIGN_OR_RETURN(auto key, crypto::LoadSm2PrivateKey(o.key));
+  GS_ASSIGN_OR_RETURN(auto vkey, VaultKey(o));
+  char rroot[PATH_MAX], rvault[PATH_MAX];
+  if (!::realpath(o.root.c_str(), rroot)) return NotFoundError("web root " + o.root + " not found");
+  GS_RETURN_IF_ERROR(platform::MakeDirs(o.vault, 0700));
+  if (::realpath(o.vault.c_str(), rvault)) {
+    std::string v(rvault), r(rroot);
+    if (v == r || v.rfind(r + "/", 0) == 0)
+      return InvalidArgumentError("the vault must be outside the web root");
+  }
+  GS_ASSIGN_OR_RETURN(auto vault, tamper::Vault::Create(o.vault, vkey));
+  tamper::BaselineOptions bo;
+  bo.excludes = o.excludes;
+  bo.with_sha256 = o.sha256;
+  bo.threads = o.threads;
+  bo.progress = !o.no_progress && (o.progress || ::isatty(STDERR_FILENO));
+  tamper::BaselineStats st;
+  GS_ASSIGN_OR_RETURN(std::string text, tamper::CreateSignedBaseline(o.root, vault, key, bo, &st));
+  GS_ASSIGN_OR_RETURN(auto m, tamper::ParseSignedManifest(text, key.PublicKey()));
+  std::printf(
+      "baseline v%llu of %s: %llu files, %llu dirs, %llu symlinks, %.1f MB in %.2f s "
+      "(%.0f files/s, %d threads)\nmanifest %s/manifests/current signed by %s\n",
+      static_cast<unsigned long long>(m.version), rroot, static_cast<unsigned long long>(st.files),
+      static_cast<unsigned long long>(st.dirs), static_cast<unsigned long long>(st.symlinks),
+      st.bytes / 1e6, st.seconds, st.seconds > 0 ? st.files / st.seconds : 0.0,
+      o.threads > 0 ? o.threads : tamper::DefaultThreads(), o.vault.c_str(),
+      key.PublicKey().Fingerprint().c_str());
+  return Status::Ok();
+}
+
+// Loads vault + signed manifest and checks the manifest names this root.
+Status LoadSite(const TamperOptions& o, std::optional<tamper::Vault>* vault, tamper::Manifest* m) {
+  GS_ASSIGN_OR_RETURN(auto pub, crypto::LoadSm2PublicKey(o.pubkey));
+  GS_ASSIGN_OR_RETURN(auto vkey, VaultKey(o));
+  GS_ASSIGN_OR_RETURN(auto v, tamper::Vault::Open(o.vault, vkey));
+  GS_ASSIGN_OR_RETURN(std::string text, v.ReadCurrentManifest());
+  auto parsed = tamper::ParseSignedManifest(text, pub);
+  if (!parsed.ok())
+    return DataLossError("baseline in " + o.vault +
+                         " rejected: " + std::string(parsed.status().message()));
+  char rroot[PATH_MAX];
+  if (!::realpath(o.root.c_str(), rroot)) return NotFoundError("web root " + o.root + " not found");
+  if (parsed->site_root != rroot)
+    return FailedPreconditionError("baseline was made for " +
+                                   tamper::EncodeField(parsed->site_root) + ", not " + rroot);
+  *m = std::move(*parsed);
+  vault->emplace(std::move(v));
+  return Status::Ok();
+}
+
+tamper::Watcher* g_watcher = nullptr;
+void OnSignal(int) {
+  if (g_watcher) g_watcher->Stop();
+}
+
+Status RunWatch(const TamperOptions& o) {
+  std::optional<tamper::Vault> vault;
+  tamper::Manifest m;
+  GS_RETURN_IF_ERROR(LoadSite(o, &vault, &m));
+  GS_ASSIGN_OR_RETURN(uint64_t objects, vault->VerifyObjects(m, o.threads));
+  std::fprintf(
+      stderr,
+      "tamper watch: baseline v%llu verified (%zu entries), vault verified (%llu objects)\n",
+      static_cast<unsigned long long>(m.version), m.entries.size(),
+      static_cast<unsigned long long>(objects));
+  GS_ASSIGN_OR_RETURN(auto sink, tamper::JsonLinesSink::Open(o.events));
+  GS_ASSIGN_OR_RETURN(int64_t interval, ParseDurationNanos(o.sweep_interval));
+  tamper::GuardOptions go;
+  go.sink = sink.get();
+  go.quarantine_dir = o.quarantine;
+  go.fsync = o.fsync;
+  GS_ASSIGN_OR_RETURN(auto guard, tamper::Guard::Create(o.root, std::move(m), &*vault, go));
+  tamper::WatchOptions wo;
+  wo.try_fanotify = !o.no_fanotify;
+  wo.sweep_interval_ms = interval / kNanosPerMilli;
+  wo.sweep_files_per_second = o.sweep_rate;
+  wo.ready_file = o.ready_file;
+  wo.vault = &*vault;
+  GS_ASSIGN_OR_RETURN(wo.pubkey, crypto::LoadSm2PublicKey(o.pubkey));
+  GS_ASSIGN_OR_RETURN(auto watcher, tamper::Watcher::Create(guard.get(), wo));
+  std::fprintf(stderr, "tamper watch: mechanism %s (%s)\n", watcher->mechanism().c_str(),
+               watcher->reason().c_str());
+  g_watcher = watcher.get();
+  struct sigaction sa {};
+  sa.sa_handler = OnSignal;
+  ::sigaction(SIGTERM, &sa, nullptr);
+  ::sigaction(SIGINT, &sa, nullptr);
+  Status s = watcher->Run();
+  g_watcher = nullptr;
+  sink->Sync().IgnoreError();
+  std::fprintf(stderr, "tamper watch: stopped after %llu events, %llu findings, %llu overflows\n",
+               static_cast<unsigned long long>(watcher->stats().events.load()),
+               static_cast<unsigned long long>(guard->findings_total()),
+               static_cast<unsigned long long>(watcher->stats().overflows.load()));
+  return s;
+}
+
+Status RunPublish(const TamperOptions& o) {
+  GS_ASSIGN_OR_RETURN(auto key, crypto::LoadSm2PrivateKey(o.key));
+  GS_ASSIGN_OR_RETURN(auto vkey, VaultKey(o));
+  GS_ASSIGN_OR_RETURN(auto vault, tamper::Vault::Open(o.vault, vkey));
+  GS_ASSIGN_OR_RETURN(auto sink, tamper::JsonLinesSink::Open(o.events));
+  tamper::BaselineOptions bo;
+  bo.threads = o.threads;
+  GS_ASSIGN_OR_RETURN(auto r, tamper::Publish(o.root, o.from, vault, key, bo, sink.get()));
+  std::fprintf(stderr,
+               "published baseline v%llu: %zu added, %zu changed, %zu removed; %zu changes "
+               "applied to %s\n",
+               static_cast<unsigned long long>(r.version), r.added, r.changed, r.removed, r.applied,
+               o.root.c_str());
+  return Status::Ok();
+}
+
+Status RunVerify(const TamperOptions& o) {
+  std::optional<tamper::Vault> vault;
+  tamper::Manifest m;
+  GS_RETURN_IF_ERROR(LoadSite(o, &vault, &m));
+  uint64_t version = m.version;
+  tamper::GuardOptions go;
+  go.dry_run = true;
+  GS_ASSIGN_OR_RETURN(auto guard, tamper::Guard::Create(o.root, std::move(m), &*vault, go));
+  auto findings = guard->Check(".", true);
+  for (const auto& f : findings)
+    std::printf("%s %s\n", f.kind.c_str(), tamper::EncodeField(f.path).c_str());
+  if (!findings.empty())
+    return DataLossError(std::to_string(findings.size()) + " difference(s) from baseline v" +
+                         std::to_string(version));
+  std::printf("root matches baseline v%llu\n", static_cast<unsigned long long>(version));
+  return Status::Ok();
+}
+
+}  // namespace
+
+void RegisterTamper(CLI::App& app) {
+  auto* tamper = app.add_subcommand("tamper", "Web-page anti-tampering (网页防篡改)");
+  tamper->require_subcommand(1);
+  RegisterTamperScan(*tamper);
+  auto o = std::make_shared<TamperOptions>();
+
+  auto* b = tamper->add_subcommand(
+      "baseline", "Hash a web root, copy it into the vault and sign a new baseline manifest");
+  b->add_option("--root", o->root, "Web root to protect")->required();
+  b->add_option("--vault", o->vault, "Vault directory (outside the web root)")->required();
+  b->add_option("--key", o->key, "SM2 private key (PEM) of the publisher")->required();
+  b->add_option("--exclude", o->excludes, "Glob of paths not to protect (repeatable)");
+  b->add_option("--vault-key", o->vault_key, "SM4 key file: encrypt vault objects (SM4-GCM)");
+  b->add_flag("--sha256", o->sha256, "Record SHA-256 digests as well as SM3");
+  b->add_option("--threads", o->threads, "Hashing threads (default: CPU cores)");
+  b->add_flag("--progress", o->progress, "Print progress on stderr (default when a terminal)");
+  b->add_flag("--no-progress", o->no_progress, "Never print progress");
+  b->callback(Action([o] { return RunBaseline(*o); }));
+
+  auto* w = tamper->add_subcommand(
+      "watch", "Watch a web root; restore or quarantine every change not in the baseline");
+  w->add_option("--root", o->root, "Protected web root")->required();
+  w->add_option("--vault", o->vault, "Vault directory")->required();
+  w->add_option("--pubkey", o->pubkey, "SM2 public key (PEM) that signed the baseline")->required();
+  w->add_option("--vault-key", o->vault_key, "SM4 key file of an encrypted vault");
+  w->add_option("--quarantine", o->quarantine, "Quarantine directory (default VAULT/quarantine)");
+  w->add_option("--events", o->events, "Append audit records (NDJSON) to FILE ('-' = stdout)");
+  w->add_option("--ready-file", o->ready_file, "Write FILE once watching has started");
+  w->add_flag("--no-fanotify", o->no_fanotify, "Use inotify even where fanotify is available");
+  w->add_option("--sweep-interval", o->sweep_interval, "Full sweep period (e.g. 300s, 0 = off)");
+  w->add_option("--sweep-rate", o->sweep_rate, "Full sweep cap in files per second");
+  w->add_option("--threads", o->threads, "Threads for verifying the vault");
+  w->add_flag("--fsync", o->fsync, "fsync every restore and evidence file (slower restores)");
+  w->callback(Action([o] { return RunWatch(*o); }));
+
+  auto* p = tamper->add_subcommand(
+      "publish", "Publish new content: sign it as the next baseline and update the web root");
+  p->add_option("--root", o->root, "Protected web root")->required();
+  p->add_option("--vault", o->vault, "Vault directory")->required();
+  p->add_option("--key", o->key, "SM2 private key (PEM) of the publisher")->required();
+  p->add_option("--from", o->from, "Staging directory holding the new content")->required();
+  p->add_option("--vault-key", o->vault_key, "SM4 key file of an encrypted vault");
+  p->add_option("--events", o->events, "Append audit records (NDJSON) to FILE ('-' = stdout)");
+  p->add_option("--threads", o->threads, "Hashing threads (default: CPU cores)");
+  p->callback(Action([o] { return RunPublish(*o); }));
+
+  auto* v = tamper->add_subcommand(
+      "verify", "Compare a web root with its signed baseline; exit 0 only if identical");
+  v->add_option("--root", o->root, "Protected web root")->required();
+  v->add_option("--vault", o->vault, "Vault directory")->required();
+  v->add_option("--pubkey", o->pubkey, "SM2 public key (PEM) that signed the baseline")->required();
+  v->add_option("--vault-key", o->vault_key, "SM4 key file of an encrypted vault");
+  v->callback(Action([o] { return RunVerify(*o); }));
+}
+
+}  // namespace gs::cli

@@ -1,0 +1,380 @@
+// Baseline builder (see baseline.h): one walker thread lists directories, a std::thread pool
+// hashes files and stores them in the vault.
+#include "tamper/baseline.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <climits>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "platform/file.h"
+#include "tamper/guard.h"
+#include "tamper/json_fields.h"
+#include "tamper/safe_fs.h"
+
+namespace gs::tamper {
+namespace {
+
+struct FileJob {
+  std::shared_ptr<UniqueFd> dir;
+  std::string name;
+  size_t index;  // into entries
+};
+
+// Bounded queue so the walker cannot hold more than kMaxQueued directory fds for pending jobs.
+class JobQueue {
+ public:
+  static constexpr size_t kMaxQueued = 2048;
+  void Push(FileJob job) {
+    std::unique_lock<std::mutex> lock(mu_);
+    not_full_.wait(lock, [&] { return q_.size() < kMaxQueued || aborted_; });
+    q_.push_back(std::move(job));
+    not_empty_.notify_one();
+  }
+  bool Pop(FileJob* job) {
+    std::unique_lock<std::mutex> lock(mu_);
+    not_empty_.wait(lock, [&] { return !q_.empty() || closed_ || aborted_; });
+    if (q_.empty() || aborted_) return false;
+    *job = std::move(q_.front());
+    q_.pop_front();
+    not_full_.notify_one();
+    return true;
+  }
+  void Close() {
+    std::lock_guard<std::mutex> lock(mu_);
+    closed_ = true;
+    not_empty_.notify_all();
+  }
+  void Abort() {
+    std::lock_guard<std::mutex> lock(mu_);
+    aborted_ = true;
+    not_empty_.notify_all();
+    not_full_.notify_all();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable not_empty_, not_full_;
+  std::deque<FileJob> q_;
+  bool closed_ = false, aborted_ = false;
+};
+
+Status HashAndStore(const FileJob& job, const Vault& vault, bool with_sha256, Entry* e,
+                    std::atomic<uint64_t>* bytes) {
+  int fd = ::openat(job.dir->get(), job.name.c_str(),
+                    O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+  if (fd < 0) return FsError("open " + EncodeField(e->path), errno);
+  UniqueFd f(fd);
+  struct stat st;
+  if (::fstat(fd, &st) != 0) return FsError("stat", errno);
+  if (!S_ISREG(st.st_mode))
+    return FailedPreconditionError(EncodeField(e->path) + " changed type during the baseline");
+  GS_ASSIGN_OR_RETURN(std::string content, ReadAllFd(fd));
+  struct stat st2;
+  if (::fstat(fd, &st2) != 0) return FsError("stat", errno);
+  if (uint64_t(st2.st_size) != content.size() || st2.st_mtim.tv_nsec != st.st_mtim.tv_nsec ||
+      st2.st_mtim.tv_sec != st.st_mtim.tv_sec)
+    return FailedPreconditionError(EncodeField(e->path) +
+                                   " changed while it was read; baseline a quiescent tree");
+  e->size = content.size();
+  e->mode = st.st_mode & 07777;
+  e->uid = st.st_uid;
+  e->gid = st.st_gid;
+  e->sm3 = crypto::Sm3(content);
+  if (with_sha256) e->sha256 = crypto::Sha256(content);
+  bytes->fetch_add(content.size(), std::memory_order_relaxed);
+  return vault.PutObject(*e->sm3, content, /*durable=*/false);
+}
+
+}  // namespace
+
+Result<Manifest> BuildBaseline(const std::string& root, const Vault& vault,
+                               const BaselineOptions& options, BaselineStats* stats) {
+  const TimeSource& clock = options.clock ? *options.clock : SystemTime();
+  int64_t t0 = clock.MonotonicNanos();
+  RaiseFdLimit();
+  char real[PATH_MAX];
+  if (!::realpath(root.c_str(), real)) return FsError("resolve web root " + root, errno);
+  GS_ASSIGN_OR_RETURN(UniqueFd root_fd, OpenRootDir(real));
+
+  Manifest m;
+  m.site_root = real;
+  m.created = clock.Now();
+  m.with_sha256 = options.with_sha256;
+  m.excludes = options.excludes;
+  std::sort(m.excludes.begin(), m.excludes.end());
+  m.excludes.erase(std::unique(m.excludes.begin(), m.excludes.end()), m.excludes.end());
+
+  // Entries are appended by the walker only; workers fill fields of file entries in place, so
+  // the vector is sized in chunks that never reallocate under them: use a deque.
+  std::deque<Entry> entries;
+  std::mutex entries_mu;  // guards growth of `entries` against workers taking references
+  JobQueue queue;
+  std::atomic<uint64_t> bytes{0}, hashed{0};
+  std::mutex err_mu;
+  Status worker_error;
+
+  int nthreads = options.threads > 0 ? options.threads : DefaultThreads();
+  std::vector<std::thread> workers;
+  for (int i = 0; i < nthreads; ++i) {
+    workers.emplace_back([&] {
+      FileJob job;
+      while (queue.Pop(&job)) {
+        Entry* e;
+        {
+          std::lock_guard<std::mutex> lock(entries_mu);
+          e = &entries[job.index];
+        }
+        Status s = HashAndStore(job, vault, options.with_sha256, e, &bytes);
+        if (!s.ok()) {
+          std::lock_guard<std::mutex> lock(err_mu);
+          if (worker_error.ok()) worker_error = s;
+          queue.Abort();
+          return;
+        }
+        hashed.fetch_add(1, std::memory_order_relaxed);
+      }
+    });
+  }
+
+  std::atomic<bool> done{false};
+  std::thread progress;
+  if (options.progress) {
+    progress = std::thread([&] {
+      auto start = std::chrono::steady_clock::now();
+      while (!done.load()) {
+        for (int i = 0; i < 10 && !done.load(); ++i)
+          std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        if (done.load()) break;
+        double secs =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        std::fprintf(stderr, "baseline: %llu files hashed, %.1f MB, %.0f files/s\n",
+                     static_cast<unsigned long long>(hashed.load()), bytes.load() / 1e6,
+                     hashed.load() / (secs > 0 ? secs : 1));
+      }
+    });
+  }
+
+  auto add_entry = [&](Entry e) -> size_t {
+    std::lock_guard<std::mutex> lock(entries_mu);
+    entries.push_back(std::move(e));
+    return entries.size() - 1;
+  };
+
+  Status walk_status;
+  {
+    struct stat st;
+    if (::fstat(root_fd.get(), &st) != 0) return FsError("stat root", errno);
+    Entry e;
+    e.path = ".";
+    e.type = EntryType::kDir;
+    e.mode = st.st_mode & 07777;
+    e.uid = st.st_uid;
+    e.gid = st.st_gid;
+    add_entry(std::move(e));
+  }
+  std::vector<std::string> stack{"."};
+  while (!stack.empty() && walk_status.ok()) {
+    std::string dir_rel = std::move(stack.back());
+    stack.pop_back();
+    auto dfd = OpenDirBeneath(root_fd.get(), dir_rel);
+    if (!dfd.ok()) {
+      walk_status = dfd.status().WithContext("walk " + EncodeField(dir_rel));
+      break;
+    }
+    auto shared = std::make_shared<UniqueFd>(std::move(*dfd));
+    auto names = ListDirFd(shared->get());
+    if (!names.ok()) {
+      walk_status = names.status();
+      break;
+    }
+    for (auto& name : *names) {
+      std::string rel = ChildPath(dir_rel, name);
+      if (IsExcluded(m.excludes, rel)) continue;
+      if (rel.size() > kMaxPathBytes) {
+        walk_status = FailedPreconditionError("path longer than 65535 bytes under " +
+                                              EncodeField(dir_rel) + "; exclude it");
+        break;
+      }
+      struct stat st;
+      if (::fstatat(shared->get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+        walk_status = FsError("stat " + EncodeField(rel), errno);
+        break;
+      }
+      Entry e;
+      e.path = rel;
+      e.mode = st.st_mode & 07777;
+      e.uid = st.st_uid;
+      e.gid = st.st_gid;
+      if (S_ISDIR(st.st_mode)) {
+        e.type = EntryType::kDir;
+        add_entry(std::move(e));
+        stack.push_back(rel);
+        if (stats) ++stats->dirs;
+      } else if (S_ISLNK(st.st_mode)) {
+        auto target = ReadLinkAt(shared->get(), name);
+        if (!target.ok()) {
+          walk_status = target.status();
+          break;
+        }
+        e.type = EntryType::kSymlink;
+        e.mode = 0777;
+        e.target = *target;
+        e.size = target->size();
+        add_entry(std::move(e));
+        if (stats) ++stats->symlinks;
+      } else if (S_ISREG(st.st_mode)) {
+        e.type = EntryType::kFile;
+        size_t idx = add_entry(std::move(e));
+        queue.Push(FileJob{shared, name, idx});
+        if (stats) ++stats->files;
+      } else {
+        walk_status = FailedPreconditionError("unsupported file type (fifo, socket or device) at " +
+                                              EncodeField(rel) + "; exclude it");
+        break;
+      }
+    }
+  }
+  queue.Close();
+  if (!walk_status.ok()) queue.Abort();
+  for (auto& w : workers) w.join();
+  done = true;
+  if (progress.joinable()) progress.join();
+  GS_RETURN_IF_ERROR(walk_status);
+  GS_RETURN_IF_ERROR(worker_error);
+
+  m.entries.assign(std::make_move_iterator(entries.begin()),
+                   std::make_move_iterator(entries.end()));
+  std::sort(m.entries.begin() + 1, m.entries.end(),
+            [](const Entry& a, const Entry& b) { return a.path < b.path; });
+  m.BuildIndex();
+  if (stats) {
+    stats->bytes = bytes.load();
+    stats->seconds = double(clock.MonotonicNanos() - t0) / 1e9;
+  }
+  return m;
+}
+
+Result<std::string> ChainAndSign(Manifest& m, const Vault& vault,
+                                 const crypto::Sm2PrivateKey& key) {
+  m.signer = key.PublicKey().Fingerprint();
+  auto current = vault.ReadCurrentManifest();
+  if (current.ok()) {
+    GS_ASSIGN_OR_RETURN(Manifest prev, ParseSignedManifest(*current, key.PublicKey()));
+    m.version = prev.version + 1;
+    m.previous = crypto::Sm3(*current);
+  } else if (current.status().code() == StatusCode::kNotFound) {
+    m.version = 1;
+    m.previous.reset();
+  } else {
+    return current.status();
+  }
+  GS_ASSIGN_OR_RETURN(std::string text, SignManifest(m, key));
+  GS_RETURN_IF_ERROR(vault.Sync());  // objects durable before a manifest refers to them
+  GS_RETURN_IF_ERROR(vault.StoreManifest(m.version, text));
+  return text;
+}
+
+Result<std::string> CreateSignedBaseline(const std::string& root, const Vault& vault,
+                                         const crypto::Sm2PrivateKey& key,
+                                         const BaselineOptions& options, BaselineStats* stats) {
+  GS_ASSIGN_OR_RETURN(Manifest m, BuildBaseline(root, vault, options, stats));
+  return ChainAndSign(m, vault, key);
+}
+
+Result<PublishResult> Publish(const std::string& root, const std::string& from, const Vault& vault,
+                              const crypto::Sm2PrivateKey& key, const BaselineOptions& options,
+                              audit::RecordSink* sink) {
+  auto current_text = vault.ReadCurrentManifest();
+  if (!current_text.ok())
+    return FailedPreconditionError("no baseline in the vault yet: run `tamper baseline` first");
+  GS_ASSIGN_OR_RETURN(Manifest current, ParseSignedManifest(*current_text, key.PublicKey()));
+  char real_root[PATH_MAX];
+  if (!::realpath(root.c_str(), real_root)) return FsError("resolve web root " + root, errno);
+  if (current.site_root != real_root)
+    return FailedPreconditionError("the vault's baseline is for " + EncodeField(current.site_root) +
+                                   ", not " + real_root);
+  BaselineOptions opt = options;
+  opt.excludes = current.excludes;
+  opt.with_sha256 = current.with_sha256;
+  GS_ASSIGN_OR_RETURN(Manifest next, BuildBaseline(from, vault, opt, nullptr));
+  next.site_root = real_root;
+  next.entries[0].mode = current.entries[0].mode;  // the root directory itself stays as it is
+  next.entries[0].uid = current.entries[0].uid;
+  next.entries[0].gid = current.entries[0].gid;
+
+  PublishResult r;
+  for (const Entry& e : next.entries) {
+    const Entry* old = current.Find(e.path);
+    if (!old) {
+      ++r.added;
+    } else if (old->type != e.type || old->sm3 != e.sm3 || old->target != e.target ||
+               old->mode != e.mode || old->uid != e.uid || old->gid != e.gid) {
+      ++r.changed;
+    }
+  }
+  for (const Entry& e : current.entries)
+    if (!next.Find(e.path)) ++r.removed;
+
+  // While a watcher holds the vault lock it applies the new baseline itself (our temporary
+  // files would look like unknown entries to it); otherwise we apply it, holding the lock so
+  // no watcher starts half-way.
+  auto lock = platform::FileLock::Acquire(vault.dir() + "/watch.lock");
+  GS_ASSIGN_OR_RETURN(std::string text, ChainAndSign(next, vault, key));
+  r.version = next.version;
+  if (!lock.ok()) {
+    std::string applied_path = vault.dir() + "/applied";
+    std::string want = std::to_string(r.version) + "\n";
+    for (int i = 0; i < 600; ++i) {
+      auto got = platform::ReadFile(applied_path);
+      if (got.ok() && *got == want) break;
+      if (i == 599)
+        return DeadlineExceededError("publish v" + std::to_string(r.version) +
+                                     " signed, but the running watch has not applied it in 60 s");
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    r.applied = 0;
+  }
+  GuardOptions go;
+  go.sink = sink;
+  go.record_type = "publish";
+  go.mechanism = "publish";
+  if (lock.ok()) {
+    GS_ASSIGN_OR_RETURN(auto guard, Guard::Create(real_root, next, &vault, go));
+    auto applied = guard->Check(".", true);
+    r.applied = applied.size();
+    for (const auto& f : applied)
+      if (f.action == "failed")
+        return IoError("publish v" + std::to_string(r.version) + " signed but applying " +
+                       EncodeField(f.path) + " failed: " + f.error +
+                       " (the next tamper watch completes it)");
+  }
+  if (sink) {
+    nlohmann::json j;
+    j["ts"] = FormatRfc3339((options.clock ? *options.clock : SystemTime()).Now());
+    j["source"] = "tamper";
+    j["type"] = "publish";
+    PutName(j, "root", real_root);
+    j["version"] = r.version;
+    j["previous_version"] = current.version;
+    j["manifest_sm3"] = crypto::DigestHex(crypto::Sm3(text));
+    j["added"] = r.added;
+    j["changed"] = r.changed;
+    j["removed"] = r.removed;
+    j["applied"] = r.applied;
+    GS_RETURN_IF_ERROR(sink->Append(DumpJson(j)).status());
+  }
+  return r;
+}
+
+}  // namespace gs::tamper

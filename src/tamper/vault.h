@@ -1,0 +1,69 @@
+// The vault: a directory outside the web root holding the signed manifests and a
+// content-addressed (SM3-named) copy of every protected file, optionally SM4-GCM encrypted.
+// Layout and object format: docs/formats/baseline.md §4.
+//
+// Thread-safety: a Vault is immutable after Open/Create; all methods may be called from many
+// threads (each object file is written with its own temporary name and renamed into place).
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/status.h"
+#include "crypto/crypto.h"
+#include "tamper/manifest.h"
+
+namespace gs::tamper {
+
+// Reads a vault key file: 16 raw bytes, or 32 hex digits (optionally followed by a newline).
+Result<std::string> LoadVaultKey(const std::string& path);
+
+class Vault {
+ public:
+  // Creates the layout (or opens an existing vault, which must use the same encryption and key).
+  // `key` (16 bytes) selects SM4-GCM encryption of new vaults.
+  static Result<Vault> Create(const std::string& dir, std::optional<std::string> key);
+  // Opens an existing vault. FAILED_PRECONDITION if it is encrypted and no key (or the wrong
+  // key) is given; NOT_FOUND if there is no vault.conf.
+  static Result<Vault> Open(const std::string& dir, std::optional<std::string> key);
+
+  const std::string& dir() const { return dir_; }
+  bool encrypted() const { return key_.has_value(); }
+  std::string QuarantineDir() const;
+  std::string ObjectPath(const crypto::Digest& sm3) const;
+
+  bool HasObject(const crypto::Digest& sm3) const;
+  // Stores `content` whose SM3 is `sm3` (the caller computed it). Idempotent; atomic (temporary
+  // name + rename). With `durable` false the object is not fsynced: bulk writers call Sync()
+  // once afterwards, before any manifest refers to the objects. An existing object of the
+  // wrong size (torn by a crash before Sync) is rewritten.
+  Status PutObject(const crypto::Digest& sm3, std::string_view content, bool durable = true) const;
+  // Makes every object written so far durable (syncfs on the vault's filesystem).
+  Status Sync() const;
+  // Returns the content, verified: DATA_LOSS if it does not decrypt or its SM3 is not `sm3`,
+  // NOT_FOUND if absent.
+  Result<std::string> GetObject(const crypto::Digest& sm3) const;
+
+  // Verifies every object in objects/ and that every file of `m` has one. `threads` 0 = cores.
+  // Returns the number of objects checked; DATA_LOSS naming the first bad or missing object.
+  Result<uint64_t> VerifyObjects(const Manifest& m, int threads) const;
+
+  // The manifest in force: NOT_FOUND if none was stored yet.
+  Result<std::string> ReadCurrentManifest() const;
+  // Writes manifests/v<N>.manifest and then manifests/current, each atomically.
+  Status StoreManifest(uint64_t version, std::string_view text) const;
+
+ private:
+  std::string dir_;
+  std::optional<std::string> key_;
+};
+
+// Runs fn(i) for i in [0, n) on `threads` std::threads (0 = hardware cores); stops early and
+// returns the first error.
+Status ParallelFor(size_t n, int threads, const std::function<Status(size_t)>& fn);
+int DefaultThreads();
+
+}  // namespace gs::tamper
