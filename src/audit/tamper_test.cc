@@ -3,6 +3,7 @@
 // verifier, which names the file, offset and sequence number of the first damage.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 
 #include "audit/store.h"
@@ -281,6 +282,61 @@ TEST_F(TamperTest, AppendedBytesAfterASealAreDetected) {
   ASSERT_FALSE(r.ok);
   EXPECT_EQ(r.file, SegName(2));
   EXPECT_EQ(r.offset, d.size());
+}
+
+// A large segment is verified by several threads (chain ranges in parallel, Merkle and
+// checkpoints on the caller); the report must still name the frame of the first damage.
+TEST(ParallelVerifyTest, LargeSegmentNamesTheFirstBadFrame) {
+  gs::testing::TempDir tmp;
+  auto key = testing::WriteKey(tmp.path(), "k");
+  std::string store = platform::JoinPath(tmp.path(), "store");
+  StoreOptions o;
+  o.checkpoint_every_records = 256;
+  ASSERT_TRUE(InitStore(store, key.priv, o).ok());
+  {
+    auto s = AuditStore::Open(store);
+    ASSERT_TRUE(s.ok());
+    for (uint64_t i = 0; i < 3000; ++i) ASSERT_TRUE((*s)->Append(Rec(i)).ok());
+    ASSERT_TRUE((*s)->Close().ok());
+  }
+  auto clean = VerifyStore(store, {});
+  ASSERT_TRUE(clean.ok() && clean->ok) << (clean.ok() ? clean->FailureLine() : "");
+  ASSERT_EQ(clean->records, 3000u);
+  std::string seg = SegmentPath(store, 1);
+  std::string orig = ReadAll(seg);
+  std::vector<size_t> frames;
+  for (size_t off = kSegmentHeaderSize;;) {
+    FrameRead fr = ReadFrame(orig, off, FrameType::kRecord);
+    if (fr.outcome != FrameRead::kOk) break;
+    frames.push_back(off);
+    off = fr.next_offset;
+  }
+  ASSERT_EQ(frames.size(), 3000u);
+  std::mt19937 rng(7);
+  for (int k = 0; k < 60; ++k) {
+    size_t pos = kSegmentHeaderSize + rng() % (orig.size() - kSegmentHeaderSize);
+    std::string d = orig;
+    d[pos] ^= char(1 << (rng() % 8));
+    WriteAll(seg, d);
+    auto r = VerifyStore(store, {});
+    ASSERT_TRUE(r.ok());
+    ASSERT_FALSE(r->ok) << "flip at " << pos << " not detected";
+    size_t frame = std::upper_bound(frames.begin(), frames.end(), pos) - frames.begin() - 1;
+    EXPECT_EQ(r->offset, frames[frame]) << "flip at " << pos << ": " << r->FailureLine();
+    EXPECT_EQ(r->seq, std::optional<uint64_t>(frame)) << r->FailureLine();
+  }
+  // Two damaged records far apart: the earlier one is named.
+  std::string d = orig;
+  d[frames[2500] + kFrameHeaderSize + 40] ^= 1;
+  d[frames[700] + kFrameHeaderSize + 40] ^= 1;
+  WriteAll(seg, d);
+  auto r = VerifyStore(store, {});
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(r->ok);
+  EXPECT_EQ(r->seq, std::optional<uint64_t>(700)) << r->FailureLine();
+  WriteAll(seg, orig);
+  auto again = VerifyStore(store, {});
+  EXPECT_TRUE(again.ok() && again->ok);
 }
 
 }  // namespace
