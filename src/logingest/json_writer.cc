@@ -32,15 +32,6 @@ size_t Utf8SeqLen(std::string_view s, size_t i) {
 
 }  // namespace
 
-bool IsValidUtf8(std::string_view s) {
-  for (size_t i = 0; i < s.size();) {
-    size_t n = Utf8SeqLen(s, i);
-    if (n == 0) return false;
-    i += n;
-  }
-  return true;
-}
-
 bool AppendJsonString(std::string* out, std::string_view s) {
   static const char kHex[] = "0123456789abcdef";
   bool valid = true;

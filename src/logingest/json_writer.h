@@ -7,10 +7,11 @@
 #include <string>
 #include <string_view>
 
+#include "core/utf8.h"
+
 namespace gs::logingest {
 
-// True if `s` is well-formed UTF-8 (no overlongs, surrogates or code points over U+10FFFF).
-bool IsValidUtf8(std::string_view s);
+using ::gs::IsValidUtf8;  // core/utf8.h
 
 // Appends `s` as a JSON string literal (with quotes) to `out`. Returns false if some bytes were
 // not valid UTF-8 (they were written as U+FFFD).

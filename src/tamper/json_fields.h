@@ -8,9 +8,11 @@
 #include <string>
 #include <string_view>
 
+#include "core/utf8.h"
+
 namespace gs::tamper {
 
-bool IsValidUtf8(std::string_view s);
+using ::gs::IsValidUtf8;
 std::string Base64Encode(std::string_view raw);
 // Sets j[key] or j[key + "_b64"] as described above.
 void PutName(nlohmann::json& j, const std::string& key, std::string_view raw);

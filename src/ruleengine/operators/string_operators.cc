@@ -6,6 +6,7 @@
 #include <array>
 #include <cstring>
 
+#include "core/utf8.h"
 #include "ruleengine/operators/internal.h"
 
 namespace gs::operators::internal {
@@ -93,42 +94,7 @@ bool ValidateUrlEncoding(std::string_view, std::string_view in) {
 
 // True (a match) when the input is not valid UTF-8: truncated or bad continuation bytes,
 // invalid lead bytes, overlong forms, surrogates, or code points above U+10FFFF.
-bool ValidateUtf8Encoding(std::string_view, std::string_view in) {
-  const auto* p = reinterpret_cast<const unsigned char*>(in.data());
-  size_t n = in.size();
-  for (size_t i = 0; i < n;) {
-    unsigned c = p[i];
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t len;
-    uint32_t cp;
-    if ((c & 0xE0) == 0xC0) {
-      len = 2;
-      cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      len = 3;
-      cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      len = 4;
-      cp = c & 0x07;
-    } else {
-      return true;
-    }
-    if (n - i < len) return true;
-    for (size_t k = 1; k < len; ++k) {
-      if ((p[i + k] & 0xC0) != 0x80) return true;
-      cp = (cp << 6) | (p[i + k] & 0x3F);
-    }
-    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000)) {
-      return true;
-    }
-    if ((cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) return true;
-    i += len;
-  }
-  return false;
-}
+bool ValidateUtf8Encoding(std::string_view, std::string_view in) { return !IsValidUtf8(in); }
 
 // @validateByteRange: a 256-bit table of allowed bytes compiled from "a-b,c,d-e".
 class ValidateByteRangeOperator final : public Operator {
