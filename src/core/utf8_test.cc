@@ -18,7 +18,7 @@ TEST(Utf8Test, AcceptsWellFormed) {
 TEST(Utf8Test, RejectsMalformed) {
   for (const std::string& s :
        {std::string("\x80"), std::string("\xC3"), std::string("\xC0\xAF"),  // stray, cut, overlong
-        std::string("\xE0\x80\xAF"), std::string("\xED\xA0\x80"),            // overlong, surrogate
+        std::string("\xE0\x80\xAF"), std::string("\xED\xA0\x80"),           // overlong, surrogate
         std::string("\xF4\x90\x80\x80"), std::string("\xF8\x88\x80\x80\x80"),  // > U+10FFFF, 5-byte
         std::string("ok\xE6\x94"), std::string("\xE6\x94\x3F")}) {
     EXPECT_FALSE(IsValidUtf8(s)) << s.size();
