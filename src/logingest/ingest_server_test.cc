@@ -17,49 +17,18 @@
 #include <vector>
 
 #include "logingest/test_util.h"
+#include "testlib/memory_sink.h"
 #include "testlib/subprocess.h"
 
 namespace gs::logingest {
 namespace {
 
+using gs::testing::MemorySink;
 using gs::testing::RunProcess;
 using gs::testing::WaitFor;
 using testutil::HasAnomaly;
 using testutil::ParseObject;
 using testutil::RawOf;
-
-// In-memory RecordSink: validates like the real store (one JSON object) and numbers records.
-class MemorySink : public audit::RecordSink {
- public:
-  Result<uint64_t> Append(std::string_view json) override {
-    auto j = nlohmann::json::parse(json, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) return InvalidArgumentError("not a JSON object");
-    std::lock_guard<std::mutex> l(mu_);
-    if (fail_after_ >= 0 && static_cast<int64_t>(records_.size()) >= fail_after_)
-      return IoError("disk full (test)");
-    records_.emplace_back(json);
-    return static_cast<uint64_t>(records_.size() - 1);
-  }
-  Status Sync() override { return Status::Ok(); }
-
-  size_t size() {
-    std::lock_guard<std::mutex> l(mu_);
-    return records_.size();
-  }
-  nlohmann::json At(size_t i) {
-    std::lock_guard<std::mutex> l(mu_);
-    return ParseObject(records_.at(i));
-  }
-  void FailAfter(int64_t n) {
-    std::lock_guard<std::mutex> l(mu_);
-    fail_after_ = n;
-  }
-
- private:
-  std::mutex mu_;
-  std::vector<std::string> records_;
-  int64_t fail_after_ = -1;
-};
 
 class IngestServerTest : public ::testing::Test {
  protected:

@@ -15,6 +15,7 @@
 #include "monitor/testing/declared.h"
 #include "monitor/testing/dns_lab.h"
 #include "platform/file.h"
+#include "testlib/memory_sink.h"
 #include "tests/testlib/subprocess.h"
 #include "tests/testlib/temp_dir.h"
 
@@ -23,26 +24,7 @@ namespace {
 
 using testing::DnsLab;
 
-// The real RecordSink contract, kept in memory: validates JSON and numbers records.
-class MemorySink : public audit::RecordSink {
- public:
-  Result<uint64_t> Append(std::string_view json_object) override {
-    auto j = nlohmann::json::parse(json_object, nullptr, /*allow_exceptions=*/false);
-    if (!j.is_object()) return InvalidArgumentError("not a JSON object");
-    std::lock_guard<std::mutex> l(mu_);
-    records_.push_back(std::move(j));
-    return records_.size() - 1;
-  }
-  Status Sync() override { return Status::Ok(); }
-  std::vector<nlohmann::json> records() {
-    std::lock_guard<std::mutex> l(mu_);
-    return records_;
-  }
-
- private:
-  std::mutex mu_;
-  std::vector<nlohmann::json> records_;
-};
+using gs::testing::MemorySink;
 
 int Count(const std::vector<Finding>& fs, const std::string& check) {
   testing::ExpectDeclared(fs);

@@ -19,6 +19,8 @@
 #include "tamper/manifest.h"
 #include "tamper/safe_fs.h"
 #include "tamper/vault.h"
+#include "testlib/base64.h"
+#include "testlib/memory_sink.h"
 #include "testlib/temp_dir.h"
 
 namespace gs::tamper {
@@ -26,51 +28,8 @@ namespace {
 
 using gs::testing::TempDir;
 
-// Collects audit records in memory (the store lives in another module).
-class MemorySink : public audit::RecordSink {
- public:
-  Result<uint64_t> Append(std::string_view json_object) override {
-    std::lock_guard<std::mutex> lock(mu_);
-    auto j = nlohmann::json::parse(json_object, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) return InvalidArgumentError("not a JSON object");
-    records_.push_back(j);
-    return uint64_t(records_.size() - 1);
-  }
-  Status Sync() override { return Status::Ok(); }
-  std::vector<nlohmann::json> records() {
-    std::lock_guard<std::mutex> lock(mu_);
-    return records_;
-  }
-
- private:
-  std::mutex mu_;
-  std::vector<nlohmann::json> records_;
-};
-
-std::string Base64Decode(const std::string& in) {
-  auto val = [](char c) -> int {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+') return 62;
-    if (c == '/') return 63;
-    return -1;
-  };
-  std::string out;
-  uint32_t acc = 0;
-  int bits = 0;
-  for (char c : in) {
-    int v = val(c);
-    if (v < 0) continue;
-    acc = acc << 6 | uint32_t(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(char((acc >> bits) & 0xFF));
-    }
-  }
-  return out;
-}
+using gs::testing::Base64Decode;
+using gs::testing::MemorySink;
 
 // The raw path of a record or evidence object, whichever encoding it used.
 std::string RecordPath(const nlohmann::json& j) {
