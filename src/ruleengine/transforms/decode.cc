@@ -23,6 +23,8 @@ using internal::Writer;
 namespace {
 
 size_t FindByte(std::string_view in, char c) {
+  // memchr with a null pointer is undefined even for length 0 (an empty string_view has one).
+  if (in.empty()) return 0;
   const void* p = std::memchr(in.data(), c, in.size());
   return p ? static_cast<size_t>(static_cast<const char*>(p) - in.data()) : in.size();
 }
