@@ -33,6 +33,25 @@ constexpr size_t kMaxClassExpand = 10;  // class members turned into single-byte
 
 char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
 
+// Single bytes that ordinary header and form values rarely contain: quotes, shell and markup
+// metacharacters, control bytes. A requirement like {"'", "\"", "`"} (most SQL injection
+// rules) is then still worth a scan even though its literals are one byte long.
+bool IsRareByte(unsigned char c) {
+  if (c < 0x20) return c != '\t';
+  if (c == 0x7f) return true;
+  static constexpr std::string_view kRare = "\"'`<>;|&${}[]\\^!*#%@~()";
+  return kRare.find(static_cast<char>(c)) != std::string_view::npos;
+}
+
+// How much a literal narrows the inputs, in half-bytes: a rare single byte is worth more than
+// a common one, less than two bytes.
+int Weight(const Literal& l) {
+  if (l.bytes.size() == 1 && !l.caseless && IsRareByte(static_cast<unsigned char>(l.bytes[0]))) {
+    return 3;
+  }
+  return static_cast<int>(std::min<size_t>(l.bytes.size(), 1000)) * 2;
+}
+
 std::string LowerString(std::string s) {
   for (auto& c : s) c = Lower(c);
   return s;
@@ -165,17 +184,17 @@ class Extractor {
     return s;
   }
 
-  // Larger is better: long shortest literal first (capped: beyond a few bytes literals are all
+  // Larger is better: heavy weakest literal first (capped: beyond a few bytes literals are all
   // rare), then fewer literals.
   static std::tuple<int, long, long> Score(const std::optional<LitSet>& s) {
     if (!s || s->empty()) return {-1, 0, 0};
-    size_t min_len = SIZE_MAX, total = 0;
+    int min_weight = INT32_MAX;
+    size_t total = 0;
     for (const auto& l : *s) {
-      min_len = std::min(min_len, l.bytes.size());
+      min_weight = std::min(min_weight, Weight(l));
       total += l.bytes.size();
     }
-    return {static_cast<int>(std::min<size_t>(min_len, 8)), -static_cast<long>(s->size()),
-            static_cast<long>(total)};
+    return {std::min(min_weight, 16), -static_cast<long>(s->size()), static_cast<long>(total)};
   }
 
   static void KeepBest(std::optional<LitSet>* best, std::optional<LitSet> cand) {
@@ -418,10 +437,11 @@ Result<LiteralRequirement> ExtractRequirement(std::string_view pcre_pattern,
   }
   Minimize(&*req, Mode::kSubstring);
   for (const auto& l : *req) {
-    if (l.bytes.size() < std::max<size_t>(options.min_literal_length, 1)) {
+    bool rare_single = options.allow_rare_single_bytes && Weight(l) == 3;
+    if (l.bytes.empty() || (l.bytes.size() < options.min_literal_length && !rare_single)) {
       out.unfilterable_reason = "best required literal \"" + Escaped(l.bytes) +
                                 "\" is shorter than " + std::to_string(options.min_literal_length) +
-                                " bytes";
+                                " bytes and not a rare byte";
       return out;
     }
   }

@@ -95,6 +95,10 @@ struct ExtractOptions {
   // A requirement whose shortest literal is shorter than this is not worth a scan (nearly every
   // input contains it): the pattern is reported unfilterable.
   size_t min_literal_length = 2;
+  // Also accept one-byte literals that ordinary values rarely contain (quotes, < > ; | & $ ` and
+  // other shell/markup metacharacters, control bytes other than TAB), so that e.g. "any match
+  // contains ' or \" or `" still filters.
+  bool allow_rare_single_bytes = true;
   // Upper bound on the number of literals in one requirement; larger sets are first shortened
   // (every literal truncated, which keeps soundness), then given up on.
   size_t max_literals = 512;
