@@ -324,16 +324,12 @@ class Extractor {
       return Alt(options);
     }
     if (min == 0) return Trivial(true);
-    Info nx = NonExact(x);
-    Info out;
+    // X{min,max} with min >= 1 starts with, ends with and contains a member of X^k for any
+    // k <= min (its first / last k copies); k is kept small to bound the sets.
+    Info base = x;
+    for (int k = 1; k < std::min(min, 3); ++k) base = Concat(base, x);
+    Info out = NonExact(base);
     out.emptyable = x.emptyable;
-    out.prefix = nx.prefix;
-    out.suffix = nx.suffix;
-    out.req = nx.req;
-    if (min >= 2) {
-      auto span = Cross(nx.suffix, nx.prefix, opt_.max_literals * 4);
-      if (span) KeepBest(&out.req, BoundReq(std::move(*span)));
-    }
     return out;
   }
 
