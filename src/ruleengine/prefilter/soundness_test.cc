@@ -6,9 +6,7 @@
 // embedded in random context, and case-flip / insertion / deletion mutations of those. The
 // compiled matchers (LiteralMatcher, PrefilterSet) must also agree exactly with the reference
 // LiteralRequirement::SatisfiedBy on every input. Coverage figures are printed for the docs.
-#define PCRE2_CODE_UNIT_WIDTH 8
 #include <gtest/gtest.h>
-#include <pcre2.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -19,6 +17,7 @@
 #include <set>
 
 #include "platform/file.h"
+#include "ruleengine/prefilter/pcre2_oracle.h"
 #include "ruleengine/prefilter/prefilter.h"
 #include "ruleengine/prefilter/sampler.h"
 #include "seclang/parser.h"
@@ -44,39 +43,7 @@ struct Pattern {
   std::string origin;  // "crs:942100" or the regression file
 };
 
-// PCRE2 compiled as the operators module compiles @rx.
-class Pcre2 {
- public:
-  explicit Pcre2(const std::string& pattern) {
-    int err = 0;
-    PCRE2_SIZE off = 0;
-    code_ = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(),
-                          PCRE2_DOTALL | PCRE2_MULTILINE, &err, &off, nullptr);
-    if (code_ == nullptr) return;
-    pcre2_jit_compile(code_, PCRE2_JIT_COMPLETE);
-    md_ = pcre2_match_data_create_from_pattern(code_, nullptr);
-    mctx_ = pcre2_match_context_create(nullptr);
-    pcre2_set_match_limit(mctx_, 200000);
-    pcre2_set_depth_limit(mctx_, 200000);
-  }
-  ~Pcre2() {
-    pcre2_match_context_free(mctx_);
-    pcre2_match_data_free(md_);
-    pcre2_code_free(code_);
-  }
-  bool ok() const { return code_ != nullptr; }
-  // 1 match, 0 no match, -1 limit or error (not used as evidence either way).
-  int Match(std::string_view s) const {
-    int rc = pcre2_match(code_, reinterpret_cast<PCRE2_SPTR>(s.data()), s.size(), 0, 0, md_, mctx_);
-    if (rc >= 0) return 1;
-    return rc == PCRE2_ERROR_NOMATCH ? 0 : -1;
-  }
-
- private:
-  pcre2_code* code_ = nullptr;
-  pcre2_match_data* md_ = nullptr;
-  pcre2_match_context* mctx_ = nullptr;
-};
+using Pcre2 = Pcre2Oracle;
 
 void CollectRx(const seclang::RuleSet& set, const std::string& origin_prefix,
                std::vector<Pattern>* out) {
