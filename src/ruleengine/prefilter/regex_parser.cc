@@ -829,11 +829,9 @@ class PatternParser {
         continue;
       }
       if (c == '[' && (Peek(1) == ':' || Peek(1) == '.' || Peek(1) == '=')) {
-        int kind = Peek(1);
-        size_t end = p_.find(std::string{static_cast<char>(kind), ']'}, pos_ + 2);
-        size_t close = p_.find(']', pos_ + 2);
-        if (end != std::string_view::npos && end < close) {
-          if (kind != ':') {
+        size_t end = PosixClassEnd(pos_);
+        if (end != std::string_view::npos) {
+          if (Peek(1) != ':') {
             Unsupported("POSIX collating element");
             return nullptr;
           }
@@ -909,6 +907,23 @@ class PatternParser {
       set.flip();
     }
     return Chars(set);
+  }
+
+  // PCRE2's check_posix_syntax: at `at` is "[:" (or "[." / "[="); returns the index of the
+  // closing ":]" (its ':') if this is a POSIX class item, npos if the '[' is an ordinary member.
+  size_t PosixClassEnd(size_t at) const {
+    if (p_.size() - (at + 1) < 3) return std::string_view::npos;
+    char terminator = p_[at + 1];
+    for (size_t i = at + 2; p_.size() - i >= 2; ++i) {
+      if (p_[i] == '\\' && (p_[i + 1] == ']' || p_[i + 1] == '\\')) {
+        ++i;
+      } else if ((p_[i] == '[' && p_[i + 1] == terminator) || p_[i] == ']') {
+        return std::string_view::npos;
+      } else if (p_[i] == terminator && p_[i + 1] == ']') {
+        return i;
+      }
+    }
+    return std::string_view::npos;
   }
 
   void AddClassByte(int b, std::bitset<256>* set, int* prev) {
