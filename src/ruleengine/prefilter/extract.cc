@@ -102,7 +102,7 @@ bool Implies(const Literal& big, const Literal& small, Mode mode) {
 }
 
 // Sorts, dedupes, and drops literals implied by shorter ones.
-void Minimize(LitSet* s, Mode mode) {
+void Minimize(LitSet* s, Mode mode, size_t* work) {
   SortUnique(s);
   if (s->size() < 2) return;
   std::vector<size_t> order(s->size());
@@ -119,6 +119,7 @@ void Minimize(LitSet* s, Mode mode) {
   for (size_t idx : order) {
     const Literal& cand = (*s)[idx];
     bool redundant = false;
+    *work += kept.size() + 1;
     for (const auto& k : kept) {
       if (Implies(cand, k, mode)) {
         redundant = true;
@@ -132,7 +133,7 @@ void Minimize(LitSet* s, Mode mode) {
 }
 
 // Keeps the first (kPrefix, kSubstring) or last (kSuffix) `len` bytes of every literal.
-LitSet Truncate(const LitSet& s, size_t len, Mode mode) {
+LitSet Truncate(const LitSet& s, size_t len, Mode mode, size_t* work) {
   LitSet out;
   out.reserve(s.size());
   for (const auto& l : s) {
@@ -143,17 +144,17 @@ LitSet Truncate(const LitSet& s, size_t len, Mode mode) {
     }
     out.push_back(std::move(t));
   }
-  Minimize(&out, mode);
+  Minimize(&out, mode, work);
   return out;
 }
 
 // A prefix/suffix set bounded in size and length; {""} (trivial) when nothing smaller holds.
-LitSet BoundAffix(LitSet s, Mode mode) {
+LitSet BoundAffix(LitSet s, Mode mode, size_t* work) {
   if (HasEmpty(s)) return LitSet{Literal{}};
-  s = Truncate(s, kMaxAffixLen, mode);
+  s = Truncate(s, kMaxAffixLen, mode, work);
   for (size_t len : {16, 8, 6, 4, 3, 2, 1}) {
     if (s.size() <= kMaxAffixSet) break;
-    s = Truncate(s, len, mode);
+    s = Truncate(s, len, mode, work);
   }
   if (s.size() > kMaxAffixSet || HasEmpty(s)) return LitSet{Literal{}};
   return s;
@@ -175,10 +176,10 @@ class Extractor {
   // A requirement set bounded in size and length; nullopt when none holds.
   std::optional<LitSet> BoundReq(LitSet s) const {
     if (s.empty() || HasEmpty(s)) return std::nullopt;
-    s = Truncate(s, kMaxReqLen, Mode::kSubstring);
+    s = Truncate(s, kMaxReqLen, Mode::kSubstring, &work_);
     for (size_t len : {16, 8, 6, 5, 4, 3, 2, 1}) {
       if (s.size() <= opt_.max_literals) break;
-      s = Truncate(s, len, Mode::kSubstring);
+      s = Truncate(s, len, Mode::kSubstring, &work_);
     }
     if (s.size() > opt_.max_literals || HasEmpty(s)) return std::nullopt;
     return s;
@@ -202,8 +203,9 @@ class Extractor {
   }
 
   // a x b, or nullopt if the product would exceed `limit`.
-  static std::optional<LitSet> Cross(const LitSet& a, const LitSet& b, size_t limit) {
+  std::optional<LitSet> Cross(const LitSet& a, const LitSet& b, size_t limit) const {
     if (a.size() * b.size() > limit) return std::nullopt;
+    work_ += a.size() * b.size();
     LitSet out;
     out.reserve(a.size() * b.size());
     for (const auto& x : a)
@@ -231,8 +233,8 @@ class Extractor {
     if (!in.exact) return in;
     Info out;
     out.emptyable = in.emptyable;
-    out.prefix = BoundAffix(in.set, Mode::kPrefix);
-    out.suffix = BoundAffix(in.set, Mode::kSuffix);
+    out.prefix = BoundAffix(in.set, Mode::kPrefix, &work_);
+    out.suffix = BoundAffix(in.set, Mode::kSuffix, &work_);
     out.req = BoundReq(in.set);
     return out;
   }
@@ -266,9 +268,9 @@ class Extractor {
     Info out;
     out.emptyable = a.emptyable && b.emptyable;
     std::optional<LitSet> p = a.exact ? Cross(a.set, nb.prefix, kMaxAffixSet * 4) : std::nullopt;
-    out.prefix = p ? BoundAffix(std::move(*p), Mode::kPrefix) : na.prefix;
+    out.prefix = p ? BoundAffix(std::move(*p), Mode::kPrefix, &work_) : na.prefix;
     std::optional<LitSet> s = b.exact ? Cross(na.suffix, b.set, kMaxAffixSet * 4) : std::nullopt;
-    out.suffix = s ? BoundAffix(std::move(*s), Mode::kSuffix) : nb.suffix;
+    out.suffix = s ? BoundAffix(std::move(*s), Mode::kSuffix, &work_) : nb.suffix;
     out.req = na.req;
     KeepBest(&out.req, nb.req);
     auto span = Cross(na.suffix, nb.prefix, opt_.max_literals * 4);
@@ -303,10 +305,10 @@ class Extractor {
         req.insert(req.end(), n.req->begin(), n.req->end());
       }
     }
-    out.prefix = BoundAffix(std::move(pre), Mode::kPrefix);
-    out.suffix = BoundAffix(std::move(suf), Mode::kSuffix);
+    out.prefix = BoundAffix(std::move(pre), Mode::kPrefix, &work_);
+    out.suffix = BoundAffix(std::move(suf), Mode::kSuffix, &work_);
     if (req_ok) {
-      Minimize(&req, Mode::kSubstring);
+      Minimize(&req, Mode::kSubstring, &work_);
       out.req = BoundReq(std::move(req));
     }
     return out;
@@ -334,6 +336,7 @@ class Extractor {
   }
 
   Info Analyze(const Node& n) const {
+    if (over_budget()) return Trivial(true);
     switch (n.kind) {
       case NodeKind::kEmpty:
         return Exact(LitSet{Literal{}});
@@ -358,8 +361,15 @@ class Extractor {
     return Trivial(true);
   }
 
+ public:
+  // Work units spent (set products and minimisations); bounded so that a hostile pattern cannot
+  // make extraction slow.
+  bool over_budget() const { return work_ > kWorkBudget; }
+
  private:
+  static constexpr size_t kWorkBudget = 100'000'000;
   ExtractOptions opt_;
+  mutable size_t work_ = 0;
 };
 
 std::string Escaped(std::string_view s) {
@@ -425,13 +435,18 @@ Result<LiteralRequirement> ExtractRequirement(std::string_view pcre_pattern,
   }
   Extractor ex(options);
   Info info = ex.Analyze(*parsed.root);
+  if (ex.over_budget()) {
+    out.unfilterable_reason = "pattern too complex to analyse";
+    return out;
+  }
   std::optional<LitSet> req = info.exact ? ex.BoundReq(info.set) : info.req;
   if (!req) {
     out.unfilterable_reason =
         info.emptyable ? "can match the empty string" : "no literal is common to every match";
     return out;
   }
-  Minimize(&*req, Mode::kSubstring);
+  size_t final_work = 0;
+  Minimize(&*req, Mode::kSubstring, &final_work);
   for (const auto& l : *req) {
     bool rare_single = options.allow_rare_single_bytes && Weight(l) == 3;
     if (l.bytes.empty() || (l.bytes.size() < options.min_literal_length && !rare_single)) {

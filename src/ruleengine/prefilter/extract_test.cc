@@ -194,6 +194,22 @@ TEST(ExtractTest, LargeAlternationsStayComplete) {
   EXPECT_LE(r.literals.size(), 512u);
 }
 
+TEST(ExtractTest, HostilePatternsAreBoundedInWork) {
+  // 30 alternations of 300 branches of 8 spellings each: the literal algebra would explode.
+  std::string alt = "(?:";
+  for (int i = 0; i < 300; ++i)
+    alt += (i ? "|" : "") + std::string("[ab][cd][ef]") + std::to_string(i);
+  alt += ")";
+  std::string p;
+  for (int i = 0; i < 30; ++i) p += alt;
+  EXPECT_TRUE(Unfilterable(p, "too complex"));
+  // A node count past the parser's limit.
+  std::string big;
+  for (int i = 0; i < 70000; ++i) big += "ab|";
+  big += "c";
+  EXPECT_TRUE(Unfilterable(big, "too large"));
+}
+
 TEST(ExtractTest, LiteralsAreMinimal) {
   // "abc" implies "abcd" present? No: a set {abc, abcd} is reduced to {abc}.
   auto r = Get("abc|abcd|xabcx");

@@ -22,6 +22,10 @@
 // (*UTF)/(*UCP) make a pattern unfilterable); pass ExtractOptions::caseless for PCRE2_CASELESS.
 //
 // The prefilter must see the same bytes PCRE2 would see (the transformed variable value).
+// One observable difference from always calling PCRE2: on an input without the required
+// literals PCRE2 can still exhaust its match limit before failing (ModSecurity then sets
+// MSC_PCRE_LIMITS_EXCEEDED, which Debian's rule 200005 turns into a deny). Skipping the call
+// skips that too; a match is never missed.
 //
 // Thread-safety: ExtractRequirement is a pure function. LiteralMatcher and PrefilterSet are
 // immutable after Build and may be shared by any number of threads; all per-call mutable state
