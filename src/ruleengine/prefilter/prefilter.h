@@ -42,7 +42,8 @@
 //   ...
 //   prefilter::Scratch scratch;                                    // per thread, reused
 //   prefilter::Bitset may(set->rule_index_bound());
-//   set->Scan(value, &scratch, &may);            // ORs bits in; may.Clear() between requests
+//   may.Clear();                                  // Scan ORs bits in: clear per value
+//   set->Scan(value, &scratch, &may);
 //   if (!set->Covers(i) || may.Test(i)) RunPcre2(i, value);
 #pragma once
 
