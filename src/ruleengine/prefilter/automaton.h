@@ -36,6 +36,8 @@ class LiteralAutomaton {
   bool Scan(std::string_view input, F&& on_hit) const;
 
   size_t state_count() const { return dict_link_.size(); }
+  size_t classes() const { return classes_; }
+  size_t table_bytes() const { return delta_.size() * sizeof(uint32_t); }
 
  private:
   static constexpr uint32_t kOutFlag = 0x80000000u;
