@@ -390,18 +390,39 @@ std::string Escaped(std::string_view s) {
   return out;
 }
 
-bool ContainsCaseless(std::string_view hay, std::string_view lowered_needle) {
-  if (lowered_needle.empty()) return true;
-  if (lowered_needle.size() > hay.size()) return false;
-  for (size_t i = 0; i + lowered_needle.size() <= hay.size(); ++i) {
+// Both sides are folded, so a caller-built caseless literal need not be stored lowercased.
+bool ContainsCaseless(std::string_view hay, std::string_view needle) {
+  if (needle.empty()) return true;
+  if (needle.size() > hay.size()) return false;
+  for (size_t i = 0; i + needle.size() <= hay.size(); ++i) {
     size_t k = 0;
-    while (k < lowered_needle.size() && Lower(hay[i + k]) == lowered_needle[k]) ++k;
-    if (k == lowered_needle.size()) return true;
+    while (k < needle.size() && Lower(hay[i + k]) == Lower(needle[k])) ++k;
+    if (k == needle.size()) return true;
   }
   return false;
 }
 
 }  // namespace
+
+LiteralRequirement PhraseRequirement(const std::vector<std::string>& phrases) {
+  LiteralRequirement out;
+  LitSet lits;
+  for (const auto& p : phrases) {
+    if (p.empty()) {
+      out.unfilterable_reason = "an empty phrase matches every input";
+      return out;
+    }
+    lits.push_back(Literal{LowerString(p), true});
+  }
+  if (lits.empty()) {
+    out.unfilterable_reason = "no phrases";
+    return out;
+  }
+  size_t work = 0;
+  Minimize(&lits, Mode::kSubstring, &work);
+  out.literals = std::move(lits);
+  return out;
+}
 
 bool LiteralRequirement::SatisfiedBy(std::string_view input) const {
   if (literals.empty()) return true;

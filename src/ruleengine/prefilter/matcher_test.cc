@@ -51,6 +51,27 @@ TEST(LiteralMatcherTest, DirectAndAutomatonPaths) {
   EXPECT_FALSE(bin->MayMatch("\xac"));
 }
 
+TEST(LiteralMatcherTest, CallerBuiltCaselessLiteralsInAnyCase) {
+  auto r = MakeReq({{"SeLeCt", true}});
+  EXPECT_TRUE(r.SatisfiedBy("x select y"));
+  EXPECT_TRUE(Build(r)->MayMatch("x SELECT y"));
+  auto set = PrefilterSet::Build({{0, r}});
+  ASSERT_TRUE(set.ok());
+  Bitset may;
+  (*set)->Scan("sElEcT", nullptr, &may);
+  EXPECT_TRUE(may.Test(0));
+}
+
+TEST(LiteralMatcherTest, PhraseRequirementForPm) {
+  auto r = PhraseRequirement({"UNION", "union all", "Sleep("});
+  ASSERT_TRUE(r.filterable());
+  EXPECT_EQ(r.ToString(), "\"sleep(\"/i | \"union\"/i");  // "union all" implied by "union"
+  EXPECT_TRUE(r.SatisfiedBy("1 UnIoN 2"));
+  EXPECT_FALSE(r.SatisfiedBy("uni on"));
+  EXPECT_FALSE(PhraseRequirement({"a", ""}).filterable());
+  EXPECT_FALSE(PhraseRequirement({}).filterable());
+}
+
 TEST(LiteralMatcherTest, UnfilterableRequirementIsRejected) {
   LiteralRequirement r;
   r.unfilterable_reason = "can match the empty string";

@@ -62,8 +62,9 @@ namespace internal {
 class LiteralAutomaton;
 }
 
-// One required literal. When `caseless`, `bytes` is stored lowercased and matches any ASCII case
-// variant; bytes >= 0x80 always compare exactly (PCRE2 without UTF folds ASCII only).
+// One required literal. When `caseless` it matches any ASCII case variant of `bytes` (extraction
+// stores those lowercased; callers may build them in any case); bytes >= 0x80 always compare
+// exactly (PCRE2 without UTF folds ASCII only).
 struct Literal {
   std::string bytes;
   bool caseless = false;
@@ -118,6 +119,11 @@ struct ExtractOptions {
 // Never crashes on any bytes; bounded time and memory (nesting depth and set sizes are capped).
 Result<LiteralRequirement> ExtractRequirement(std::string_view pcre_pattern,
                                               const ExtractOptions& options = {});
+
+// The requirement of an @pm / @pmFromFile rule: any phrase, ASCII-case-insensitively (as
+// ModSecurity's @pm). For such rules the scan is the exact answer, not just a prefilter.
+// Unfilterable when `phrases` is empty or holds an empty phrase.
+LiteralRequirement PhraseRequirement(const std::vector<std::string>& phrases);
 
 // A growable bitset indexed by rule index.
 class Bitset {
