@@ -798,12 +798,11 @@ CompileReport Finish(seclang::Parser& parser, const CompileOptions& options) {
   CompileReport report;
   report.errors = parser.errors();
   report.warnings = parser.warnings();
-  if (!parser.ok()) {
-    if (report.errors.empty()) {
-      report.errors.push_back(seclang::Diagnostic{{}, "too many errors", {}});
-    }
-    return report;
+  if (!parser.ok() && report.errors.empty()) {
+    report.errors.push_back(seclang::Diagnostic{{}, "too many errors", {}});
   }
+  // Compile what parsed even after parse errors, so one run reports every problem; the report
+  // carries no rules while any error exists.
   Compiler c(options, &report);
   c.Run(parser.TakeRuleSet());
   return report;

@@ -1378,26 +1378,26 @@ void Transaction::ProcessUri(std::string_view uri, std::string_view method,
       std::string(method) + " " + std::string(uri) + " HTTP/" + std::string(http_version);
   t.request_line = t.Keep(line);
   t.protocol = t.request_line.substr(method.size() + 1 + uri.size() + 1);
+  // As libmodsecurity: QUERY_STRING from the raw URI; REQUEST_FILENAME/BASENAME from the
+  // %-decoded URI cut at its first '?' (so an encoded %3F also cuts); REQUEST_URI is the whole
+  // decoded URI, minus scheme and authority for absolute-form requests.
   std::string_view u = t.uri_raw;
-  size_t hash = u.find('#');
-  if (hash != std::string_view::npos) u = u.substr(0, hash);
   size_t q = u.find('?');
-  std::string_view path = q == std::string_view::npos ? u : u.substr(0, q);
   if (q != std::string_view::npos) {
     t.has_query = true;
     t.query_string = u.substr(q + 1);
   }
-  std::string decoded_path = UriDecode(path);
-  t.filename = t.Keep(decoded_path);
+  std::string decoded = UriDecode(u);
+  size_t dq = decoded.find('?');
+  t.filename = t.Keep(std::string_view(decoded).substr(0, dq));
   size_t slash = t.filename.find_last_of("/\\");
   if (slash != std::string_view::npos && t.filename.size() > slash + 1) {
     t.basename = t.filename.substr(slash + 1);
   }
-  std::string decoded = UriDecode(u);
   std::string_view parsed = decoded;
   if (!decoded.empty() && decoded[0] != '/') {
-    size_t scheme = decoded.find("://");
-    if (scheme != std::string::npos) {
+    size_t scheme = decoded.find(':');
+    if (scheme != std::string::npos && decoded.compare(scheme + 1, 2, "//") == 0) {
       size_t p = decoded.find('/', scheme + 3);
       if (p != std::string::npos) parsed = std::string_view(decoded).substr(p);
     }
