@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <iterator>
 #include <map>
 #include <set>
 #include <string>
@@ -239,6 +240,16 @@ int main(int argc, char** argv) {
                 same ? "" : "   <<<<<<<<<< MISMATCH");
     if (!same) {
       mismatch = true;
+      std::set<int64_t> a = IdSet(ours), b = IdSet(theirs), only_ours, only_theirs;
+      std::set_difference(a.begin(), a.end(), b.begin(), b.end(),
+                          std::inserter(only_ours, only_ours.end()));
+      std::set_difference(b.begin(), b.end(), a.begin(), a.end(),
+                          std::inserter(only_theirs, only_theirs.end()));
+      std::string x, y;
+      for (int64_t id : only_ours) x += " " + std::to_string(id);
+      for (int64_t id : only_theirs) y += " " + std::to_string(id);
+      std::printf("%-15s %5s        only ours:[%s ]  only libmodsecurity:[%s ]\n", "", "",
+                  x.c_str(), y.c_str());
       std::fprintf(stderr, "\n!!!!! MISMATCH on %s: verdicts or matched rule ids differ !!!!!\n\n",
                    shape.name.c_str());
     }
