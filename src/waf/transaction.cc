@@ -243,6 +243,7 @@ struct Transaction::Impl {
   int highest_severity = 255;
   operators::GeoResult geo;
   bool geo_set = false;
+  bool pcre_limit_recorded = false;
   std::string audit_engine;
   std::string user_id, session_id;
   const CompiledRule* current_head = nullptr;
@@ -268,6 +269,12 @@ struct Transaction::Impl {
   void CollectVar(const CompiledVar& cv, std::vector<VarValue>* out) {
     size_t before = out->size();
     Collect(cv.id, cv.key, cv.key_lower, cv.key_regex.get(), out);
+    // libmodsecurity's scalar ("anchored") variables always exist, empty until set: a rule on
+    // REQUEST_BASENAME sees "" for "/", and &REQUEST_BODY is 1 without a body.
+    if (out->size() == before && !seclang::GetVariable(cv.id).takes_key &&
+        cv.id != VariableId::kMscPcreError && cv.id != VariableId::kMscPcreLimitsExceeded) {
+      out->push_back(VarValue{cv.id, {}, {}});
+    }
     if (cv.count) {
       size_t n = out->size() - before;
       out->resize(before);
@@ -1069,6 +1076,12 @@ bool Transaction::Impl::EvalRule(const CompiledRule& r, const CompiledRule& head
             TxSet(std::to_string(i), std::string(mctx.captures[i].value));
           }
         }
+        if (mctx.pcre_limits_exceeded && !pcre_limit_recorded) {
+          // As libmodsecurity's @rx: the limit hit is visible to rules as
+          // TX:MSC_PCRE_LIMITS_EXCEEDED.
+          pcre_limit_recorded = true;
+          TxSet("MSC_PCRE_LIMITS_EXCEEDED", "1");
+        }
         if (m && r.op_id == seclang::OperatorId::kGeoLookup) {
           geo = mctx.geo;
           geo_set = true;
@@ -1287,7 +1300,9 @@ void Transaction::Impl::RunPhase(int phase) {
   if (phase_done[phase]) return;
   phase_done[phase] = true;
   if (mode == EngineMode::kOff) return;
-  if (it.disruptive() && phase != 5) return;
+  // After an intervention libmodsecurity still enters later phases: it evaluates the first
+  // rule that is not skipped, then sees the intervention and leaves the phase. Kept for parity
+  // (it decides whether e.g. a phase-5 correlation rule logs).
   if (allow == AllowType::kFromNowOn && phase != 5) return;
   if (allow == AllowType::kRequest && phase <= 2) return;
   allow = AllowType::kNone;
