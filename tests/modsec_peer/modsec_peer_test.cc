@@ -40,6 +40,7 @@ SecRule ARGS:stop "@streq 1" "id:16,phase:1,deny,status:406,log,msg:'stop'"
 SecRule ARGS:a "@streq one" "id:20,phase:2,pass,log,msg:'phase 2'"
 SecRule RESPONSE_STATUS "@streq 503" "id:30,phase:3,deny,status:502,log,msg:'bad upstream'"
 SecAction "id:50,phase:5,pass,nolog"
+SecAction "id:51,phase:5,pass,nolog"
 )";
 
 TEST(ModsecPeer, RecordsEveryMatchedRuleIncludingNologInMatchOrder) {
@@ -51,7 +52,7 @@ TEST(ModsecPeer, RecordsEveryMatchedRuleIncludingNologInMatchOrder) {
   EXPECT_FALSE(out.disruptive);
   EXPECT_EQ(out.status, 200);
   // 14's chain fails; 15 is a multiMatch rule, recorded once per rule evaluation.
-  EXPECT_THAT(out.matched_rule_ids, ElementsAre(10, 11, 12, 13, 15, 20, 50));
+  EXPECT_THAT(out.matched_rule_ids, ElementsAre(10, 11, 12, 13, 15, 20, 50, 51));
   // ModSecurity's message list holds the logging rules, plus the multiMatch rule once per
   // matching value although it is nolog (3.0.9 logs multiMatch matches before `nolog` has run):
   // one reason the peer records matches itself.
@@ -73,7 +74,10 @@ TEST(ModsecPeer, StopsRequestSideAtFirstDisruptionButRunsLogging) {
   EXPECT_THAT(out.matched_rule_ids, Contains(16));
   EXPECT_THAT(out.matched_rule_ids, Not(Contains(20)));
   EXPECT_THAT(out.matched_rule_ids, Not(Contains(30)));
+  // Like a server connector, the peer takes the intervention after each phase
+  // (Transaction::intervention() resets it in libmodsecurity), so phase 5 runs every rule.
   EXPECT_THAT(out.matched_rule_ids, Contains(50));
+  EXPECT_THAT(out.matched_rule_ids, Contains(51));
 }
 
 TEST(ModsecPeer, RunsResponsePhasesWhenTheExchangeHasAResponse) {
