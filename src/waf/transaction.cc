@@ -269,6 +269,31 @@ struct Transaction::Impl : TxState {
   TxMap tx;
   std::vector<int64_t> matched_ids;
 
+  // Transformation cache: (value bytes' address and length, chain) -> transformed value, valid
+  // for one transaction (values live in the arena or request buffers until Reset). Open
+  // addressing; entries of older transactions are recognised by their generation.
+  struct CacheEntry {
+    const char* ptr = nullptr;
+    uint32_t len = 0;
+    uint32_t chain = 0;
+    uint32_t gen = 0;
+    int32_t bits = -1;  // index into bitsets_ once the chain's prefilter ran on `out`
+    std::string_view out;
+  };
+  std::vector<CacheEntry> tcache_ = std::vector<CacheEntry>(1024);
+  uint32_t tgen_ = 1;
+  size_t tcache_used_ = 0;
+  std::vector<prefilter::Bitset> bitsets_;
+  size_t bitsets_used_ = 0;
+
+  static size_t CacheHash(const char* p, uint32_t len, uint32_t chain) {
+    uint64_t h = reinterpret_cast<uintptr_t>(p) * 0x9E3779B97F4A7C15ull;
+    h ^= (static_cast<uint64_t>(len) << 32 | chain) * 0xC2B2AE3D27D4EB4Full;
+    return static_cast<size_t>(h ^ (h >> 29));
+  }
+  int Transformed(std::string_view in, uint32_t chain);
+  const prefilter::Bitset& PrefilterBits(int slot, uint32_t chain);
+
   // Back to the state of a new transaction, keeping the pooled resources' capacity.
   void Reset() {
     static_cast<TxState&>(*this) = TxState{};
@@ -285,6 +310,12 @@ struct Transaction::Impl : TxState {
     resp_body.clear();
     tx.clear();
     matched_ids.clear();
+    if (++tgen_ == 0) {
+      for (CacheEntry& e : tcache_) e.gen = 0;
+      tgen_ = 1;
+    }
+    tcache_used_ = 0;
+    bitsets_used_ = 0;
   }
 
   // --- helpers ---
@@ -1073,6 +1104,64 @@ void Transaction::Impl::OnMatch(const CompiledRule& r, const VarValue& v,
   }
 }
 
+int Transaction::Impl::Transformed(std::string_view in, uint32_t chain) {
+  const char* p = in.data();
+  uint32_t len = static_cast<uint32_t>(in.size());
+  size_t mask = tcache_.size() - 1;
+  size_t i = CacheHash(p, len, chain) & mask;
+  while (tcache_[i].gen == tgen_) {
+    const CacheEntry& e = tcache_[i];
+    if (e.ptr == p && e.len == len && e.chain == chain) return static_cast<int>(i);
+    i = (i + 1) & mask;
+  }
+  if ((tcache_used_ + 1) * 2 > tcache_.size()) {
+    // Grow (capacity is kept across pooled transactions) and rehash this generation's entries.
+    std::vector<CacheEntry> old(tcache_.size() * 2);
+    old.swap(tcache_);
+    mask = tcache_.size() - 1;
+    for (const CacheEntry& e : old) {
+      if (e.gen != tgen_) continue;
+      size_t j = CacheHash(e.ptr, e.len, e.chain) & mask;
+      while (tcache_[j].gen == tgen_) j = (j + 1) & mask;
+      tcache_[j] = e;
+    }
+    i = CacheHash(p, len, chain) & mask;
+    while (tcache_[i].gen == tgen_) i = (i + 1) & mask;
+  }
+  std::string_view cur = in;
+  int which = 0;  // 0: input, 1: scratch_a, 2: scratch_b
+  for (transforms::TransformFn fn : rules->chains[chain]) {
+    std::string* out = which == 1 ? &scratch_b : &scratch_a;
+    if (fn(cur, out, &rules->transform_ctx)) {
+      cur = *out;
+      which = which == 1 ? 2 : 1;
+    }
+  }
+  if (which != 0) cur = Keep(cur);
+  CacheEntry& e = tcache_[i];
+  e.ptr = p;
+  e.len = len;
+  e.chain = chain;
+  e.gen = tgen_;
+  e.bits = -1;
+  e.out = cur;
+  ++tcache_used_;
+  return static_cast<int>(i);
+}
+
+const prefilter::Bitset& Transaction::Impl::PrefilterBits(int slot, uint32_t chain) {
+  CacheEntry& e = tcache_[slot];
+  if (e.bits < 0) {
+    if (bitsets_used_ == bitsets_.size()) bitsets_.emplace_back(rules->rule_count);
+    prefilter::Bitset& b = bitsets_[bitsets_used_];
+    b.Resize(rules->rule_count);
+    b.Clear();
+    rules->chain_prefilters[chain]->Scan(e.out, nullptr, &b);
+    e.bits = static_cast<int32_t>(bitsets_used_++);
+  }
+  return bitsets_[e.bits];
+}
+
 bool Transaction::Impl::EvalRule(const CompiledRule& r, const CompiledRule& head, RuleMsg* rm) {
   if (r.is_action) {
     for (const CompiledSetVar& sv : r.setvars) RunSetVar(sv);
@@ -1094,22 +1183,38 @@ bool Transaction::Impl::EvalRule(const CompiledRule& r, const CompiledRule& head
     // child runs after this loop, so iterating it directly is safe.
     for (const VarValue& v : values) {
       if (Excluded(r, head, v)) continue;
-      // Transformations.
-      std::string_view cur = v.value;
-      int which = 0;  // 0: input, 1: scratch_a, 2: scratch_b
+      // Transformations: multiMatch needs every intermediate value; otherwise the result is
+      // cached per (value, chain) for the transaction, with the chain's prefilter bits.
       std::vector<std::string_view>& multi = multi_;
       multi.clear();
-      if (r.multi_match) multi.push_back(cur);
-      for (transforms::TransformFn fn : r.transforms) {
-        std::string* out = which == 1 ? &scratch_b : &scratch_a;
-        if (fn(cur, out, tctx)) {
-          cur = *out;
-          which = which == 1 ? 2 : 1;
-          if (r.multi_match) multi.push_back(Keep(cur));
+      int cache_slot = -1;
+      if (r.multi_match) {
+        std::string_view cur = v.value;
+        int which = 0;  // 0: input, 1: scratch_a, 2: scratch_b
+        multi.push_back(cur);
+        for (transforms::TransformFn fn : r.transforms) {
+          std::string* out = which == 1 ? &scratch_b : &scratch_a;
+          if (fn(cur, out, tctx)) {
+            cur = *out;
+            which = which == 1 ? 2 : 1;
+            multi.push_back(Keep(cur));
+          }
         }
+      } else {
+        cache_slot = Transformed(v.value, r.chain_id);
+        multi.push_back(tcache_[cache_slot].out);
       }
-      if (!r.multi_match) multi.push_back(cur);
       for (std::string_view tv : multi) {
+        if (r.prefiltered && cache_slot >= 0 &&
+            !PrefilterBits(cache_slot, r.chain_id).Test(r.rule_index)) {
+          // None of the literals every match needs is present: the regex cannot match.
+          if (r.negated) {
+            std::string tv_copy(tv);
+            OnMatch(r, v, tv_copy, rm);
+            matched_any = true;
+          }
+          continue;
+        }
         mctx.want_captures = r.capture;
         bool m =
             r.dynamic ? r.op->EvaluateExpanded(expanded_arg, tv, &mctx) : r.op->Evaluate(tv, &mctx);
