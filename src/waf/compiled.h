@@ -135,7 +135,7 @@ enum class EngineMode : uint8_t { kOff, kOn, kDetectionOnly };
 
 struct WafConfig {
   EngineMode engine = EngineMode::kDetectionOnly;
-  bool request_body_access = false;
+  bool request_body_access = true;  // libmodsecurity: only an explicit Off disables it
   uint64_t request_body_limit = 134217728;
   bool request_body_limit_reject = false;
   uint64_t request_body_no_files_limit = 1048576;
