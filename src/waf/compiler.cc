@@ -160,8 +160,7 @@ void Compiler::BuildDefaults(const seclang::Directive& d) {
         def.disruptive = Disruptive::kDrop;
         break;
       case ActionId::kBlock:
-        def.disruptive = Disruptive::kPass;
-        break;
+        break;  // `block` in a default only marks it; the default's own disruptive action stays
       case ActionId::kAllow:
         def.disruptive = Disruptive::kAllow;
         def.allow = seclang::EqualsIgnoreCase(a.value, "phase")     ? AllowType::kPhase

@@ -1501,12 +1501,22 @@ void Transaction::Impl::ProcessBody() {
     reqbody_error = args.Has(body::Flag::kReqbodyError) ? 1 : 0;
   } else if (proc == "JSON") {
     body::ParseJson(req_body, limits, &args);
+    if (args.Has(body::Flag::kArgumentsLimitExceeded)) {
+      args.SetError("JSON parsing error: argument limit exceeded (SecArgumentsLimit)");
+    }
     reqbody_error = args.Has(body::Flag::kReqbodyError) ? 1 : 0;
   } else if (proc == "XML") {
     body::ParseXml(req_body, limits, &args);
     reqbody_error = args.Has(body::Flag::kReqbodyError) ? 1 : 0;
   } else {
     reqbody_error = 0;
+  }
+  // SecRequestBodyNoFilesLimit: the body without file parts must stay under the limit.
+  // (Multipart bodies are not checked: how libmodsecurity discounts file parts is not settled.)
+  if (proc != "MULTIPART" && cfg->request_body_no_files_limit > 0 &&
+      req_body.size() > cfg->request_body_no_files_limit) {
+    args.SetError("Request body excluding files is bigger than the maximum expected.");
+    reqbody_error = 1;
   }
 }
 
@@ -1556,22 +1566,25 @@ void Transaction::ProcessUri(std::string_view uri, std::string_view method,
       std::string(method) + " " + std::string(uri) + " HTTP/" + std::string(http_version);
   t.request_line = t.Keep(line);
   t.protocol = t.request_line.substr(method.size() + 1 + uri.size() + 1);
-  // As libmodsecurity: QUERY_STRING from the raw URI; REQUEST_FILENAME/BASENAME from the
-  // %-decoded URI cut at its first '?' (so an encoded %3F also cuts); REQUEST_URI is the whole
-  // decoded URI, minus scheme and authority for absolute-form requests.
+  // As libmodsecurity (3.0.10+): a #fragment stays only in REQUEST_URI_RAW and REQUEST_LINE;
+  // QUERY_STRING comes from the raw URI; REQUEST_FILENAME/PATH_INFO/BASENAME are the %-decoded
+  // path before the raw '?'; REQUEST_URI is the whole decoded URI, minus scheme and authority
+  // for absolute-form requests.
   std::string_view u = t.uri_raw;
+  size_t frag = u.find('#');
+  if (frag != std::string_view::npos) u = u.substr(0, frag);
   size_t q = u.find('?');
   if (q != std::string_view::npos) {
     t.has_query = true;
     t.query_string = u.substr(q + 1);
   }
-  std::string decoded = UriDecode(u);
-  size_t dq = decoded.find('?');
-  t.filename = t.Keep(std::string_view(decoded).substr(0, dq));
+  std::string decoded_path = UriDecode(u.substr(0, q));
+  t.filename = t.Keep(decoded_path);
   size_t slash = t.filename.find_last_of("/\\");
   if (slash != std::string_view::npos && t.filename.size() > slash + 1) {
     t.basename = t.filename.substr(slash + 1);
   }
+  std::string decoded = UriDecode(u);
   std::string_view parsed = decoded;
   if (!decoded.empty() && decoded[0] != '/') {
     size_t scheme = decoded.find(':');
