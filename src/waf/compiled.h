@@ -47,6 +47,7 @@ struct CompiledVar {
   bool count = false;
   std::shared_ptr<const operators::Operator> key_regex;  // /regex/ keys, case-insensitive
   std::string key_regex_text;
+  uint32_t target_id = 0;  // equal for equal (variable, key) selections across rules
 };
 
 enum class Disruptive : uint8_t { kNone, kPass, kBlock, kDeny, kDrop, kAllow, kRedirect };
@@ -173,6 +174,7 @@ class CompiledRules {
   // that chain (null when none), so one pass over a transformed value decides them all.
   std::vector<std::shared_ptr<const prefilter::PrefilterSet>> chain_prefilters;
   uint32_t rule_count = 0;
+  uint32_t target_count = 0;  // distinct CompiledVar::target_id values
   std::unique_ptr<transforms::UnicodeMap> unicode_map;
 };
 

@@ -77,6 +77,7 @@ class Compiler {
   operators::OperatorRegistry registry_;
   std::shared_ptr<CompiledRules> rules_ = std::make_shared<CompiledRules>();
   std::map<std::string, int> markers_;
+  std::map<std::string, uint32_t> targets_;
   std::vector<std::pair<int64_t, int64_t>> removed_ids_;
   std::vector<std::string> removed_tags_;
   std::vector<std::string> removed_msgs_;
@@ -103,6 +104,11 @@ bool Compiler::CompileVar(const seclang::Variable& v, CompiledVar* out) {
   out->key = v.key;
   out->key_lower = Lower(v.key);
   out->count = v.count;
+  std::string target = std::to_string(static_cast<int>(v.id)) + (v.key_is_regex ? "/" : ":") +
+                       (v.key_is_regex ? v.key : out->key_lower);
+  auto [it, inserted] = targets_.emplace(target, rules_->target_count);
+  if (inserted) ++rules_->target_count;
+  out->target_id = it->second;
   if (v.key_is_regex) {
     operators::OperatorOptions oo;
     auto op = registry_.Create("rx", "(?i)" + v.key, oo);

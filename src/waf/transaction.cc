@@ -107,6 +107,41 @@ int PersistentIndex(VariableId id) {
       return -1;
   }
 }
+// Variables whose values come only from the request/response data (not from rule actions), so
+// per-target facts computed from them stay valid until the data changes (data epoch).
+bool IsRequestData(VariableId id) {
+  switch (id) {
+    case VariableId::kArgs:
+    case VariableId::kArgsGet:
+    case VariableId::kArgsPost:
+    case VariableId::kArgsNames:
+    case VariableId::kArgsGetNames:
+    case VariableId::kArgsPostNames:
+    case VariableId::kRequestHeaders:
+    case VariableId::kRequestHeadersNames:
+    case VariableId::kRequestCookies:
+    case VariableId::kRequestCookiesNames:
+    case VariableId::kFiles:
+    case VariableId::kFilesNames:
+    case VariableId::kRequestBody:
+    case VariableId::kRequestUri:
+    case VariableId::kRequestUriRaw:
+    case VariableId::kRequestFilename:
+    case VariableId::kRequestBasename:
+    case VariableId::kQueryString:
+    case VariableId::kRequestLine:
+    case VariableId::kPathInfo:
+    case VariableId::kXml:
+    case VariableId::kMultipartPartHeaders:
+    case VariableId::kResponseHeaders:
+    case VariableId::kResponseHeadersNames:
+    case VariableId::kResponseBody:
+      return true;
+    default:
+      return false;
+  }
+}
+
 constexpr std::string_view kPersistentNames[kPersistentCount] = {"ip", "global", "session", "user",
                                                                  "resource"};
 
@@ -285,6 +320,25 @@ struct Transaction::Impl : TxState {
   size_t tcache_used_ = 0;
   std::vector<prefilter::Bitset> bitsets_;
   size_t bitsets_used_ = 0;
+
+  // Per (target, chain): the OR of the chain's prefilter bits over every value of the target,
+  // valid while the request data it was computed from is unchanged (data_epoch_).
+  struct TargetEntry {
+    uint32_t gen = 0;
+    uint32_t epoch = 0;
+    int32_t bits = -1;
+  };
+  std::vector<TargetEntry> targets_;
+  std::vector<VarValue> target_values_;
+  uint32_t data_epoch_ = 0;
+  const prefilter::Bitset& TargetMayMatch(const CompiledVar& cv, uint32_t chain);
+  prefilter::Bitset& NewBitset() {
+    if (bitsets_used_ == bitsets_.size()) bitsets_.emplace_back(rules->rule_count);
+    prefilter::Bitset& b = bitsets_[bitsets_used_++];
+    b.Resize(rules->rule_count);
+    b.Clear();
+    return b;
+  }
 
   static size_t CacheHash(const char* p, uint32_t len, uint32_t chain) {
     uint64_t h = reinterpret_cast<uintptr_t>(p) * 0x9E3779B97F4A7C15ull;
@@ -1150,16 +1204,35 @@ int Transaction::Impl::Transformed(std::string_view in, uint32_t chain) {
 }
 
 const prefilter::Bitset& Transaction::Impl::PrefilterBits(int slot, uint32_t chain) {
-  CacheEntry& e = tcache_[slot];
-  if (e.bits < 0) {
-    if (bitsets_used_ == bitsets_.size()) bitsets_.emplace_back(rules->rule_count);
-    prefilter::Bitset& b = bitsets_[bitsets_used_];
-    b.Resize(rules->rule_count);
-    b.Clear();
+  if (tcache_[slot].bits < 0) {
+    prefilter::Bitset& b = NewBitset();
+    CacheEntry& e = tcache_[slot];
     rules->chain_prefilters[chain]->Scan(e.out, nullptr, &b);
-    e.bits = static_cast<int32_t>(bitsets_used_++);
+    e.bits = static_cast<int32_t>(bitsets_used_ - 1);
   }
-  return bitsets_[e.bits];
+  return bitsets_[tcache_[slot].bits];
+}
+
+const prefilter::Bitset& Transaction::Impl::TargetMayMatch(const CompiledVar& cv, uint32_t chain) {
+  size_t idx = static_cast<size_t>(cv.target_id) * rules->chains.size() + chain;
+  if (targets_.size() < static_cast<size_t>(rules->target_count) * rules->chains.size()) {
+    targets_.resize(static_cast<size_t>(rules->target_count) * rules->chains.size());
+  }
+  TargetEntry& te = targets_[idx];
+  if (te.gen == tgen_ && te.epoch == data_epoch_) return bitsets_[te.bits];
+  target_values_.clear();
+  CollectVar(cv, &target_values_);
+  prefilter::Bitset& agg = NewBitset();
+  int32_t agg_index = static_cast<int32_t>(bitsets_used_ - 1);
+  for (const VarValue& v : target_values_) {
+    int slot = Transformed(v.value, chain);
+    rules->chain_prefilters[chain]->Scan(tcache_[slot].out, nullptr, &bitsets_[agg_index]);
+  }
+  TargetEntry& t2 = targets_[idx];
+  t2.gen = tgen_;
+  t2.epoch = data_epoch_;
+  t2.bits = agg_index;
+  return bitsets_[agg_index];
 }
 
 bool Transaction::Impl::EvalRule(const CompiledRule& r, const CompiledRule& head, RuleMsg* rm) {
@@ -1176,7 +1249,14 @@ bool Transaction::Impl::EvalRule(const CompiledRule& r, const CompiledRule& head
   if (r.dynamic) expanded_arg = Expand(r.op_arg);
   bool matched_any = false;
   const transforms::TransformContext* tctx = &rules->transform_ctx;
+  const bool skip_by_target = r.prefiltered && !r.negated && !r.multi_match;
   for (const CompiledVar& cv : r.vars) {
+    // When no value of this target contains a literal the regex needs, skip the target whole:
+    // the common benign case costs one bit test instead of a loop over every value.
+    if (skip_by_target && !cv.count && IsRequestData(cv.id) &&
+        !TargetMayMatch(cv, r.chain_id).Test(r.rule_index)) {
+      continue;
+    }
     values.clear();
     CollectVar(cv, &values);
     // Only EvalRule fills `values` (macro expansion collects into its own vector), and a chain
@@ -1476,6 +1556,7 @@ void Transaction::Impl::RunPhase(int phase) {
 // ---- body ------------------------------------------------------------------------------------
 
 void Transaction::Impl::ProcessBody() {
+  ++data_epoch_;  // request-data facts cached per target are stale from here
   body_processed = true;
   body::Limits limits;
   limits.argument_separator = cfg->argument_separator;
@@ -1558,6 +1639,7 @@ void Transaction::ProcessConnection(std::string_view client_ip, int client_port,
 
 void Transaction::ProcessUri(std::string_view uri, std::string_view method,
                              std::string_view http_version) {
+  ++impl_->data_epoch_;
   Impl& t = *impl_;
   t.uri_raw = t.Keep(uri);
   t.method = t.Keep(method);
@@ -1603,6 +1685,7 @@ void Transaction::ProcessUri(std::string_view uri, std::string_view method,
 }
 
 void Transaction::AddRequestHeader(std::string_view name, std::string_view value) {
+  ++impl_->data_epoch_;
   Impl& t = *impl_;
   KV kv{t.Keep(name), t.Keep(value)};
   t.req_headers.push_back(kv);
@@ -1659,6 +1742,7 @@ bool Transaction::ProcessRequestBody() {
 }
 
 void Transaction::AddResponseHeader(std::string_view name, std::string_view value) {
+  ++impl_->data_epoch_;
   Impl& t = *impl_;
   KV kv{t.Keep(name), t.Keep(value)};
   t.resp_headers.push_back(kv);
@@ -1673,6 +1757,7 @@ void Transaction::AddResponseHeader(std::string_view name, std::string_view valu
 }
 
 bool Transaction::ProcessResponseHeaders(int status, std::string_view protocol) {
+  ++impl_->data_epoch_;
   Impl& t = *impl_;
   t.response_status = status;
   t.response_protocol = t.Keep(protocol);
@@ -1699,6 +1784,7 @@ void Transaction::AppendResponseBody(std::string_view data) {
 }
 
 bool Transaction::ProcessResponseBody() {
+  ++impl_->data_epoch_;
   Impl& t = *impl_;
   if (t.mode == EngineMode::kOff) return t.it.disruptive();
   bool access =
