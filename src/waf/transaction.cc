@@ -107,6 +107,41 @@ int PersistentIndex(VariableId id) {
       return -1;
   }
 }
+// Variables whose values come only from the request/response data (not from rule actions), so
+// per-target facts computed from them stay valid until the data changes (data epoch).
+bool IsRequestData(VariableId id) {
+  switch (id) {
+    case VariableId::kArgs:
+    case VariableId::kArgsGet:
+    case VariableId::kArgsPost:
+    case VariableId::kArgsNames:
+    case VariableId::kArgsGetNames:
+    case VariableId::kArgsPostNames:
+    case VariableId::kRequestHeaders:
+    case VariableId::kRequestHeadersNames:
+    case VariableId::kRequestCookies:
+    case VariableId::kRequestCookiesNames:
+    case VariableId::kFiles:
+    case VariableId::kFilesNames:
+    case VariableId::kRequestBody:
+    case VariableId::kRequestUri:
+    case VariableId::kRequestUriRaw:
+    case VariableId::kRequestFilename:
+    case VariableId::kRequestBasename:
+    case VariableId::kQueryString:
+    case VariableId::kRequestLine:
+    case VariableId::kPathInfo:
+    case VariableId::kXml:
+    case VariableId::kMultipartPartHeaders:
+    case VariableId::kResponseHeaders:
+    case VariableId::kResponseHeadersNames:
+    case VariableId::kResponseBody:
+      return true;
+    default:
+      return false;
+  }
+}
+
 constexpr std::string_view kPersistentNames[kPersistentCount] = {"ip", "global", "session", "user",
                                                                  "resource"};
 
@@ -269,6 +304,50 @@ struct Transaction::Impl : TxState {
   TxMap tx;
   std::vector<int64_t> matched_ids;
 
+  // Transformation cache: (value bytes' address and length, chain) -> transformed value, valid
+  // for one transaction (values live in the arena or request buffers until Reset). Open
+  // addressing; entries of older transactions are recognised by their generation.
+  struct CacheEntry {
+    const char* ptr = nullptr;
+    uint32_t len = 0;
+    uint32_t chain = 0;
+    uint32_t gen = 0;
+    int32_t bits = -1;  // index into bitsets_ once the chain's prefilter ran on `out`
+    std::string_view out;
+  };
+  std::vector<CacheEntry> tcache_ = std::vector<CacheEntry>(1024);
+  uint32_t tgen_ = 1;
+  size_t tcache_used_ = 0;
+  std::vector<prefilter::Bitset> bitsets_;
+  size_t bitsets_used_ = 0;
+
+  // Per (target, chain): the OR of the chain's prefilter bits over every value of the target,
+  // valid while the request data it was computed from is unchanged (data_epoch_).
+  struct TargetEntry {
+    uint32_t gen = 0;
+    uint32_t epoch = 0;
+    int32_t bits = -1;
+  };
+  std::vector<TargetEntry> targets_;
+  std::vector<VarValue> target_values_;
+  uint32_t data_epoch_ = 0;
+  const prefilter::Bitset& TargetMayMatch(const CompiledVar& cv, uint32_t chain);
+  prefilter::Bitset& NewBitset() {
+    if (bitsets_used_ == bitsets_.size()) bitsets_.emplace_back(rules->rule_count);
+    prefilter::Bitset& b = bitsets_[bitsets_used_++];
+    b.Resize(rules->rule_count);
+    b.Clear();
+    return b;
+  }
+
+  static size_t CacheHash(const char* p, uint32_t len, uint32_t chain) {
+    uint64_t h = reinterpret_cast<uintptr_t>(p) * 0x9E3779B97F4A7C15ull;
+    h ^= (static_cast<uint64_t>(len) << 32 | chain) * 0xC2B2AE3D27D4EB4Full;
+    return static_cast<size_t>(h ^ (h >> 29));
+  }
+  int Transformed(std::string_view in, uint32_t chain);
+  const prefilter::Bitset& PrefilterBits(int slot, uint32_t chain);
+
   // Back to the state of a new transaction, keeping the pooled resources' capacity.
   void Reset() {
     static_cast<TxState&>(*this) = TxState{};
@@ -285,6 +364,12 @@ struct Transaction::Impl : TxState {
     resp_body.clear();
     tx.clear();
     matched_ids.clear();
+    if (++tgen_ == 0) {
+      for (CacheEntry& e : tcache_) e.gen = 0;
+      tgen_ = 1;
+    }
+    tcache_used_ = 0;
+    bitsets_used_ = 0;
   }
 
   // --- helpers ---
@@ -1073,6 +1158,83 @@ void Transaction::Impl::OnMatch(const CompiledRule& r, const VarValue& v,
   }
 }
 
+int Transaction::Impl::Transformed(std::string_view in, uint32_t chain) {
+  const char* p = in.data();
+  uint32_t len = static_cast<uint32_t>(in.size());
+  size_t mask = tcache_.size() - 1;
+  size_t i = CacheHash(p, len, chain) & mask;
+  while (tcache_[i].gen == tgen_) {
+    const CacheEntry& e = tcache_[i];
+    if (e.ptr == p && e.len == len && e.chain == chain) return static_cast<int>(i);
+    i = (i + 1) & mask;
+  }
+  if ((tcache_used_ + 1) * 2 > tcache_.size()) {
+    // Grow (capacity is kept across pooled transactions) and rehash this generation's entries.
+    std::vector<CacheEntry> old(tcache_.size() * 2);
+    old.swap(tcache_);
+    mask = tcache_.size() - 1;
+    for (const CacheEntry& e : old) {
+      if (e.gen != tgen_) continue;
+      size_t j = CacheHash(e.ptr, e.len, e.chain) & mask;
+      while (tcache_[j].gen == tgen_) j = (j + 1) & mask;
+      tcache_[j] = e;
+    }
+    i = CacheHash(p, len, chain) & mask;
+    while (tcache_[i].gen == tgen_) i = (i + 1) & mask;
+  }
+  std::string_view cur = in;
+  int which = 0;  // 0: input, 1: scratch_a, 2: scratch_b
+  for (transforms::TransformFn fn : rules->chains[chain]) {
+    std::string* out = which == 1 ? &scratch_b : &scratch_a;
+    if (fn(cur, out, &rules->transform_ctx)) {
+      cur = *out;
+      which = which == 1 ? 2 : 1;
+    }
+  }
+  if (which != 0) cur = Keep(cur);
+  CacheEntry& e = tcache_[i];
+  e.ptr = p;
+  e.len = len;
+  e.chain = chain;
+  e.gen = tgen_;
+  e.bits = -1;
+  e.out = cur;
+  ++tcache_used_;
+  return static_cast<int>(i);
+}
+
+const prefilter::Bitset& Transaction::Impl::PrefilterBits(int slot, uint32_t chain) {
+  if (tcache_[slot].bits < 0) {
+    prefilter::Bitset& b = NewBitset();
+    CacheEntry& e = tcache_[slot];
+    rules->chain_prefilters[chain]->Scan(e.out, nullptr, &b);
+    e.bits = static_cast<int32_t>(bitsets_used_ - 1);
+  }
+  return bitsets_[tcache_[slot].bits];
+}
+
+const prefilter::Bitset& Transaction::Impl::TargetMayMatch(const CompiledVar& cv, uint32_t chain) {
+  size_t idx = static_cast<size_t>(cv.target_id) * rules->chains.size() + chain;
+  if (targets_.size() < static_cast<size_t>(rules->target_count) * rules->chains.size()) {
+    targets_.resize(static_cast<size_t>(rules->target_count) * rules->chains.size());
+  }
+  TargetEntry& te = targets_[idx];
+  if (te.gen == tgen_ && te.epoch == data_epoch_) return bitsets_[te.bits];
+  target_values_.clear();
+  CollectVar(cv, &target_values_);
+  prefilter::Bitset& agg = NewBitset();
+  int32_t agg_index = static_cast<int32_t>(bitsets_used_ - 1);
+  for (const VarValue& v : target_values_) {
+    int slot = Transformed(v.value, chain);
+    rules->chain_prefilters[chain]->Scan(tcache_[slot].out, nullptr, &bitsets_[agg_index]);
+  }
+  TargetEntry& t2 = targets_[idx];
+  t2.gen = tgen_;
+  t2.epoch = data_epoch_;
+  t2.bits = agg_index;
+  return bitsets_[agg_index];
+}
+
 bool Transaction::Impl::EvalRule(const CompiledRule& r, const CompiledRule& head, RuleMsg* rm) {
   if (r.is_action) {
     for (const CompiledSetVar& sv : r.setvars) RunSetVar(sv);
@@ -1087,29 +1249,52 @@ bool Transaction::Impl::EvalRule(const CompiledRule& r, const CompiledRule& head
   if (r.dynamic) expanded_arg = Expand(r.op_arg);
   bool matched_any = false;
   const transforms::TransformContext* tctx = &rules->transform_ctx;
+  const bool skip_by_target = r.prefiltered && !r.negated && !r.multi_match;
   for (const CompiledVar& cv : r.vars) {
+    // When no value of this target contains a literal the regex needs, skip the target whole:
+    // the common benign case costs one bit test instead of a loop over every value.
+    if (skip_by_target && !cv.count && IsRequestData(cv.id) &&
+        !TargetMayMatch(cv, r.chain_id).Test(r.rule_index)) {
+      continue;
+    }
     values.clear();
     CollectVar(cv, &values);
     // Only EvalRule fills `values` (macro expansion collects into its own vector), and a chain
     // child runs after this loop, so iterating it directly is safe.
     for (const VarValue& v : values) {
       if (Excluded(r, head, v)) continue;
-      // Transformations.
-      std::string_view cur = v.value;
-      int which = 0;  // 0: input, 1: scratch_a, 2: scratch_b
+      // Transformations: multiMatch needs every intermediate value; otherwise the result is
+      // cached per (value, chain) for the transaction, with the chain's prefilter bits.
       std::vector<std::string_view>& multi = multi_;
       multi.clear();
-      if (r.multi_match) multi.push_back(cur);
-      for (transforms::TransformFn fn : r.transforms) {
-        std::string* out = which == 1 ? &scratch_b : &scratch_a;
-        if (fn(cur, out, tctx)) {
-          cur = *out;
-          which = which == 1 ? 2 : 1;
-          if (r.multi_match) multi.push_back(Keep(cur));
+      int cache_slot = -1;
+      if (r.multi_match) {
+        std::string_view cur = v.value;
+        int which = 0;  // 0: input, 1: scratch_a, 2: scratch_b
+        multi.push_back(cur);
+        for (transforms::TransformFn fn : r.transforms) {
+          std::string* out = which == 1 ? &scratch_b : &scratch_a;
+          if (fn(cur, out, tctx)) {
+            cur = *out;
+            which = which == 1 ? 2 : 1;
+            multi.push_back(Keep(cur));
+          }
         }
+      } else {
+        cache_slot = Transformed(v.value, r.chain_id);
+        multi.push_back(tcache_[cache_slot].out);
       }
-      if (!r.multi_match) multi.push_back(cur);
       for (std::string_view tv : multi) {
+        if (r.prefiltered && cache_slot >= 0 &&
+            !PrefilterBits(cache_slot, r.chain_id).Test(r.rule_index)) {
+          // None of the literals every match needs is present: the regex cannot match.
+          if (r.negated) {
+            std::string tv_copy(tv);
+            OnMatch(r, v, tv_copy, rm);
+            matched_any = true;
+          }
+          continue;
+        }
         mctx.want_captures = r.capture;
         bool m =
             r.dynamic ? r.op->EvaluateExpanded(expanded_arg, tv, &mctx) : r.op->Evaluate(tv, &mctx);
@@ -1371,6 +1556,7 @@ void Transaction::Impl::RunPhase(int phase) {
 // ---- body ------------------------------------------------------------------------------------
 
 void Transaction::Impl::ProcessBody() {
+  ++data_epoch_;  // request-data facts cached per target are stale from here
   body_processed = true;
   body::Limits limits;
   limits.argument_separator = cfg->argument_separator;
@@ -1396,12 +1582,22 @@ void Transaction::Impl::ProcessBody() {
     reqbody_error = args.Has(body::Flag::kReqbodyError) ? 1 : 0;
   } else if (proc == "JSON") {
     body::ParseJson(req_body, limits, &args);
+    if (args.Has(body::Flag::kArgumentsLimitExceeded)) {
+      args.SetError("JSON parsing error: argument limit exceeded (SecArgumentsLimit)");
+    }
     reqbody_error = args.Has(body::Flag::kReqbodyError) ? 1 : 0;
   } else if (proc == "XML") {
     body::ParseXml(req_body, limits, &args);
     reqbody_error = args.Has(body::Flag::kReqbodyError) ? 1 : 0;
   } else {
     reqbody_error = 0;
+  }
+  // SecRequestBodyNoFilesLimit: the body without file parts must stay under the limit.
+  // (Multipart bodies are not checked: how libmodsecurity discounts file parts is not settled.)
+  if (proc != "MULTIPART" && cfg->request_body_no_files_limit > 0 &&
+      req_body.size() > cfg->request_body_no_files_limit) {
+    args.SetError("Request body excluding files is bigger than the maximum expected.");
+    reqbody_error = 1;
   }
 }
 
@@ -1443,6 +1639,7 @@ void Transaction::ProcessConnection(std::string_view client_ip, int client_port,
 
 void Transaction::ProcessUri(std::string_view uri, std::string_view method,
                              std::string_view http_version) {
+  ++impl_->data_epoch_;
   Impl& t = *impl_;
   t.uri_raw = t.Keep(uri);
   t.method = t.Keep(method);
@@ -1451,22 +1648,25 @@ void Transaction::ProcessUri(std::string_view uri, std::string_view method,
       std::string(method) + " " + std::string(uri) + " HTTP/" + std::string(http_version);
   t.request_line = t.Keep(line);
   t.protocol = t.request_line.substr(method.size() + 1 + uri.size() + 1);
-  // As libmodsecurity: QUERY_STRING from the raw URI; REQUEST_FILENAME/BASENAME from the
-  // %-decoded URI cut at its first '?' (so an encoded %3F also cuts); REQUEST_URI is the whole
-  // decoded URI, minus scheme and authority for absolute-form requests.
+  // As libmodsecurity (3.0.10+): a #fragment stays only in REQUEST_URI_RAW and REQUEST_LINE;
+  // QUERY_STRING comes from the raw URI; REQUEST_FILENAME/PATH_INFO/BASENAME are the %-decoded
+  // path before the raw '?'; REQUEST_URI is the whole decoded URI, minus scheme and authority
+  // for absolute-form requests.
   std::string_view u = t.uri_raw;
+  size_t frag = u.find('#');
+  if (frag != std::string_view::npos) u = u.substr(0, frag);
   size_t q = u.find('?');
   if (q != std::string_view::npos) {
     t.has_query = true;
     t.query_string = u.substr(q + 1);
   }
-  std::string decoded = UriDecode(u);
-  size_t dq = decoded.find('?');
-  t.filename = t.Keep(std::string_view(decoded).substr(0, dq));
+  std::string decoded_path = UriDecode(u.substr(0, q));
+  t.filename = t.Keep(decoded_path);
   size_t slash = t.filename.find_last_of("/\\");
   if (slash != std::string_view::npos && t.filename.size() > slash + 1) {
     t.basename = t.filename.substr(slash + 1);
   }
+  std::string decoded = UriDecode(u);
   std::string_view parsed = decoded;
   if (!decoded.empty() && decoded[0] != '/') {
     size_t scheme = decoded.find(':');
@@ -1485,6 +1685,7 @@ void Transaction::ProcessUri(std::string_view uri, std::string_view method,
 }
 
 void Transaction::AddRequestHeader(std::string_view name, std::string_view value) {
+  ++impl_->data_epoch_;
   Impl& t = *impl_;
   KV kv{t.Keep(name), t.Keep(value)};
   t.req_headers.push_back(kv);
@@ -1541,6 +1742,7 @@ bool Transaction::ProcessRequestBody() {
 }
 
 void Transaction::AddResponseHeader(std::string_view name, std::string_view value) {
+  ++impl_->data_epoch_;
   Impl& t = *impl_;
   KV kv{t.Keep(name), t.Keep(value)};
   t.resp_headers.push_back(kv);
@@ -1555,6 +1757,7 @@ void Transaction::AddResponseHeader(std::string_view name, std::string_view valu
 }
 
 bool Transaction::ProcessResponseHeaders(int status, std::string_view protocol) {
+  ++impl_->data_epoch_;
   Impl& t = *impl_;
   t.response_status = status;
   t.response_protocol = t.Keep(protocol);
@@ -1581,6 +1784,7 @@ void Transaction::AppendResponseBody(std::string_view data) {
 }
 
 bool Transaction::ProcessResponseBody() {
+  ++impl_->data_epoch_;
   Impl& t = *impl_;
   if (t.mode == EngineMode::kOff) return t.it.disruptive();
   bool access =

@@ -20,20 +20,26 @@ class EngineWaf : public WafUnderTest {
     return Status::Ok();
   }
 
-  Evaluation Evaluate(const Exchange& ex, const std::vector<std::string>& tx_names) override {
+  Evaluation Evaluate(const Exchange& ex, const std::vector<std::string>& tx_names,
+                      bool stop_at_disruption) override {
     Evaluation ev;
     if (!engine_) return ev;
     std::unique_ptr<Transaction> t = engine_->NewTransaction();
     bool stopped = false;
+    int harness_status = 200;
     auto check = [&](bool pending, int phase) {
       const Intervention& it = t->intervention();
-      if (pending && it.disruptive() && !ev.outcome.disruptive) {
+      if (!pending) return;
+      if (it.kind != Intervention::Kind::kNone && it.kind != Intervention::Kind::kAllow) {
+        harness_status = it.status;
+      }
+      if (!it.url.empty()) ev.outcome.redirect_url = it.url;
+      if (it.disruptive() && !ev.outcome.disruptive) {
         ev.outcome.disruptive = true;
         ev.outcome.status = it.status;
-        ev.outcome.redirect_url = it.url;
         ev.outcome.deciding_rule_id = it.rule_id;
         ev.outcome.decided_in_phase = it.phase ? it.phase : phase;
-        stopped = true;
+        stopped = stop_at_disruption;
       }
     };
     t->ProcessConnection(ex.client_ip, ex.client_port, ex.server_ip, ex.server_port);
@@ -44,16 +50,20 @@ class EngineWaf : public WafUnderTest {
       if (!ex.request_body.empty()) t->AppendRequestBody(ex.request_body);
       check(t->ProcessRequestBody(), 2);
     }
-    if (!stopped && ex.response_status != 0) {
+    bool response_side = stop_at_disruption ? (!stopped && ex.response_status != 0) : true;
+    if (response_side) {
       for (const auto& [k, v] : ex.response_headers) t->AddResponseHeader(k, v);
-      check(t->ProcessResponseHeaders(ex.response_status, ex.response_protocol), 3);
+      int status = stop_at_disruption ? ex.response_status : harness_status;
+      check(t->ProcessResponseHeaders(status, ex.response_protocol), 3);
       if (!stopped) {
         if (!ex.response_body.empty()) t->AppendResponseBody(ex.response_body);
         check(t->ProcessResponseBody(), 4);
       }
     }
     t->ProcessLogging();
-    if (!ev.outcome.disruptive) {
+    if (!stop_at_disruption) {
+      ev.outcome.status = harness_status;
+    } else if (!ev.outcome.disruptive) {
       ev.outcome.status = ex.response_status != 0 ? ex.response_status : 200;
     }
     for (const MatchedRule& m : t->matched_rules()) {
@@ -62,6 +72,8 @@ class EngineWaf : public WafUnderTest {
         ev.outcome.log_lines.push_back(m.ModsecLogLine());
       }
     }
+    ev.error_log_lines = static_cast<int>(ev.logged_ids.size());
+    if (!t->intervention().log.empty()) ++ev.error_log_lines;
     ev.matched_ids = t->matched_rule_ids();
     ev.outcome.matched_rule_ids = ev.matched_ids;
     for (const std::string& name : tx_names) {

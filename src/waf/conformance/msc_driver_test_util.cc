@@ -18,12 +18,14 @@ namespace msc = modsecurity;
 
 struct TxLog {
   std::vector<int64_t> ids;
+  int lines = 0;
 };
 
 void LogCallback(void* data, const void* msg) {
   if (!data || !msg) return;
   auto* log = static_cast<TxLog*>(data);
   std::string_view line(static_cast<const char*>(msg));
+  ++log->lines;
   size_t p = line.find("[id \"");
   if (p == std::string_view::npos) return;
   p += 5;
@@ -74,26 +76,33 @@ class MscWaf : public WafUnderTest {
     return Status::Ok();
   }
 
-  Evaluation Evaluate(const Exchange& ex, const std::vector<std::string>& tx_names) override {
+  Evaluation Evaluate(const Exchange& ex, const std::vector<std::string>& tx_names,
+                      bool stop_at_disruption) override {
     Evaluation ev;
     if (!rules_) return ev;
     TxLog log;
     msc::Transaction* t = msc::msc_new_transaction(msc_, rules_, &log);
     bool stopped = false;
+    int harness_status = 200;
     auto check = [&](int phase) {
       msc::ModSecurityIntervention it;
       it.status = 200;
+      it.pause = 0;
       it.url = nullptr;
       it.log = nullptr;
       it.disruptive = 0;
       int r = msc::msc_intervention(t, &it);
-      if (r > 0 && it.disruptive && !ev.outcome.disruptive) {
-        ev.outcome.disruptive = true;
-        ev.outcome.status = it.status;
+      if (r > 0) {
+        if (it.status != 0) harness_status = it.status;
         if (it.url) ev.outcome.redirect_url = it.url;
-        ev.outcome.decided_in_phase = phase;
-        stopped = true;
+        if (it.disruptive && !ev.outcome.disruptive) {
+          ev.outcome.disruptive = true;
+          ev.outcome.status = it.status;
+          ev.outcome.decided_in_phase = phase;
+          stopped = stop_at_disruption;
+        }
       }
+      if (r > 0 && it.log) ++log.lines;
       std::free(it.url);
       std::free(it.log);
     };
@@ -118,13 +127,15 @@ class MscWaf : public WafUnderTest {
       msc::msc_process_request_body(t);
       check(2);
     }
-    if (!stopped && ex.response_status != 0) {
+    bool response_side = stop_at_disruption ? (!stopped && ex.response_status != 0) : true;
+    if (response_side) {
       for (const auto& [k, v] : ex.response_headers) {
         msc::msc_add_n_response_header(t, reinterpret_cast<const unsigned char*>(k.data()),
                                        k.size(), reinterpret_cast<const unsigned char*>(v.data()),
                                        v.size());
       }
-      msc::msc_process_response_headers(t, ex.response_status, ex.response_protocol.c_str());
+      int status = stop_at_disruption ? ex.response_status : harness_status;
+      msc::msc_process_response_headers(t, status, ex.response_protocol.c_str());
       check(3);
       if (!stopped) {
         if (!ex.response_body.empty()) {
@@ -137,7 +148,9 @@ class MscWaf : public WafUnderTest {
       }
     }
     msc::msc_process_logging(t);
-    if (!ev.outcome.disruptive) {
+    if (!stop_at_disruption) {
+      ev.outcome.status = harness_status;
+    } else if (!ev.outcome.disruptive) {
       ev.outcome.status = ex.response_status != 0 ? ex.response_status : 200;
     }
     for (const std::string& name : tx_names) {
@@ -145,6 +158,7 @@ class MscWaf : public WafUnderTest {
       if (v) ev.tx[name] = *v;
     }
     ev.logged_ids = log.ids;
+    ev.error_log_lines = log.lines;
     ev.matched_ids = log.ids;  // the C API reports logged matches only
     ev.outcome.matched_rule_ids = log.ids;
     msc::msc_transaction_cleanup(t);

@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "waf/conformance/crs.h"
+#include "waf/conformance/modsec.h"
 #include "waf/conformance/msc_driver_test_util.h"
 
 namespace gs::waf::conformance {
@@ -19,6 +20,9 @@ const char kCrsTests[] = GS_SOURCE_DIR "/../shared/conformance/crs-v3.3.4/tests/
 // Passes reached by libmodsecurity 3.0.9 with this runner (see docs/conformance.md); raise it,
 // never lower it.
 constexpr int kCrsPeerPassFloor = 2365;
+constexpr int kModsecPeerPassFloor = 607;
+
+const char kModsecTestDir[] = GS_SOURCE_DIR "/../shared/conformance/modsecurity-v3-regression/test";
 
 TEST(ConformancePeer, CrsSuiteOnLibModsecurity) {
   if (!std::filesystem::is_directory("/usr/share/modsecurity-crs/rules")) {
@@ -35,6 +39,21 @@ TEST(ConformancePeer, CrsSuiteOnLibModsecurity) {
   if (o.filter.empty()) {
     EXPECT_EQ(r.total(), 2403);
     EXPECT_GE(r.pass, kCrsPeerPassFloor);
+  }
+}
+
+TEST(ConformancePeer, ModsecRegressionOnLibModsecurity) {
+  ASSERT_TRUE(std::filesystem::is_directory(kModsecTestDir)) << kModsecTestDir;
+  auto waf = NewLibModsecurityWaf();
+  ModsecOptions o;
+  o.test_dir = kModsecTestDir;
+  if (const char* f = std::getenv("GS_CONFORMANCE_FILTER")) o.filter = f;
+  SuiteReport r = RunModsecSuite(*waf, o);
+  std::printf("%s", FormatReport(r, /*list_failures=*/true).c_str());
+  EXPECT_TRUE(r.errors.empty());
+  if (o.filter.empty()) {
+    EXPECT_EQ(r.total(), 656);
+    EXPECT_GE(r.pass, kModsecPeerPassFloor);
   }
 }
 

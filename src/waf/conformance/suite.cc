@@ -54,6 +54,7 @@ std::string FormatReport(const SuiteReport& r, bool list_failures) {
                 judged ? 100.0 * r.pass / judged : 0.0, judged);
   out += line;
   for (const std::string& e : r.errors) out += "  error: " + e + "\n";
+  for (const std::string& n : r.notes) out += "  note: " + n + "\n";
   for (Verdict v : {Verdict::kFail, Verdict::kSkip}) {
     for (const auto& [klass, n] : r.Classes(v)) {
       std::snprintf(line, sizeof line, "  %s %5d  %s\n", std::string(VerdictName(v)).c_str(), n,
@@ -82,6 +83,7 @@ std::string ReportJson(const std::vector<SuiteReport>& reports) {
     s["fail"] = r.fail;
     s["skip"] = r.skip;
     s["errors"] = r.errors;
+    s["notes"] = r.notes;
     nlohmann::json classes = nlohmann::json::object();
     for (Verdict v : {Verdict::kFail, Verdict::kSkip}) {
       nlohmann::json c = nlohmann::json::object();

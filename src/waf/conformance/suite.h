@@ -36,6 +36,7 @@ struct SuiteReport {
   int skip = 0;
   std::vector<CaseResult> cases;    // every case, in run order
   std::vector<std::string> errors;  // problems that stopped (part of) the suite, e.g. load errors
+  std::vector<std::string> notes;   // facts about how the suite was judged
 
   void Add(CaseResult r);
   int total() const { return pass + fail + skip; }
@@ -51,9 +52,10 @@ std::string ReportJson(const std::vector<SuiteReport>& reports);
 
 // What a WAF made of one Exchange, in the terms the suites judge.
 struct Evaluation {
-  Outcome outcome;                        // verdict as RunExchange reports it
-  std::vector<int64_t> logged_ids;        // rules that wrote an error-log line (not nolog)
-  std::vector<int64_t> matched_ids;       // every matched rule (chain head), nolog included
+  Outcome outcome;                   // verdict as RunExchange reports it
+  std::vector<int64_t> logged_ids;   // rules that wrote an error-log line (not nolog)
+  std::vector<int64_t> matched_ids;  // every matched rule (chain head), nolog included
+  int error_log_lines = 0;  // lines the WAF wrote to the error log (rule matches, interventions)
   std::map<std::string, std::string> tx;  // the TX variables asked for, when set
 };
 
@@ -69,8 +71,12 @@ class WafUnderTest {
   // Runs every phase for `exchange` like waf::RunExchange (request side stops at the first
   // disruptive intervention; response side only without one; logging always) and reports the
   // result. `tx_names` lists TX variables (lower case, e.g. "0") to read afterwards.
-  virtual Evaluation Evaluate(const Exchange& exchange,
-                              const std::vector<std::string>& tx_names) = 0;
+  // With `stop_at_disruption` false it follows ModSecurity's regression harness instead: every
+  // phase runs whatever happened, the response phases see the intervention status (or
+  // exchange.response_status) as the response status, and outcome.status is the last
+  // intervention's status, or 200.
+  virtual Evaluation Evaluate(const Exchange& exchange, const std::vector<std::string>& tx_names,
+                              bool stop_at_disruption = true) = 0;
 };
 
 }  // namespace gs::waf::conformance
