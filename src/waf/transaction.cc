@@ -1184,7 +1184,9 @@ int Transaction::Impl::Transformed(std::string_view in, uint32_t chain) {
   }
   std::string_view cur = in;
   int which = 0;  // 0: input, 1: scratch_a, 2: scratch_b
-  for (transforms::TransformFn fn : rules->chains[chain]) {
+  static const std::vector<transforms::TransformFn> kNoTransforms;
+  const auto& fns = chain < rules->chains.size() ? rules->chains[chain] : kNoTransforms;
+  for (transforms::TransformFn fn : fns) {
     std::string* out = which == 1 ? &scratch_b : &scratch_a;
     if (fn(cur, out, &rules->transform_ctx)) {
       cur = *out;
@@ -1205,10 +1207,24 @@ int Transaction::Impl::Transformed(std::string_view in, uint32_t chain) {
 
 const prefilter::Bitset& Transaction::Impl::PrefilterBits(int slot, uint32_t chain) {
   if (tcache_[slot].bits < 0) {
-    prefilter::Bitset& b = NewBitset();
-    CacheEntry& e = tcache_[slot];
-    rules->chain_prefilters[chain]->Scan(e.out, nullptr, &b);
-    e.bits = static_cast<int32_t>(bitsets_used_ - 1);
+    const std::string_view out = tcache_[slot].out;
+    if (out.data() == tcache_[slot].ptr && out.size() == tcache_[slot].len) {
+      // The chain left the value unchanged: the bits of the all-rules automaton over the raw
+      // value are exact for this chain's rules, and shared by every chain that leaves it so.
+      int raw = Transformed(out, static_cast<uint32_t>(rules->chains.size()));
+      if (tcache_[raw].bits < 0) {
+        prefilter::Bitset& b = NewBitset();
+        rules->all_prefilter->Scan(tcache_[raw].out, nullptr, &b);
+        tcache_[raw].bits = static_cast<int32_t>(bitsets_used_ - 1);
+      }
+      int32_t bits = tcache_[raw].bits;
+      slot = Transformed(out, chain);  // re-find: the table may have grown
+      tcache_[slot].bits = bits;
+    } else {
+      prefilter::Bitset& b = NewBitset();
+      rules->chain_prefilters[chain]->Scan(tcache_[slot].out, nullptr, &b);
+      tcache_[slot].bits = static_cast<int32_t>(bitsets_used_ - 1);
+    }
   }
   return bitsets_[tcache_[slot].bits];
 }
@@ -1226,7 +1242,8 @@ const prefilter::Bitset& Transaction::Impl::TargetMayMatch(const CompiledVar& cv
   int32_t agg_index = static_cast<int32_t>(bitsets_used_ - 1);
   for (const VarValue& v : target_values_) {
     int slot = Transformed(v.value, chain);
-    rules->chain_prefilters[chain]->Scan(tcache_[slot].out, nullptr, &bitsets_[agg_index]);
+    const prefilter::Bitset& bits = PrefilterBits(slot, chain);
+    bitsets_[agg_index].OrWith(bits);
   }
   TargetEntry& t2 = targets_[idx];
   t2.gen = tgen_;
