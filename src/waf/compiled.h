@@ -173,6 +173,9 @@ class CompiledRules {
   // Per chain: one literal automaton over the requirements of every prefiltered @rx rule using
   // that chain (null when none), so one pass over a transformed value decides them all.
   std::vector<std::shared_ptr<const prefilter::PrefilterSet>> chain_prefilters;
+  // Every prefiltered rule of every chain in one automaton, for values that a rule's chain
+  // leaves unchanged (most benign values): one pass decides all those rules at once.
+  std::shared_ptr<const prefilter::PrefilterSet> all_prefilter;
   uint32_t rule_count = 0;
   uint32_t target_count = 0;  // distinct CompiledVar::target_id values
   std::unique_ptr<transforms::UnicodeMap> unicode_map;

@@ -768,6 +768,22 @@ void Compiler::Run(seclang::RuleSet set) {
   }
   prefilter_entries_.resize(rules_->chains.size());
   rules_->chain_prefilters.resize(rules_->chains.size());
+  {
+    std::vector<prefilter::PrefilterSet::Entry> all;
+    for (const auto& entries : prefilter_entries_)
+      all.insert(all.end(), entries.begin(), entries.end());
+    if (!all.empty()) {
+      auto set = prefilter::PrefilterSet::Build(all);
+      if (set.ok()) {
+        rules_->all_prefilter = std::move(set).value();
+      } else {
+        prefilter_entries_.assign(prefilter_entries_.size(), {});
+        for (auto& st : rules_->storage) st->prefiltered = false;
+        report_->warnings.push_back(
+            seclang::Diagnostic{{}, "prefilter: " + std::string(set.status().message()), {}});
+      }
+    }
+  }
   for (size_t c = 0; c < prefilter_entries_.size(); ++c) {
     if (prefilter_entries_[c].empty()) continue;
     auto set = prefilter::PrefilterSet::Build(prefilter_entries_[c]);

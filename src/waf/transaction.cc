@@ -159,6 +159,7 @@ struct VarValue {
 struct TxVar {
   std::string name;
   std::string value;
+  uint32_t gen = 0;  // live only when equal to the transaction's TX generation
 };
 
 // Heterogeneous lookup, so finding a TX variable by a string_view key allocates nothing.
@@ -302,6 +303,8 @@ struct Transaction::Impl : TxState {
   std::vector<KV> resp_headers;
   std::string resp_body;
   TxMap tx;
+  uint32_t tx_gen_ = 1;
+  std::string lower_buf_, name_buf_, value_buf_, expand_tmp_;
   std::vector<int64_t> matched_ids;
 
   // Transformation cache: (value bytes' address and length, chain) -> transformed value, valid
@@ -362,7 +365,12 @@ struct Transaction::Impl : TxState {
     req_body.clear();
     resp_headers.clear();
     resp_body.clear();
-    tx.clear();
+    // TX entries stay allocated across pooled transactions (their strings keep capacity); a
+    // new generation makes them all unset. Bounded: many distinct names -> really clear.
+    if (++tx_gen_ == 0 || tx.size() > 4096) {
+      tx.clear();
+      tx_gen_ = 1;
+    }
     matched_ids.clear();
     if (++tgen_ == 0) {
       for (CacheEntry& e : tcache_) e.gen = 0;
@@ -409,13 +417,23 @@ struct Transaction::Impl : TxState {
   // Collections.
   std::string* TxFind(std::string_view name_lower) {
     auto it = tx.find(name_lower);
-    return it == tx.end() ? nullptr : &it->second.value;
+    return it == tx.end() || it->second.gen != tx_gen_ ? nullptr : &it->second.value;
   }
-  void TxSet(std::string_view name, std::string value) {
-    std::string k = LowerStr(name);
-    auto& v = tx[k];
-    v.name = k;
-    v.value = std::move(value);
+  void TxSet(std::string_view name, std::string_view value) {
+    lower_buf_.assign(name);
+    for (char& c : lower_buf_) c = LowerChar(c);
+    auto it = tx.find(std::string_view(lower_buf_));
+    if (it == tx.end()) {
+      it = tx.emplace(lower_buf_, TxVar{lower_buf_, {}, 0}).first;
+    }
+    it->second.value.assign(value);
+    it->second.gen = tx_gen_;
+  }
+  void TxDelete(std::string_view name) {
+    lower_buf_.assign(name);
+    for (char& c : lower_buf_) c = LowerChar(c);
+    auto it = tx.find(std::string_view(lower_buf_));
+    if (it != tx.end()) it->second.gen = 0;
   }
   bool PGet(int idx, std::string_view name_lower, std::string* out);
   void PSet(int idx, std::string_view name, std::string value);
@@ -912,11 +930,12 @@ void Transaction::Impl::Collect(VariableId id, std::string_view key, std::string
     case VariableId::kTx:
       if (key_re == nullptr && !key_lower.empty()) {
         auto it = tx.find(key_lower);
-        if (it != tx.end())
+        if (it != tx.end() && it->second.gen == tx_gen_)
           out->push_back(VarValue{id, Keep(it->second.name), Keep(it->second.value)});
         return;
       }
       for (const auto& [k, v] : tx) {
+        if (v.gen != tx_gen_) continue;
         if (key_re != nullptr ? key_re->Evaluate(k, &key_mctx)
                               : (key_lower.empty() || k == key_lower)) {
           out->push_back(VarValue{id, Keep(v.name), Keep(v.value)});
@@ -1034,12 +1053,13 @@ void Transaction::Impl::ExpandInto(const MacroString& m, std::string* out) {
     out->append(m.raw);
     return;
   }
-  std::string tmp;
   for (const MacroPart& p : m.parts) {
     if (p.literal) {
       out->append(p.text);
-    } else if (FirstValue(p.var, p.key, &tmp)) {
-      out->append(tmp);
+    } else if (p.var == VariableId::kTx) {
+      if (const std::string* v = TxFind(p.key)) out->append(*v);  // no copy for the common case
+    } else if (FirstValue(p.var, p.key, &expand_tmp_)) {
+      out->append(expand_tmp_);
     }
   }
 }
@@ -1111,32 +1131,51 @@ bool Transaction::Impl::Excluded(const CompiledRule& r, const CompiledRule& head
 }
 
 void Transaction::Impl::RunSetVar(const CompiledSetVar& sv) {
-  std::string name = Expand(sv.name);
+  // Expansion into reused buffers: the CRS runs ~150 setvars per request.
+  std::string_view name = sv.name.raw;
+  if (sv.name.has_macros) {
+    name_buf_.clear();
+    ExpandInto(sv.name, &name_buf_);
+    name = name_buf_;
+  }
   int pidx = PersistentIndex(sv.collection);
   if (sv.op == seclang::SetVar::Op::kDelete) {
     if (sv.collection == VariableId::kTx) {
-      tx.erase(LowerStr(name));
+      TxDelete(name);
     } else if (pidx >= 0) {
       PDel(pidx, name);
     }
     return;
   }
-  std::string value = sv.has_value ? Expand(sv.value) : std::string("1");
-  if (sv.op == seclang::SetVar::Op::kAdd || sv.op == seclang::SetVar::Op::kSubtract) {
-    std::string cur;
-    std::string lname = LowerStr(name);
-    if (sv.collection == VariableId::kTx) {
-      if (std::string* c = TxFind(lname)) cur = *c;
-    } else if (pidx >= 0) {
-      PGet(pidx, lname, &cur);
+  std::string_view value = "1";
+  if (sv.has_value) {
+    value = sv.value.raw;
+    if (sv.value.has_macros) {
+      value_buf_.clear();
+      ExpandInto(sv.value, &value_buf_);
+      value = value_buf_;
     }
-    int64_t a = ToInt(cur), b = ToInt(value);
-    value = std::to_string(sv.op == seclang::SetVar::Op::kAdd ? a + b : a - b);
+  }
+  char num[24];
+  if (sv.op == seclang::SetVar::Op::kAdd || sv.op == seclang::SetVar::Op::kSubtract) {
+    int64_t a = 0;
+    if (sv.collection == VariableId::kTx) {
+      lower_buf_.assign(name);
+      for (char& c : lower_buf_) c = LowerChar(c);
+      if (std::string* c = TxFind(lower_buf_)) a = ToInt(*c);
+    } else if (pidx >= 0) {
+      std::string cur;
+      if (PGet(pidx, LowerStr(name), &cur)) a = ToInt(cur);
+    }
+    int64_t b = ToInt(value);
+    auto r =
+        std::to_chars(num, num + sizeof num, sv.op == seclang::SetVar::Op::kAdd ? a + b : a - b);
+    value = std::string_view(num, static_cast<size_t>(r.ptr - num));
   }
   if (sv.collection == VariableId::kTx) {
-    TxSet(name, std::move(value));
+    TxSet(name, value);
   } else if (pidx >= 0) {
-    PSet(pidx, name, std::move(value));
+    PSet(pidx, name, std::string(value));
   }
 }
 
@@ -1184,7 +1223,9 @@ int Transaction::Impl::Transformed(std::string_view in, uint32_t chain) {
   }
   std::string_view cur = in;
   int which = 0;  // 0: input, 1: scratch_a, 2: scratch_b
-  for (transforms::TransformFn fn : rules->chains[chain]) {
+  static const std::vector<transforms::TransformFn> kNoTransforms;
+  const auto& fns = chain < rules->chains.size() ? rules->chains[chain] : kNoTransforms;
+  for (transforms::TransformFn fn : fns) {
     std::string* out = which == 1 ? &scratch_b : &scratch_a;
     if (fn(cur, out, &rules->transform_ctx)) {
       cur = *out;
@@ -1205,10 +1246,24 @@ int Transaction::Impl::Transformed(std::string_view in, uint32_t chain) {
 
 const prefilter::Bitset& Transaction::Impl::PrefilterBits(int slot, uint32_t chain) {
   if (tcache_[slot].bits < 0) {
-    prefilter::Bitset& b = NewBitset();
-    CacheEntry& e = tcache_[slot];
-    rules->chain_prefilters[chain]->Scan(e.out, nullptr, &b);
-    e.bits = static_cast<int32_t>(bitsets_used_ - 1);
+    const std::string_view out = tcache_[slot].out;
+    if (out.data() == tcache_[slot].ptr && out.size() == tcache_[slot].len) {
+      // The chain left the value unchanged: the bits of the all-rules automaton over the raw
+      // value are exact for this chain's rules, and shared by every chain that leaves it so.
+      int raw = Transformed(out, static_cast<uint32_t>(rules->chains.size()));
+      if (tcache_[raw].bits < 0) {
+        prefilter::Bitset& b = NewBitset();
+        rules->all_prefilter->Scan(tcache_[raw].out, nullptr, &b);
+        tcache_[raw].bits = static_cast<int32_t>(bitsets_used_ - 1);
+      }
+      int32_t bits = tcache_[raw].bits;
+      slot = Transformed(out, chain);  // re-find: the table may have grown
+      tcache_[slot].bits = bits;
+    } else {
+      prefilter::Bitset& b = NewBitset();
+      rules->chain_prefilters[chain]->Scan(tcache_[slot].out, nullptr, &b);
+      tcache_[slot].bits = static_cast<int32_t>(bitsets_used_ - 1);
+    }
   }
   return bitsets_[tcache_[slot].bits];
 }
@@ -1226,7 +1281,8 @@ const prefilter::Bitset& Transaction::Impl::TargetMayMatch(const CompiledVar& cv
   int32_t agg_index = static_cast<int32_t>(bitsets_used_ - 1);
   for (const VarValue& v : target_values_) {
     int slot = Transformed(v.value, chain);
-    rules->chain_prefilters[chain]->Scan(tcache_[slot].out, nullptr, &bitsets_[agg_index]);
+    const prefilter::Bitset& bits = PrefilterBits(slot, chain);
+    bitsets_[agg_index].OrWith(bits);
   }
   TargetEntry& t2 = targets_[idx];
   t2.gen = tgen_;
@@ -1301,7 +1357,8 @@ bool Transaction::Impl::EvalRule(const CompiledRule& r, const CompiledRule& head
         if (m && r.capture && !r.negated) {
           for (size_t i = 0; i < mctx.captures.size() && i < 10; ++i) {
             if (!mctx.captures[i].set) continue;
-            TxSet(std::to_string(i), std::string(mctx.captures[i].value));
+            char digit[2] = {static_cast<char>('0' + i), 0};
+            TxSet(std::string_view(digit, 1), mctx.captures[i].value);
           }
         }
         if (mctx.pcre_limits_exceeded && !pcre_limit_recorded) {
@@ -1365,7 +1422,7 @@ void Transaction::Impl::RunAfterAction(const RunAction& ra) {
       if (idx >= 0) {
         PExpire(idx, name, secs);
       } else if (ra.collection == VariableId::kTx && secs <= 0) {
-        tx.erase(LowerStr(name));
+        TxDelete(name);
       }
       break;
     }
@@ -1905,8 +1962,8 @@ std::string Transaction::AuditJson() const {
        {"anomaly_score", "inbound_anomaly_score", "outbound_anomaly_score", "sql_injection_score",
         "xss_score", "rfi_score", "lfi_score", "rce_score", "php_injection_score",
         "http_violation_score", "session_fixation_score"}) {
-    auto it = t.tx.find(std::string(k));
-    if (it == t.tx.end()) continue;
+    auto it = t.tx.find(k);
+    if (it == t.tx.end() || it->second.gen != t.tx_gen_) continue;
     if (!first) o += ",";
     first = false;
     JsonEscape(k, &o);
