@@ -117,7 +117,7 @@ struct CompiledRule {
   const CompiledRule* child = nullptr;  // next rule in the chain
   bool is_chain_child = false;
 
-  // A literal prefilter guards the regex (see CompiledRules::chain_prefilters); else why not.
+  // A literal prefilter guards the regex (see CompiledRules::all_prefilter); else why not.
   bool prefiltered = false;
   std::string prefilter_note;
 };
@@ -170,11 +170,8 @@ class CompiledRules {
   transforms::TransformContext transform_ctx;
   // Distinct transformation chains; rules with the same chain share cached results per value.
   std::vector<std::vector<transforms::TransformFn>> chains;
-  // Per chain: one literal automaton over the requirements of every prefiltered @rx rule using
-  // that chain (null when none), so one pass over a transformed value decides them all.
-  std::vector<std::shared_ptr<const prefilter::PrefilterSet>> chain_prefilters;
-  // Every prefiltered rule of every chain in one automaton, for values that a rule's chain
-  // leaves unchanged (most benign values): one pass decides all those rules at once.
+  // Every prefiltered @rx rule's literal requirement in one automaton: one pass over a distinct
+  // transformed value decides all those rules at once (shared by every chain producing it).
   std::shared_ptr<const prefilter::PrefilterSet> all_prefilter;
   uint32_t rule_count = 0;
   uint32_t target_count = 0;  // distinct CompiledVar::target_id values

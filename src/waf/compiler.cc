@@ -767,7 +767,6 @@ void Compiler::Run(seclang::RuleSet set) {
     report_->rule_info.push_back(std::move(info));
   }
   prefilter_entries_.resize(rules_->chains.size());
-  rules_->chain_prefilters.resize(rules_->chains.size());
   {
     std::vector<prefilter::PrefilterSet::Entry> all;
     for (const auto& entries : prefilter_entries_)
@@ -783,20 +782,6 @@ void Compiler::Run(seclang::RuleSet set) {
             seclang::Diagnostic{{}, "prefilter: " + std::string(set.status().message()), {}});
       }
     }
-  }
-  for (size_t c = 0; c < prefilter_entries_.size(); ++c) {
-    if (prefilter_entries_[c].empty()) continue;
-    auto set = prefilter::PrefilterSet::Build(prefilter_entries_[c]);
-    if (!set.ok()) {
-      // Not fatal: the rules then always run their regex.
-      report_->warnings.push_back(
-          seclang::Diagnostic{{}, "prefilter: " + std::string(set.status().message()), {}});
-      for (auto& st : rules_->storage) {
-        if (st->chain_id == c) st->prefiltered = false;
-      }
-      continue;
-    }
-    rules_->chain_prefilters[c] = std::move(set).value();
   }
   if (report_->errors.empty()) report_->rules = rules_;
 }
