@@ -11,9 +11,9 @@
 // Call sequence for one request (any callback may be skipped when an earlier filter stopped):
 //   OnRequestHeaders
 //   OnRequestBody*   (only for requests with a body; pieces of the DECODED body, in order, up to
-//                     the site's inspection limit; the last call has end_of_inspection = true.
-//                     Bytes beyond the limit are streamed to the upstream uninspected and
-//                     RequestContext::body_truncated is set.)
+//                     the site's inspection limit; the last call has end_of_inspection = true
+//                     and may carry no data. Bytes beyond the limit are streamed to the upstream
+//                     uninspected and RequestContext::body_truncated is set.)
 //   OnResponseHeaders (upstream response or a local response from a later filter)
 //   OnResponseBody*   (pieces of the decoded response body as they stream to the client; the
 //                     gateway does not buffer responses, so a filter cannot stop here any more
@@ -198,6 +198,12 @@ enum class FilterStage : uint8_t {
   kWaf = 2,
   kResponse = 3,  // response filters (security headers, response inspection)
   kLogging = 4,
+};
+
+// A factory with its place in the chain; a site's chain is a vector of these.
+struct StagedFilterFactory {
+  FilterStage stage = FilterStage::kWaf;
+  std::shared_ptr<FilterFactory> factory;
 };
 
 }  // namespace gs::gateway
