@@ -124,26 +124,27 @@ bool PathMatcher::Matches(std::string_view path) const {
 // ---- helpers ----------------------------------------------------------------------------------
 
 void NormalisePath(std::string_view raw, std::string* out) {
-  out->clear();
   size_t q = raw.find_first_of("?#");
   if (q != std::string_view::npos) raw = raw.substr(0, q);
-  out->push_back('/');
-  // Decode into segments on the fly. A decoded '/' (%2F) separates segments too: upstreams
-  // differ on this and the safe reading for access control is the one that matches more.
-  std::string seg;
-  auto flush = [&]() {
-    if (seg.empty() || seg == ".") {
-    } else if (seg == "..") {
-      if (out->size() > 1) {
-        out->pop_back();  // trailing '/'
-        size_t slash = out->rfind('/');
+  out->assign(1, '/');
+  out->reserve(raw.size() + 1);
+  // Decoded in place, one segment at a time: the current segment is out[seg:]. A decoded '/'
+  // (%2F) separates segments too: upstreams differ on this and the safe reading for access
+  // control is the one that selects more policies.
+  size_t seg = 1;
+  auto finish = [&]() {
+    std::string_view s(out->data() + seg, out->size() - seg);
+    if (s.empty()) return;
+    if (s == "." || s == "..") {
+      out->resize(seg);
+      if (s.size() == 2 && seg > 1) {  // drop the previous segment too
+        size_t slash = out->rfind('/', seg - 2);
         out->resize(slash + 1);
       }
     } else {
-      out->append(seg);
       out->push_back('/');
     }
-    seg.clear();
+    seg = out->size();
   };
   for (size_t i = 0; i < raw.size(); ++i) {
     char c = raw[i];
@@ -155,15 +156,15 @@ void NormalisePath(std::string_view raw, std::string* out) {
       }
     }
     if (c == '/' || c == '\\') {  // '\\': IIS-style upstreams treat it as a separator
-      flush();
+      finish();
     } else {
-      seg.push_back(c);
+      out->push_back(c);
     }
   }
   bool trailing = !raw.empty() && (raw.back() == '/');
-  flush();
+  finish();
   // Keep a trailing slash only if the request had one ("/admin" vs "/admin/").
-  if (out->size() > 1 && !trailing) out->pop_back();
+  if (out->size() > 1 && !trailing && out->back() == '/') out->pop_back();
 }
 
 std::string NormaliseFingerprint(std::string_view fp) {
