@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "core/utf8.h"
+
 namespace gs::gateway::policy {
 
 std::string_view AccessReasonName(AccessReason r) {
@@ -407,6 +409,66 @@ std::string AccessRecordJson(const AccessDecision& d, const AccessRequest& req, 
   if (req.cert.verified) j["client_cert_cn"] = std::string(req.cert.cn.substr(0, 256));
   if (!incident_id.empty()) j["incident"] = std::string(incident_id);
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+void AppendJsonString(std::string* out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  bool valid = IsValidUtf8(s);
+  out->push_back('"');
+  for (unsigned char c : s) {
+    if (c == '"' || c == '\\') {
+      out->push_back('\\');
+      out->push_back(static_cast<char>(c));
+    } else if (c < 0x20) {
+      out->append("\\u00");
+      out->push_back(kHex[c >> 4]);
+      out->push_back(kHex[c & 15]);
+    } else if (c >= 0x80 && !valid) {
+      out->append("\\ufffd");
+    } else {
+      out->push_back(static_cast<char>(c));
+    }
+  }
+  out->push_back('"');
+}
+
+namespace {
+// At most n bytes, not cutting a UTF-8 sequence in half.
+std::string_view Truncate(std::string_view s, size_t n) {
+  if (s.size() <= n) return s;
+  size_t cut = n;
+  while (cut > 0 && cut > n - 4 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+  return s.substr(0, cut);
+}
+}  // namespace
+
+std::string AccessEventMembers(const AccessDecision& d, const AccessRequest& req,
+                               std::string_view incident_id) {
+  std::string out;
+  out.reserve(256);
+  out += d.allow ? "\"decision\":\"allow\",\"status\":" : "\"decision\":\"deny\",\"status\":";
+  out += std::to_string(d.status);
+  out += ",\"policy\":";
+  AppendJsonString(&out, d.policy);
+  out += ",\"policy_type\":";
+  AppendJsonString(&out, d.type);
+  out += ",\"rule\":";
+  AppendJsonString(&out, d.rule);
+  out += ",\"reason\":\"";
+  out += AccessReasonName(d.reason);
+  out += "\",\"country\":\"";
+  out += d.country.ToString();
+  out += "\",\"path\":";
+  AppendJsonString(&out, Truncate(req.path, 512));
+  if (req.cert.verified) {
+    out += ",\"client_cert_cn\":";
+    AppendJsonString(&out, Truncate(req.cert.cn, 256));
+  }
+  if (!incident_id.empty()) {
+    out += ",\"incident\":";
+    AppendJsonString(&out, incident_id);
+  }
+  return out;
 }
 
 }  // namespace gs::gateway::policy

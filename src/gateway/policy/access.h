@@ -162,4 +162,13 @@ int ShanghaiMinuteOfDay(UnixNanos t);
 std::string AccessRecordJson(const AccessDecision& d, const AccessRequest& req, UnixNanos ts,
                              std::string_view site, std::string_view incident_id);
 
+// The same record's decision members without braces and without ts/source/type/site/client
+// (the gateway adds its own), for FilterEvent::fields_json. Built without a JSON library:
+// this runs on the event loop for every request a policy selects.
+std::string AccessEventMembers(const AccessDecision& d, const AccessRequest& req,
+                               std::string_view incident_id);
+
+// Appends `s` as a JSON string (with quotes). Invalid UTF-8 bytes become U+FFFD.
+void AppendJsonString(std::string* out, std::string_view s);
+
 }  // namespace gs::gateway::policy

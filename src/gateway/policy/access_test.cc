@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "config/yaml.h"
+#include "core/utf8.h"
 #include "gateway/policy/config.h"
 #include "testlib/memory_sink.h"
 
@@ -285,6 +286,26 @@ TEST(AccessTest, EveryDecisionBecomesAnAuditRecord) {
   EXPECT_EQ(sink.At(2)["country"], "JP");
   EXPECT_EQ(sink.At(3)["path"], "/services/a\"<script>");
   EXPECT_EQ(sink.At(3)["country"], "US");
+}
+
+TEST(AccessTest, EventMembersMatchTheRecordAndSurviveHostileBytes) {
+  AccessPolicy p = Build();
+  ManualTimeSource clock(T("2026-11-10T12:00:00Z"));
+  std::string long_path = "/admin/" + std::string(600, 'x');
+  for (std::string path : {std::string("/admin/\"q\"\n\x01"), std::string("/admin/\xff\xfe"),
+                           std::string("/admin/服务"), long_path + "服务"}) {
+    Req r{path, "8.8.8.8", ClientCert{true, "ops\"x", ""}};
+    AccessDecision d = Decide(p, r, clock);
+    auto members =
+        nlohmann::json::parse("{" + AccessEventMembers(d, r.Get(), "id-1") + "}", nullptr, false);
+    ASSERT_FALSE(members.is_discarded()) << path;
+    auto record = nlohmann::json::parse(AccessRecordJson(d, r.Get(), clock.Now(), "s", "id-1"));
+    for (const char* k : {"decision", "status", "policy", "policy_type", "rule", "reason",
+                          "country", "client_cert_cn", "incident"}) {
+      EXPECT_EQ(members[k], record[k]) << k;
+    }
+    if (IsValidUtf8(path) && path.size() < 512) EXPECT_EQ(members["path"], path);
+  }
 }
 
 TEST(AccessTest, ConcurrentDecisionsAgree) {
