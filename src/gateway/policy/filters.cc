@@ -64,10 +64,7 @@ FilterStatus AccessFilter::OnRequestHeaders(RequestContext& ctx) {
   if (d.reason == AccessReason::kNoPolicy && d.allow) return FilterStatus::kContinue;
   UnixNanos now = ctx.time->Now();
   std::string incident = d.allow ? std::string() : f_->ids_.Next(now);
-  nlohmann::json j =
-      nlohmann::json::parse(AccessRecordJson(d, req, now, ctx.site, incident), nullptr, false);
-  for (const char* k : {"ts", "source", "type", "site", "client"}) j.erase(k);
-  ctx.Event("access_control", Members(j));
+  ctx.Event("access_control", AccessEventMembers(d, req, incident));
   if (d.allow) return FilterStatus::kContinue;
   SetLocalBlockResponse(ctx, RenderBlockPage(BlockKind::kAccessDenied, incident, now, f_->page_));
   ctx.blocked_by = "access";
