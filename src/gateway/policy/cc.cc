@@ -228,6 +228,15 @@ CcGuard::~CcGuard() {
   ::operator delete[](raw, std::align_val_t{64});
 }
 
+IpAddress CcGuard::ClientKey(const IpAddress& ip) const {
+  // One IPv6 subscriber usually holds a whole /64 (or /56, /48): per-address state would let
+  // it rotate addresses past every bucket.
+  int len = options_.ipv6_prefix_len;
+  if (ip.is_v4() || len >= 128) return ip;
+  Uint128 mask = len <= 0 ? Uint128{0} : ~Uint128{0} << (128 - len);
+  return IpAddress::FromBits(ip.bits() & mask);
+}
+
 CcGuard::Shard& CcGuard::ShardFor(const IpAddress& ip) const {
   return shards_[(ip.Hash() >> 58) & (kShards - 1)];
 }
@@ -269,9 +278,10 @@ void AddOffence(Entry* e, uint32_t weight, int64_t now, const CcOptions& o, CcDe
 
 }  // namespace
 
-CcDecision CcGuard::OnRequest(const IpAddress& ip, std::string_view path, int64_t now) {
+CcDecision CcGuard::OnRequest(const IpAddress& raw, std::string_view path, int64_t now) {
+  const IpAddress ip = ClientKey(raw);
   CcDecision d;
-  if (!options_.exempt.empty() && options_.exempt.Contains(ip)) {
+  if (!options_.exempt.empty() && options_.exempt.Contains(raw)) {
     allowed_.fetch_add(1, std::memory_order_relaxed);
     return d;
   }
@@ -333,8 +343,9 @@ CcDecision CcGuard::OnRequest(const IpAddress& ip, std::string_view path, int64_
   return d;
 }
 
-CcVerdict CcGuard::OnConnectionOpen(const IpAddress& ip, int64_t now) {
-  if (!options_.exempt.empty() && options_.exempt.Contains(ip)) return CcVerdict::kAllow;
+CcVerdict CcGuard::OnConnectionOpen(const IpAddress& raw, int64_t now) {
+  const IpAddress ip = ClientKey(raw);
+  if (!options_.exempt.empty() && options_.exempt.Contains(raw)) return CcVerdict::kAllow;
   Shard& s = ShardFor(ip);
   CcVerdict v = CcVerdict::kAllow;
   CcDecision d;
@@ -365,8 +376,9 @@ CcVerdict CcGuard::OnConnectionOpen(const IpAddress& ip, int64_t now) {
   return v;
 }
 
-void CcGuard::OnConnectionClose(const IpAddress& ip) {
-  if (!options_.exempt.empty() && options_.exempt.Contains(ip)) return;
+void CcGuard::OnConnectionClose(const IpAddress& raw) {
+  const IpAddress ip = ClientKey(raw);
+  if (!options_.exempt.empty() && options_.exempt.Contains(raw)) return;
   Shard& s = ShardFor(ip);
   std::lock_guard<std::mutex> lock(s.mu);
   Entry* c = s.table.Find(Key{ip.bits(), 0});
@@ -390,7 +402,8 @@ SlowVerdict CcGuard::CheckBody(int64_t started, uint64_t received, int64_t now) 
   return rate < options_.body_min_rate ? SlowVerdict::kBodyTooSlow : SlowVerdict::kOk;
 }
 
-CcDecision CcGuard::ReportSlowClient(const IpAddress& ip, SlowVerdict why, int64_t now) {
+CcDecision CcGuard::ReportSlowClient(const IpAddress& raw, SlowVerdict why, int64_t now) {
+  const IpAddress ip = ClientKey(raw);
   CcDecision d;
   if (why == SlowVerdict::kOk) return d;
   (why == SlowVerdict::kHeaderTimeout ? slow_headers_ : slow_bodies_)
@@ -398,7 +411,7 @@ CcDecision CcGuard::ReportSlowClient(const IpAddress& ip, SlowVerdict why, int64
   d.verdict = CcVerdict::kLimited;
   d.status = 408;
   d.bucket = SlowVerdictName(why);
-  if (!options_.exempt.empty() && options_.exempt.Contains(ip)) return d;
+  if (!options_.exempt.empty() && options_.exempt.Contains(raw)) return d;
   Shard& s = ShardFor(ip);
   uint64_t evicted = 0;
   {
@@ -417,7 +430,8 @@ CcDecision CcGuard::ReportSlowClient(const IpAddress& ip, SlowVerdict why, int64
   return d;
 }
 
-bool CcGuard::IsBanned(const IpAddress& ip, int64_t now) const {
+bool CcGuard::IsBanned(const IpAddress& raw, int64_t now) const {
+  const IpAddress ip = ClientKey(raw);
   Shard& s = ShardFor(ip);
   std::lock_guard<std::mutex> lock(s.mu);
   const Entry* c = s.table.Peek(Key{ip.bits(), 0});

@@ -10,6 +10,7 @@
 //    temporary ban; a ban repeated before `forget_after` lasts `escalation` times longer, up to
 //    `max_duration`. Bans expire by themselves (checked lazily against the caller's clock).
 //  - Counters for Prometheus.
+//  - IPv6 clients are keyed by their /64 (configurable), IPv4 clients by address.
 //
 // Concurrency and memory: state is split into 64 shards by client-address hash, each behind
 // its own mutex (one uncontended lock per request); each shard holds at most
@@ -57,6 +58,8 @@ struct CcOptions {
   double ban_escalation = 2.0;
   int64_t ban_max_duration_ns = 24 * 3600 * kNanosPerSecond;
   int64_t ban_forget_after_ns = 24 * 3600 * kNanosPerSecond;
+  // IPv6 clients are tracked per prefix of this length (64: one subscriber's LAN).
+  int ipv6_prefix_len = 64;
   // Memory bound.
   size_t max_tracked_clients = 262'144;
   CidrSet exempt;  // never limited (monitoring, internal load balancers)
@@ -130,6 +133,7 @@ class CcGuard {
 
  private:
   struct Shard;
+  IpAddress ClientKey(const IpAddress& ip) const;
   Shard& ShardFor(const IpAddress& ip) const;
 
   CcOptions options_;

@@ -184,6 +184,22 @@ TEST(CcTest, SlowClientThresholds) {
   EXPECT_EQ(c.slow_bodies, 1u);
 }
 
+TEST(CcTest, Ipv6ClientsShareABucketPerSlash64) {
+  CcOptions o = Small();
+  o.per_ip = {1, 2};
+  CcGuard g(o);
+  EXPECT_EQ(g.OnRequest(Ip("2001:db8:1:2::1"), "/", kSec).verdict, CcVerdict::kAllow);
+  EXPECT_EQ(g.OnRequest(Ip("2001:db8:1:2::ffff"), "/", kSec).verdict, CcVerdict::kAllow);
+  EXPECT_EQ(g.OnRequest(Ip("2001:db8:1:2:aaaa::7"), "/", kSec).verdict, CcVerdict::kLimited);
+  EXPECT_EQ(g.OnRequest(Ip("2001:db8:1:3::1"), "/", kSec).verdict, CcVerdict::kAllow);
+  o.ipv6_prefix_len = 128;
+  CcGuard exact(o);
+  for (int i = 1; i <= 5; ++i) {
+    std::string ip = "2001:db8:1:2::" + std::to_string(i);
+    EXPECT_EQ(exact.OnRequest(Ip(ip), "/", kSec).verdict, CcVerdict::kAllow);
+  }
+}
+
 TEST(CcTest, ExemptNetworksAreNeverLimited) {
   CcOptions o = Small();
   o.per_ip = {1, 1};

@@ -226,6 +226,7 @@ void BindConfig(config::MapReader& r, CcSection* c) {
   r.Field("ban", &c->ban);
   r.Field("max_tracked_clients", &c->max_tracked_clients,
           config::Range(int64_t{256}, int64_t{100'000'000}));
+  r.Field("ipv6_prefix", &c->ipv6_prefix, config::Range(16, 128));
   r.Field("exempt", &c->exempt, config::Satisfies(CheckCidrs));
 }
 
@@ -329,6 +330,7 @@ Result<CcOptions> CompileCcOptions(const CcSection& s) {
   o.ban_max_duration_ns = s.ban.max_duration.count();
   o.ban_forget_after_ns = s.ban.forget_after.count();
   o.max_tracked_clients = static_cast<size_t>(std::max<int64_t>(s.max_tracked_clients, 256));
+  o.ipv6_prefix_len = s.ipv6_prefix;
   GS_ASSIGN_OR_RETURN(o.exempt, CidrSet::Parse(s.exempt));
   return o;
 }

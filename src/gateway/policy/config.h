@@ -120,6 +120,7 @@ struct CcSection {
   double body_min_rate = 256;
   BanSection ban;
   int64_t max_tracked_clients = 262'144;
+  int ipv6_prefix = 64;
   std::vector<std::string> exempt;
 };
 void BindConfig(config::MapReader& r, CcSection* c);
