@@ -1,7 +1,12 @@
 // Access and CC filters for the gateway chain.
 #include "gateway/policy/filters.h"
 
+#include <sys/stat.h>
+
 #include <nlohmann/json.hpp>
+
+#include "config/reader.h"
+#include "gateway/policy/config.h"
 
 namespace gs::gateway::policy {
 namespace {
@@ -177,6 +182,109 @@ std::shared_ptr<CcFilterFactory> MakeCcFilterFactory(std::shared_ptr<CcGuard> gu
                                                      BlockPageOptions page,
                                                      const TimeSource* time) {
   return std::make_shared<CcFilterFactory>(std::move(guard), std::move(page), time);
+}
+
+bool SameConfig(const config::Node& a, const config::Node& b) {
+  if (a.kind != b.kind || a.scalar != b.scalar || a.quoted != b.quoted ||
+      a.items.size() != b.items.size() || a.entries.size() != b.entries.size()) {
+    return false;
+  }
+  for (size_t i = 0; i < a.items.size(); ++i) {
+    if (!SameConfig(*a.items[i], *b.items[i])) return false;
+  }
+  for (size_t i = 0; i < a.entries.size(); ++i) {
+    if (a.entries[i].key != b.entries[i].key ||
+        !SameConfig(*a.entries[i].value, *b.entries[i].value)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+namespace {
+
+template <typename T>
+Status DecodeNode(const config::Node& node, const std::string& file, const std::string& key,
+                  const std::string& base_dir, T* out) {
+  config::Diagnostics diags(file);
+  config::Context ctx(&diags, base_dir, config::LoadOptions{}.work_budget);
+  config::Decoder<T>::Decode(ctx, node, key, out);
+  return diags.ToStatus();
+}
+
+// Identifies the geo data: resolved paths plus each file's size and mtime.
+std::string GeoKey(const GeoSection& g) {
+  std::string key;
+  auto add = [&](const std::filesystem::path& p) {
+    struct stat st {};
+    key += p.string();
+    if (stat(p.c_str(), &st) == 0) {
+      key += "|" + std::to_string(st.st_size) + "|" + std::to_string(st.st_mtim.tv_sec) + "." +
+             std::to_string(st.st_mtim.tv_nsec);
+    }
+    key += "\n";
+  };
+  for (const auto& p : g.delegated) add(p);
+  key += "--\n";
+  for (const auto& p : g.mmdb) add(p);
+  return key;
+}
+
+}  // namespace
+
+Result<std::shared_ptr<const CountryLookup>> PolicyBuilder::Countries(const SitePolicyInput& in) {
+  if (in.geo == nullptr) return std::shared_ptr<const CountryLookup>();
+  GeoSection g;
+  GS_RETURN_IF_ERROR(DecodeNode(*in.geo, in.config_file, "gateway.geo",
+                                config::internal::BaseDirOf(in.config_file), &g));
+  std::string key = GeoKey(g);
+  if (geo_ != nullptr && key == geo_key_) return geo_;
+  GS_ASSIGN_OR_RETURN(auto lookup, OpenCountryLookup(g));
+  geo_ = lookup;
+  geo_key_ = key;
+  return lookup;
+}
+
+Result<std::vector<StagedFilterFactory>> PolicyBuilder::Build(const SitePolicyInput& in) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<StagedFilterFactory> out;
+  BlockPageOptions page = in.page;
+  if (page.site_name.empty()) page.site_name = in.site_name;
+  const TimeSource* time = in.time != nullptr ? in.time : &SystemTime();
+  std::string prefix = "gateway.sites." + in.site_name;
+  if (in.access != nullptr && !in.access->is_null()) {
+    AccessSection s;
+    GS_RETURN_IF_ERROR(DecodeNode(*in.access, in.config_file, prefix + ".access", "", &s));
+    bool domestic = false;
+    for (const auto& p : s.policies) domestic = domestic || p.type == PolicyType::kDomesticOnly;
+    std::shared_ptr<const CountryLookup> countries;
+    if (domestic) {
+      GS_ASSIGN_OR_RETURN(countries, Countries(in));
+    }
+    Result<AccessPolicy> policy = CompileAccessPolicy(s, countries);
+    if (!policy.ok())
+      return policy.status().WithContext(in.config_file + ": " + prefix + ".access");
+    out.push_back(
+        {FilterStage::kAccessControl,
+         MakeAccessFilterFactory(std::make_shared<const AccessPolicy>(std::move(*policy)), page)});
+  }
+  if (in.cc != nullptr && !in.cc->is_null()) {
+    CcSection s;
+    GS_RETURN_IF_ERROR(DecodeNode(*in.cc, in.config_file, prefix + ".cc", "", &s));
+    if (s.enabled) {
+      CcState& state = cc_[in.site_name];
+      if (state.guard == nullptr || state.node == nullptr || !SameConfig(*state.node, *in.cc)) {
+        Result<CcOptions> o = CompileCcOptions(s);
+        if (!o.ok()) return o.status().WithContext(in.config_file + ": " + prefix + ".cc");
+        auto copy = std::make_shared<config::Node>(*in.cc);  // shares children (immutable)
+        state = CcState{std::move(copy), std::make_shared<CcGuard>(std::move(*o))};
+      }
+      out.push_back({FilterStage::kRateLimit, MakeCcFilterFactory(state.guard, page, time)});
+    } else {
+      cc_.erase(in.site_name);
+    }
+  }
+  return out;
 }
 
 }  // namespace gs::gateway::policy

@@ -8,6 +8,8 @@
 
 #include "config/yaml.h"
 #include "gateway/policy/config.h"
+#include "platform/file.h"
+#include "testlib/temp_dir.h"
 
 namespace gs::gateway::policy {
 namespace {
@@ -142,6 +144,112 @@ TEST(CcFilterTest, RateLimitBanAndSlowBody) {
   ASSERT_FALSE(post.ctx.events.empty());
   EXPECT_EQ(post.ctx.events[0].type, "cc_slow_client");
   EXPECT_EQ(guard->Counters(clock.MonotonicNanos()).slow_bodies, 1u);
+}
+
+std::shared_ptr<const config::Node> Yaml(std::string_view text, const std::string& file) {
+  config::Diagnostics diags(file);
+  auto root = config::ParseYaml(text, {}, &diags);
+  EXPECT_TRUE(diags.empty()) << diags.ToStatus().ToString();
+  return root;
+}
+
+TEST(PolicyBuilderTest, BuildsFiltersAndKeepsStateAcrossReloads) {
+  gs::testing::TempDir dir;
+  ASSERT_TRUE(platform::WriteFileAtomic(dir.path() + "/delegated.txt",
+                                        "apnic|CN|ipv4|1.0.1.0|256|20110414|allocated\n")
+                  .ok());
+  std::string file = dir.path() + "/govshield.yaml";
+  auto root = Yaml(R"(
+geo:
+  delegated: [delegated.txt]
+access:
+  policies:
+    - {name: svc, prefix: /, type: domestic_only}
+cc:
+  per_ip: {rate: 1, burst: 1}
+  ban: {after_offences: 1}
+)",
+                   file);
+  ManualTimeSource clock(1000 * kNanosPerSecond);
+  PolicyBuilder builder;
+  SitePolicyInput in{"www",
+                     root->Find("geo")->value.get(),
+                     root->Find("access")->value.get(),
+                     root->Find("cc")->value.get(),
+                     file,
+                     &clock,
+                     {}};
+  auto filters = builder.Build(in);
+  ASSERT_TRUE(filters.ok()) << filters.status().ToString();
+  ASSERT_EQ(filters->size(), 2u);
+  EXPECT_EQ((*filters)[0].stage, FilterStage::kAccessControl);
+  EXPECT_EQ((*filters)[1].stage, FilterStage::kRateLimit);
+  // The relative geo path resolved against the config file: a CN client passes.
+  Ctx cn("1.0.1.1", "/x");
+  EXPECT_EQ((*filters)[0].factory->Create()->OnRequestHeaders(cn.ctx), FilterStatus::kContinue);
+  Ctx us("8.8.8.8", "/x");
+  EXPECT_EQ((*filters)[0].factory->Create()->OnRequestHeaders(us.ctx),
+            FilterStatus::kStopWithResponse);
+
+  auto* cc = static_cast<CcFilterFactory*>((*filters)[1].factory.get());
+  IpAddress ip = *IpAddress::Parse("192.0.2.1");
+  cc->guard().OnRequest(ip, "/", clock.MonotonicNanos());
+  cc->guard().OnRequest(ip, "/", clock.MonotonicNanos());  // limited -> banned
+  ASSERT_TRUE(cc->guard().IsBanned(ip, clock.MonotonicNanos()));
+
+  // Reload with the same cc section (re-parsed text): the ban survives.
+  auto root2 = Yaml(R"(
+geo: {delegated: [delegated.txt]}
+access: {policies: [{name: svc, prefix: /, type: domestic_only}]}
+cc:
+  per_ip: {rate: 1, burst: 1}
+  ban: {after_offences: 1}
+)",
+                    file);
+  SitePolicyInput in2{"www",
+                      root2->Find("geo")->value.get(),
+                      root2->Find("access")->value.get(),
+                      root2->Find("cc")->value.get(),
+                      file,
+                      &clock,
+                      {}};
+  auto again = builder.Build(in2);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  auto* cc2 = static_cast<CcFilterFactory*>((*again)[1].factory.get());
+  EXPECT_EQ(&cc2->guard(), &cc->guard());
+  EXPECT_TRUE(cc2->guard().IsBanned(ip, clock.MonotonicNanos()));
+
+  // A changed cc section starts fresh.
+  auto root3 = Yaml("cc:\n  per_ip: {rate: 2, burst: 1}\n", file);
+  SitePolicyInput in3{"www", nullptr, nullptr, root3->Find("cc")->value.get(), file, &clock, {}};
+  auto changed = builder.Build(in3);
+  ASSERT_TRUE(changed.ok());
+  ASSERT_EQ(changed->size(), 1u);
+  auto* cc3 = static_cast<CcFilterFactory*>((*changed)[0].factory.get());
+  EXPECT_FALSE(cc3->guard().IsBanned(ip, clock.MonotonicNanos()));
+}
+
+TEST(PolicyBuilderTest, ErrorsNameFileAndLine) {
+  std::string file = "/etc/govshield/govshield.yaml";
+  auto root = Yaml(
+      "access:\n  policies:\n    - {name: a, prefix: /a, type: staff_only, cidrs: [300.0.0.0/8]}\n",
+      file);
+  PolicyBuilder builder;
+  auto r = builder.Build(
+      {"www", nullptr, root->Find("access")->value.get(), nullptr, file, nullptr, {}});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("govshield.yaml:3:"), std::string::npos)
+      << r.status().ToString();
+  EXPECT_NE(r.status().message().find("gateway.sites.www.access"), std::string::npos);
+  auto dom = Yaml("access:\n  policies: [{name: d, prefix: /, type: domestic_only}]\n", file);
+  auto d =
+      builder.Build({"www", nullptr, dom->Find("access")->value.get(), nullptr, file, nullptr, {}});
+  ASSERT_FALSE(d.ok());
+  EXPECT_EQ(d.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(SameConfig(
+      *dom, *Yaml("access:\n  policies: [{name: d, prefix: /, type: domestic_only}]\n", "x")));
+  EXPECT_FALSE(SameConfig(
+      *dom, *Yaml("access:\n  policies: [{name: d, prefix: /x, type: domestic_only}]\n", "x")));
 }
 
 }  // namespace
