@@ -10,6 +10,8 @@
 #include <cmath>
 #include <mutex>
 
+#include "gateway/policy/access.h"  // NormalisePath
+
 namespace gs::gateway::policy {
 
 std::string_view CcVerdictName(CcVerdict v) {
@@ -286,6 +288,12 @@ CcDecision CcGuard::OnRequest(const IpAddress& raw, std::string_view path, int64
     return d;
   }
   int rule = -1;
+  if (!options_.per_path.empty()) {
+    // Match on the normalised path so "//login" or "/%6cogin" cannot dodge the /login bucket.
+    thread_local std::string norm;
+    NormalisePath(path, &norm);
+    path = norm;
+  }
   for (size_t i = 0; i < options_.per_path.size(); ++i) {
     const std::string& p = options_.per_path[i].prefix;
     if (path.size() >= p.size() && path.compare(0, p.size(), p) == 0) {

@@ -39,7 +39,7 @@ struct BucketSpec {
 };
 
 struct PathLimit {
-  std::string prefix;  // first matching rule wins; compared on the raw path
+  std::string prefix;  // first matching rule wins; compared on the normalised path (access.h)
   BucketSpec bucket;
 };
 

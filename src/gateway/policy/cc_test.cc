@@ -84,6 +84,12 @@ TEST(CcTest, PerPathBucketLimitsOnlyThatPath) {
   EXPECT_EQ(g.OnRequest(ip, "/index.html", t).verdict, CcVerdict::kAllow);
   EXPECT_EQ(g.OnRequest(Ip("192.0.2.3"), "/login", t).verdict, CcVerdict::kAllow);
   EXPECT_EQ(g.OnRequest(ip, "/login", t + kSec).verdict, CcVerdict::kAllow);
+  // Spelling the path differently does not reach a fresh bucket.
+  for (const char* trick : {"//login", "/%6cogin", "/x/../login", "/./login?x"}) {
+    CcDecision d2 = g.OnRequest(ip, trick, t + kSec);
+    EXPECT_EQ(d2.verdict, CcVerdict::kLimited) << trick;
+    EXPECT_EQ(d2.bucket, "/login") << trick;
+  }
 }
 
 TEST(CcTest, BanStartsEscalatesAndExpiresByItself) {
