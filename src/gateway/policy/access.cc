@@ -125,7 +125,26 @@ bool PathMatcher::Matches(std::string_view path) const {
 
 // ---- helpers ----------------------------------------------------------------------------------
 
+namespace {
+// True when NormalisePath would return `raw` unchanged: it starts with '/' and has nothing to
+// decode, drop or resolve. Most request paths take this branch.
+bool AlreadyNormal(std::string_view raw) {
+  if (raw.empty() || raw[0] != '/') return false;
+  char prev = 0;
+  for (char c : raw) {
+    if (c == '%' || c == '\\' || c == '?' || c == '#') return false;
+    if (prev == '/' && (c == '/' || c == '.')) return false;
+    prev = c;
+  }
+  return true;
+}
+}  // namespace
+
 void NormalisePath(std::string_view raw, std::string* out) {
+  if (AlreadyNormal(raw)) {
+    out->assign(raw);
+    return;
+  }
   size_t q = raw.find_first_of("?#");
   if (q != std::string_view::npos) raw = raw.substr(0, q);
   out->assign(1, '/');
