@@ -1,0 +1,41 @@
+// HeaderList: the small ordered header container of the filter chain (filter.h).
+#include "gateway/filter.h"
+
+#include <algorithm>
+
+namespace gs::gateway {
+namespace {
+
+bool IEquals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x + 32);
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y + 32);
+    if (x != y) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+const std::string* HeaderList::Get(std::string_view name) const {
+  for (const auto& [n, v] : fields_)
+    if (IEquals(n, name)) return &v;
+  return nullptr;
+}
+
+void HeaderList::Set(std::string_view name, std::string_view value) {
+  Remove(name);
+  fields_.emplace_back(name, value);
+}
+
+size_t HeaderList::Remove(std::string_view name) {
+  size_t before = fields_.size();
+  fields_.erase(std::remove_if(fields_.begin(), fields_.end(),
+                               [&](const auto& f) { return IEquals(f.first, name); }),
+                fields_.end());
+  return before - fields_.size();
+}
+
+}  // namespace gs::gateway
