@@ -1685,7 +1685,17 @@ class AdminHandler final : public net::StreamHandler {
         std::string_view target = parser_.head().target;
         std::string path(target.substr(0, target.find('?')));
         bool ka = parser_.head().keep_alive;
-        if (path == "/healthz") {
+        if (path == "/-/reload" && parser_.head().method == "POST") {
+          Status st = gw_->RunReloadHandler();
+          if (st.code() == StatusCode::kNotFound) {
+            response_ = net::FormatHttpResponse(404, "text/plain", "no reload handler\n", ka);
+          } else if (st.ok()) {
+            response_ = net::FormatHttpResponse(200, "text/plain", "reloaded\n", ka);
+          } else {
+            response_ = net::FormatHttpResponse(400, "text/plain; charset=utf-8",
+                                                std::string(st.message()) + "\n", ka);
+          }
+        } else if (path == "/healthz") {
           response_ = net::FormatHttpResponse(200, "text/plain", "ok\n", ka);
         } else if (path == "/metrics") {
           response_ =
@@ -1807,6 +1817,21 @@ Status Gateway::Reload(std::shared_ptr<const Runtime> runtime) {
   for (auto& w : workers_) w->SetRuntime(runtime);
   metrics_.reloads.fetch_add(1);
   return Status::Ok();
+}
+
+void Gateway::SetReloadHandler(std::function<Status()> fn) {
+  std::lock_guard<std::mutex> lock(reload_mu_);
+  reload_handler_ = std::move(fn);
+}
+
+Status Gateway::RunReloadHandler() {
+  std::function<Status()> fn;
+  {
+    std::lock_guard<std::mutex> lock(reload_mu_);
+    fn = reload_handler_;
+  }
+  if (!fn) return NotFoundError("no reload handler");
+  return fn();
 }
 
 std::shared_ptr<const Runtime> Gateway::runtime() const {

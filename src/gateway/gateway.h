@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -49,6 +50,11 @@ class Gateway {
   // count or the admin address changed: those need a restart.
   Status Reload(std::shared_ptr<const Runtime> runtime);
 
+  // What POST /-/reload on the admin port runs (on the admin thread); its status becomes the
+  // response (200 "reloaded", or 400 and the reason). Without a handler the endpoint is 404.
+  void SetReloadHandler(std::function<Status()> fn);
+  Status RunReloadHandler();  // NOT_FOUND without a handler
+
   // Stops accepting, closes connections, stops workers and flushes the audit queue.
   void Stop();
 
@@ -84,6 +90,8 @@ class Gateway {
   bool stopping_ = false;
   bool stopped_ = false;
   uint64_t id_prefix_ = 0;  // per-process random part of request ids
+  std::mutex reload_mu_;
+  std::function<Status()> reload_handler_;
 };
 
 }  // namespace gs::gateway
