@@ -1,0 +1,179 @@
+// The compiled, immutable form of a SecLang rule set (internal to the WAF engine).
+//
+// The compiler (compiler.cc) turns the parser's AST into these structures once per load:
+// operators compiled, transformation chains resolved against SecDefaultAction and t:none,
+// SecRuleRemove*/SecRuleUpdate* applied, chains linked by index, SecMarker/skipAfter resolved to
+// marker numbers, and every rule placed in its phase's list. The runtime (transaction.cc) only
+// reads them, so one CompiledRules is shared by every thread and transaction without locks.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ruleengine/operators/operator.h"
+#include "ruleengine/prefilter/prefilter.h"
+#include "ruleengine/transforms/transforms.h"
+#include "seclang/ast.h"
+#include "seclang/names.h"
+#include "waf/waf.h"
+
+namespace gs::waf {
+
+// A string with %{macros}, split at load time into literal and variable parts.
+struct MacroPart {
+  bool literal = true;
+  std::string text;                                    // literal text
+  seclang::VariableId var = seclang::VariableId::kTx;  // variable reference
+  std::string key;                                     // lower-cased key ("" = whole var)
+  bool rule_meta = false;                              // %{rule.id} etc.
+};
+struct MacroString {
+  std::string raw;
+  std::vector<MacroPart> parts;
+  bool has_macros = false;
+  bool empty() const { return raw.empty(); }
+};
+MacroString ParseMacroString(std::string_view text);
+
+// One target of a rule after SecRuleUpdateTarget* and exclusions are applied.
+struct CompiledVar {
+  seclang::VariableId id;
+  std::string key;        // literal key (original case) or XPath
+  std::string key_lower;  // for case-insensitive compares
+  bool count = false;
+  std::shared_ptr<const operators::Operator> key_regex;  // /regex/ keys, case-insensitive
+  std::string key_regex_text;
+};
+
+enum class Disruptive : uint8_t { kNone, kPass, kBlock, kDeny, kDrop, kAllow, kRedirect };
+enum class AllowType : uint8_t { kNone, kFromNowOn, kPhase, kRequest };
+
+// A runtime action executed after a full match (in rule order).
+struct RunAction {
+  seclang::ActionId id;
+  seclang::Ctl ctl;                                 // for ctl
+  std::vector<std::pair<int64_t, int64_t>> ranges;  // ctl ruleRemoveById(Target) ranges
+  std::vector<CompiledVar> ctl_targets;
+  MacroString value;  // initcol key, setuid/setsid value, expirevar seconds
+  seclang::VariableId collection = seclang::VariableId::kTx;
+  MacroString name;    // expirevar name
+  int64_t number = 0;  // skip count, status
+  int marker = -1;     // skipAfter: marker number (-1: unknown marker)
+};
+
+struct CompiledSetVar {
+  seclang::VariableId collection;
+  MacroString name;
+  seclang::SetVar::Op op;
+  bool has_value;
+  MacroString value;
+};
+
+struct CompiledRule {
+  int64_t id = 0;
+  int phase = 2;
+  std::string file;
+  int line = 0;
+  bool is_action = false;  // SecAction
+  bool is_marker = false;  // SecMarker entry in a phase list
+  int marker = -1;         // marker number for SecMarker entries
+  std::string marker_name;
+
+  std::vector<CompiledVar> vars;
+  std::vector<CompiledVar> exclusions;
+
+  std::unique_ptr<const operators::Operator> op;
+  seclang::OperatorId op_id = seclang::OperatorId::kRx;
+  std::string op_name;
+  bool negated = false;
+  bool dynamic = false;
+  MacroString op_arg;
+
+  std::vector<transforms::TransformFn> transforms;
+  uint32_t chain_id = 0;    // index of `transforms` in CompiledRules::chains (shared chains)
+  uint32_t rule_index = 0;  // dense index over every compiled rule (prefilter bit)
+  bool multi_match = false;
+  bool capture = false;
+
+  MacroString msg, logdata;
+  std::vector<std::string> tags;
+  int severity = -1;
+  std::string ver, rev;
+  int maturity = -1, accuracy = -1;
+  int log = -1;  // -1 unset (default action's or true), 0 nolog, 1 log
+
+  std::vector<CompiledSetVar> setvars;  // run on every matched value
+  std::vector<RunAction> after_match;   // ctl, skip, skipAfter, initcol, expirevar ...
+  Disruptive disruptive = Disruptive::kNone;
+  AllowType allow = AllowType::kNone;
+  MacroString redirect_url;
+  int status = 0;  // 0: not set
+
+  const CompiledRule* child = nullptr;  // next rule in the chain
+  bool is_chain_child = false;
+
+  // A literal prefilter guards the regex (see CompiledRules::chain_prefilters); else why not.
+  bool prefiltered = false;
+  std::string prefilter_note;
+};
+
+struct DefaultActions {
+  std::vector<transforms::TransformFn> transforms;
+  Disruptive disruptive = Disruptive::kPass;
+  AllowType allow = AllowType::kNone;
+  MacroString redirect_url;
+  int status = 0;
+  int log = -1;
+  bool present = false;
+};
+
+enum class EngineMode : uint8_t { kOff, kOn, kDetectionOnly };
+
+struct WafConfig {
+  EngineMode engine = EngineMode::kDetectionOnly;
+  bool request_body_access = false;
+  uint64_t request_body_limit = 134217728;
+  bool request_body_limit_reject = false;
+  uint64_t request_body_no_files_limit = 1048576;
+  bool response_body_access = false;
+  uint64_t response_body_limit = 524288;
+  bool response_body_limit_reject = false;
+  std::vector<std::string> response_mime_types;  // lower-case; empty: all
+  bool response_mime_types_set = false;
+  char argument_separator = '&';
+  size_t arguments_limit = 0;
+  uint32_t pcre_match_limit = 0;
+  uint32_t pcre_match_limit_recursion = 0;
+  int64_t collection_timeout = 3600;
+  std::string geo_db;
+  size_t upload_file_limit = 100;
+  size_t json_depth_limit = 10000;
+  std::string audit_engine = "Off";
+  std::string audit_log_parts;
+  std::string web_app_id = "default";
+  std::string component_signature;
+};
+
+class CompiledRules {
+ public:
+  WafConfig config;
+  std::vector<std::unique_ptr<CompiledRule>> storage;  // owns every rule (heads, children, markers)
+  std::array<std::vector<const CompiledRule*>, 6> phases;  // index 1..5
+  std::array<DefaultActions, 6> defaults;
+  std::vector<std::string> marker_names;
+  std::vector<CompileReport::RuleInfo> rule_info;
+  transforms::TransformContext transform_ctx;
+  // Distinct transformation chains; rules with the same chain share cached results per value.
+  std::vector<std::vector<transforms::TransformFn>> chains;
+  // Per chain: one literal automaton over the requirements of every prefiltered @rx rule using
+  // that chain (null when none), so one pass over a transformed value decides them all.
+  std::vector<std::shared_ptr<const prefilter::PrefilterSet>> chain_prefilters;
+  uint32_t rule_count = 0;
+  std::unique_ptr<transforms::UnicodeMap> unicode_map;
+};
+
+}  // namespace gs::waf

@@ -1,0 +1,71 @@
+// The conformance gate run by `make test`: the CRS 3.3.4 regression suite and the ModSecurity v3
+// regression cases against our engine, through the same runners `govshield waf conformance`
+// uses. Each fails when the pass count drops below the count recorded beside this file
+// (crs_baseline.txt, modsec_baseline.txt): raise a baseline when the engine improves, never
+// lower it to hide a regression. The full report (every failure with its reason) is printed.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+#include "platform/file.h"
+#include "waf/conformance/crs.h"
+#include "waf/conformance/engine_waf.h"
+#include "waf/conformance/modsec.h"
+
+namespace gs::waf::conformance {
+namespace {
+
+const char kCrsTests[] = GS_SOURCE_DIR "/../shared/conformance/crs-v3.3.4/tests/regression/tests";
+const char kModsecTestDir[] = GS_SOURCE_DIR "/../shared/conformance/modsecurity-v3-regression/test";
+
+// The first number in a baseline file (lines starting with '#' are comments).
+int Baseline(const char* name) {
+  auto text = platform::ReadFile(std::string(GS_SOURCE_DIR "/src/waf/conformance/") + name);
+  if (!text.ok()) return -1;
+  size_t pos = 0;
+  while (pos < text->size()) {
+    size_t eol = text->find('\n', pos);
+    std::string line = text->substr(pos, eol == std::string::npos ? std::string::npos : eol - pos);
+    pos = eol == std::string::npos ? text->size() : eol + 1;
+    if (line.empty() || line[0] == '#') continue;
+    return std::atoi(line.c_str());
+  }
+  return -1;
+}
+
+TEST(ConformanceGate, CrsRegressionSuite) {
+  if (!std::filesystem::is_directory("/usr/share/modsecurity-crs/rules")) {
+    GTEST_SKIP() << "modsecurity-crs not installed";
+  }
+  ASSERT_TRUE(std::filesystem::is_directory(kCrsTests)) << kCrsTests;
+  int baseline = Baseline("crs_baseline.txt");
+  ASSERT_GT(baseline, 0) << "crs_baseline.txt missing or empty";
+  auto waf = NewEngineWaf();
+  CrsOptions o;
+  o.tests_dir = kCrsTests;
+  SuiteReport r = RunCrsSuite(*waf, o);
+  std::printf("%s", FormatReport(r, /*list_failures=*/true).c_str());
+  EXPECT_TRUE(r.errors.empty());
+  EXPECT_EQ(r.total(), 2403);
+  EXPECT_GE(r.pass, baseline) << "CRS pass count fell below crs_baseline.txt";
+}
+
+TEST(ConformanceGate, ModsecRegressionSuite) {
+  ASSERT_TRUE(std::filesystem::is_directory(kModsecTestDir)) << kModsecTestDir;
+  int baseline = Baseline("modsec_baseline.txt");
+  ASSERT_GT(baseline, 0) << "modsec_baseline.txt missing or empty";
+  auto waf = NewEngineWaf();
+  ModsecOptions o;
+  o.test_dir = kModsecTestDir;
+  SuiteReport r = RunModsecSuite(*waf, o);
+  std::printf("%s", FormatReport(r, /*list_failures=*/true).c_str());
+  EXPECT_TRUE(r.errors.empty());
+  EXPECT_EQ(r.total(), 656);
+  EXPECT_GE(r.pass, baseline) << "ModSecurity regression pass count fell below modsec_baseline.txt";
+}
+
+}  // namespace
+}  // namespace gs::waf::conformance

@@ -1,0 +1,1834 @@
+// The WAF runtime: Engine (shared rules + persistent collections) and Transaction (one HTTP
+// exchange walked through phases 1-5 with ModSecurity v3 semantics).
+//
+// How a rule is evaluated mirrors libmodsecurity 3.0.9's RuleWithOperator::evaluate: for every
+// target value not excluded, run the transformation chain (every changed intermediate value too
+// under multiMatch), run the operator; on each match update MATCHED_VAR(S), store captures, run
+// setvar and expand msg/logdata; after the whole chain matched run the rest (ctl, skip, skipAfter,
+// initcol, status ...) innermost rule first, then the head's disruptive action. `block` runs the
+// phase's SecDefaultAction disruptive action. Disruptive actions (and allow) take effect only
+// when the engine is On; DetectionOnly evaluates and logs everything.
+//
+// Memory: request data is copied once into a per-transaction arena and every variable value is
+// a string_view into it (or into the body buffer); computed values (counts, lengths) go to the
+// arena as well, so evaluating a rule allocates only when a transformation changes a value (into
+// two reused scratch buffers) or a rule matches.
+#include <libxml/tree.h>
+#include <libxml/xpath.h>
+
+#include <algorithm>
+#include <atomic>
+#include <charconv>
+#include <cstring>
+#include <ctime>
+#include <mutex>
+#include <unordered_map>
+
+#include "ruleengine/body/body.h"
+#include "waf/compiled.h"
+#include "waf/exchange.h"
+
+namespace gs::waf {
+
+using seclang::ActionId;
+using seclang::CtlOption;
+using seclang::VariableId;
+
+namespace {
+
+char LowerChar(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+std::string LowerStr(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = LowerChar(c);
+  return out;
+}
+
+bool IEq(std::string_view a, std::string_view b) { return seclang::EqualsIgnoreCase(a, b); }
+
+// std::stoi-like: optional whitespace and sign, digits; anything else -> 0 for no digits.
+int64_t ToInt(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n')) ++i;
+  bool neg = false;
+  if (i < s.size() && (s[i] == '-' || s[i] == '+')) {
+    neg = s[i] == '-';
+    ++i;
+  }
+  int64_t v = 0;
+  bool any = false;
+  while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
+    any = true;
+    if (v < (int64_t{1} << 60)) v = v * 10 + (s[i] - '0');
+    ++i;
+  }
+  if (!any) return 0;
+  return neg ? -v : v;
+}
+
+// ModSecurity's utils::uri_decode: %XX only ('+' stays), invalid escapes kept.
+std::string UriDecode(std::string_view in) {
+  auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  std::string out;
+  out.reserve(in.size());
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (in[i] == '%' && i + 2 < in.size() + 0 && i + 2 <= in.size() - 1) {
+      int a = hex(in[i + 1]), b = hex(in[i + 2]);
+      if (a >= 0 && b >= 0) {
+        out.push_back(static_cast<char>(a * 16 + b));
+        i += 2;
+        continue;
+      }
+    }
+    out.push_back(in[i]);
+  }
+  return out;
+}
+
+constexpr int kPersistentCount = 5;
+int PersistentIndex(VariableId id) {
+  switch (id) {
+    case VariableId::kIp:
+      return 0;
+    case VariableId::kGlobal:
+      return 1;
+    case VariableId::kSession:
+      return 2;
+    case VariableId::kUser:
+      return 3;
+    case VariableId::kResource:
+      return 4;
+    default:
+      return -1;
+  }
+}
+constexpr std::string_view kPersistentNames[kPersistentCount] = {"ip", "global", "session", "user",
+                                                                 "resource"};
+
+struct KV {
+  std::string_view key;
+  std::string_view value;
+};
+
+struct VarValue {
+  VariableId coll;
+  std::string_view key;
+  std::string_view value;
+};
+
+struct TxVar {
+  std::string name;
+  std::string value;
+};
+
+// Heterogeneous lookup, so finding a TX variable by a string_view key allocates nothing.
+struct SvHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+using TxMap = std::unordered_map<std::string, TxVar, SvHash, std::equal_to<>>;
+
+struct RuleMsg {
+  std::string msg;
+  std::string data;
+};
+
+}  // namespace
+
+// ---- Engine -------------------------------------------------------------------------------
+
+struct Engine::Impl {
+  mutable std::mutex rules_mu;
+  std::shared_ptr<const CompiledRules> rules;
+  EngineOptions options;
+  const TimeSource* time = nullptr;
+  std::atomic<uint64_t> counter{0};
+
+  struct PVar {
+    std::string name;
+    std::string value;
+    int64_t expires_ns = 0;  // 0: never
+  };
+  struct Record {
+    std::unordered_map<std::string, PVar> vars;
+    int64_t expires_ns = 0;
+  };
+  std::mutex coll_mu;
+  std::unordered_map<std::string, Record> records;
+
+  // Finished transactions' resources, reused by NewTransaction (bounded).
+  std::mutex pool_mu;
+  std::vector<std::unique_ptr<Transaction::Impl>> pool;
+  static constexpr size_t kMaxPooled = 256;
+
+  int64_t Now() const { return time->Now(); }
+};
+
+Engine::Engine(std::shared_ptr<const CompiledRules> rules, EngineOptions options)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->rules = std::move(rules);
+  impl_->options = options;
+  impl_->time = options.time_source != nullptr ? options.time_source : &SystemTime();
+}
+
+void Engine::SwapRules(std::shared_ptr<const CompiledRules> rules) {
+  std::lock_guard<std::mutex> l(impl_->rules_mu);
+  impl_->rules = std::move(rules);
+}
+
+std::shared_ptr<const CompiledRules> Engine::rules() const {
+  std::lock_guard<std::mutex> l(impl_->rules_mu);
+  return impl_->rules;
+}
+
+// ---- Transaction --------------------------------------------------------------------------
+
+// Per-transaction state that starts fresh for every transaction (cheap to construct: nothing
+// here allocates until used).
+struct TxState {
+  Engine::Impl* engine = nullptr;
+  std::shared_ptr<const CompiledRules> rules_holder;
+  const CompiledRules* rules = nullptr;
+  const WafConfig* cfg = nullptr;
+  std::string id;
+  int64_t start_ns = 0;
+
+  // Request.
+  std::string_view client_ip, server_ip, client_port, server_port;
+  std::string_view uri_raw, method, http_version, request_line, protocol, query_string, request_uri,
+      filename, basename;
+  bool has_query = false;
+  std::string_view content_type;
+  bool body_processed = false;
+  bool multipart_seen = false;
+  std::string reqbody_processor;  // REQBODY_PROCESSOR (empty: unset)
+  std::string processor_override;
+  int reqbody_error = -1;  // -1 unset
+  bool inbound_data_error = false;
+  bool outbound_data_error = false;
+  int body_access = -1;           // ctl:requestBodyAccess
+  int response_body_access = -1;  // ctl:responseBodyAccess
+  uint64_t request_body_limit = 0;
+  uint64_t response_body_limit = 0;
+
+  // Response.
+  int response_status = 0;
+  std::string_view response_protocol;
+  std::string_view resp_content_type;
+  bool resp_body_set = false;
+
+  // State.
+  EngineMode mode = EngineMode::kDetectionOnly;
+  std::string matched_var, matched_var_name;
+  bool matched_set = false;
+  std::vector<std::pair<std::string, std::string>> matched_vars;
+  Intervention it;
+  int it_status = 200;
+  AllowType allow = AllowType::kNone;
+  int skip_next = 0;
+  int marker_pending = -1;
+  bool phase_done[6] = {};
+  std::vector<std::pair<int64_t, int64_t>> removed_ranges;
+  std::vector<std::string> removed_tags, removed_msgs;
+  std::vector<const RunAction*> remove_target_by_id;
+  std::vector<const RunAction*> remove_target_by_tag;
+  std::vector<MatchedRule> matched;
+  std::string persistent_key[kPersistentCount];
+  int highest_severity = 255;
+  operators::GeoResult geo;
+  bool geo_set = false;
+  bool pcre_limit_recorded = false;
+  std::string audit_engine;
+  std::string user_id, session_id;
+  const CompiledRule* current_head = nullptr;
+  RuleMsg* current_msg = nullptr;
+  int current_phase = 0;
+};
+
+// A transaction: TxState plus the expensive-to-build resources (PCRE2 match data, Vectorscan
+// scratch, arena blocks, buffers with their capacity) that the Engine pools and reuses, so a
+// transaction in steady state sets nothing up.
+struct Transaction::Impl : TxState {
+  body::Arena arena;
+  operators::MatchContext mctx;
+  operators::MatchContext key_mctx;  // key regexes, so they never clobber captures
+  std::string scratch_a, scratch_b;
+  std::vector<VarValue> values;          // reused per target
+  std::vector<std::string_view> multi_;  // values to test for one target value (multiMatch)
+  std::vector<KV> req_headers;
+  std::vector<KV> cookies;
+  body::BodyResult args;  // query-string args, then body args, files, multipart facts
+  std::string req_body;
+  std::vector<KV> resp_headers;
+  std::string resp_body;
+  TxMap tx;
+  std::vector<int64_t> matched_ids;
+
+  // Transformation cache: (value bytes' address and length, chain) -> transformed value, valid
+  // for one transaction (values live in the arena or request buffers until Reset). Open
+  // addressing; entries of older transactions are recognised by their generation.
+  struct CacheEntry {
+    const char* ptr = nullptr;
+    uint32_t len = 0;
+    uint32_t chain = 0;
+    uint32_t gen = 0;
+    int32_t bits = -1;  // index into bitsets_ once the chain's prefilter ran on `out`
+    std::string_view out;
+  };
+  std::vector<CacheEntry> tcache_ = std::vector<CacheEntry>(1024);
+  uint32_t tgen_ = 1;
+  size_t tcache_used_ = 0;
+  std::vector<prefilter::Bitset> bitsets_;
+  size_t bitsets_used_ = 0;
+
+  static size_t CacheHash(const char* p, uint32_t len, uint32_t chain) {
+    uint64_t h = reinterpret_cast<uintptr_t>(p) * 0x9E3779B97F4A7C15ull;
+    h ^= (static_cast<uint64_t>(len) << 32 | chain) * 0xC2B2AE3D27D4EB4Full;
+    return static_cast<size_t>(h ^ (h >> 29));
+  }
+  int Transformed(std::string_view in, uint32_t chain);
+  const prefilter::Bitset& PrefilterBits(int slot, uint32_t chain);
+
+  // Back to the state of a new transaction, keeping the pooled resources' capacity.
+  void Reset() {
+    static_cast<TxState&>(*this) = TxState{};
+    arena.Reset();
+    mctx.ResetFlags();
+    mctx.ClearCaptures();
+    key_mctx.ResetFlags();
+    values.clear();
+    req_headers.clear();
+    cookies.clear();
+    args.Clear();
+    req_body.clear();
+    resp_headers.clear();
+    resp_body.clear();
+    tx.clear();
+    matched_ids.clear();
+    if (++tgen_ == 0) {
+      for (CacheEntry& e : tcache_) e.gen = 0;
+      tgen_ = 1;
+    }
+    tcache_used_ = 0;
+    bitsets_used_ = 0;
+  }
+
+  // --- helpers ---
+  std::string_view id_view() const;
+  std::string_view Keep(std::string_view s) { return arena.Copy(s); }
+  std::string_view KeepNumber(int64_t v) {
+    char buf[24];
+    auto r = std::to_chars(buf, buf + sizeof buf, v);
+    return arena.Copy(std::string_view(buf, static_cast<size_t>(r.ptr - buf)));
+  }
+  int64_t NowNs() const { return engine->Now(); }
+
+  void Init(Engine::Impl* e, std::shared_ptr<const CompiledRules> r, std::string tid);
+  void ParseCookies(std::string_view value);
+
+  // Variables.
+  void Collect(VariableId id, std::string_view key, std::string_view key_lower,
+               const operators::Operator* key_re, std::vector<VarValue>* out);
+  void CollectVar(const CompiledVar& cv, std::vector<VarValue>* out) {
+    size_t before = out->size();
+    Collect(cv.id, cv.key, cv.key_lower, cv.key_regex.get(), out);
+    // libmodsecurity's scalar ("anchored") variables always exist, empty until set: a rule on
+    // REQUEST_BASENAME sees "" for "/", and &REQUEST_BODY is 1 without a body.
+    if (out->size() == before && !seclang::GetVariable(cv.id).takes_key &&
+        cv.id != VariableId::kMscPcreError && cv.id != VariableId::kMscPcreLimitsExceeded) {
+      out->push_back(VarValue{cv.id, {}, {}});
+    }
+    if (cv.count) {
+      size_t n = out->size() - before;
+      out->resize(before);
+      out->push_back(VarValue{cv.id, cv.key, KeepNumber(static_cast<int64_t>(n))});
+    }
+  }
+  bool FirstValue(VariableId id, std::string_view key_lower, std::string* out);
+  void CollectXml(std::string_view xpath, std::vector<VarValue>* out);
+
+  // Collections.
+  std::string* TxFind(std::string_view name_lower) {
+    auto it = tx.find(name_lower);
+    return it == tx.end() ? nullptr : &it->second.value;
+  }
+  void TxSet(std::string_view name, std::string value) {
+    std::string k = LowerStr(name);
+    auto& v = tx[k];
+    v.name = k;
+    v.value = std::move(value);
+  }
+  bool PGet(int idx, std::string_view name_lower, std::string* out);
+  void PSet(int idx, std::string_view name, std::string value);
+  void PDel(int idx, std::string_view name);
+  void PExpire(int idx, std::string_view name, int64_t seconds);
+  void PCollect(int idx, VariableId id, std::string_view key_lower,
+                const operators::Operator* key_re, std::vector<VarValue>* out);
+  void InitCol(int idx, std::string key);
+
+  // Rules.
+  std::string Expand(const MacroString& m);
+  void ExpandInto(const MacroString& m, std::string* out);
+  bool Excluded(const CompiledRule& r, const CompiledRule& head, const VarValue& v);
+  bool EvalRule(const CompiledRule& r, const CompiledRule& head, RuleMsg* rm);
+  void OnMatch(const CompiledRule& r, const VarValue& v, std::string_view transformed, RuleMsg* rm);
+  void RunSetVar(const CompiledSetVar& sv);
+  void AfterFullMatch(const CompiledRule& r, const CompiledRule& head, RuleMsg* rm);
+  void RunAfterAction(const RunAction& ra);
+  void Disrupt(const CompiledRule& head, Disruptive d, AllowType allow, const MacroString& url,
+               RuleMsg* rm);
+  void EvalHead(const CompiledRule& head);
+  void RunPhase(int phase);
+  bool RuleRemovedByCtl(const CompiledRule& r) const;
+  std::string VarName(const VarValue& v) const {
+    std::string n(seclang::GetVariable(v.coll).name);
+    if (!v.key.empty() && seclang::GetVariable(v.coll).takes_key) {
+      n.push_back(':');
+      n.append(v.key);
+    }
+    return n;
+  }
+  MatchedRule MakeMatched(const CompiledRule& head, const RuleMsg& rm, bool disruptive, bool log);
+
+  // Body.
+  void ProcessBody();
+};
+
+void Transaction::Impl::Init(Engine::Impl* e, std::shared_ptr<const CompiledRules> r,
+                             std::string tid) {
+  engine = e;
+  rules_holder = std::move(r);
+  rules = rules_holder.get();
+  cfg = &rules->config;
+  mode = cfg->engine;
+  request_body_limit = cfg->request_body_limit;
+  response_body_limit = cfg->response_body_limit;
+  audit_engine = cfg->audit_engine;
+  start_ns = e->Now();
+  if (tid.empty()) {
+    uint64_t n = e->counter.fetch_add(1);
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%016llx%08llx", static_cast<unsigned long long>(start_ns),
+                  static_cast<unsigned long long>(n));
+    tid = buf;
+  }
+  id = std::move(tid);
+}
+
+void Transaction::Impl::ParseCookies(std::string_view value) {
+  // ModSecurity v3: split on ';', trim the final pair's trailing space, left-trim keys, skip
+  // empty keys, split at the first '='.
+  std::vector<std::string_view> parts;
+  size_t p = 0;
+  while (p <= value.size()) {
+    size_t e = value.find(';', p);
+    if (e == std::string_view::npos) e = value.size();
+    parts.push_back(value.substr(p, e - p));
+    if (e == value.size()) break;
+    p = e + 1;
+  }
+  // ssplit drops a trailing empty piece (std::getline semantics).
+  if (!parts.empty() && parts.back().empty()) parts.pop_back();
+  if (!parts.empty()) {
+    std::string_view& last = parts.back();
+    while (!last.empty() && std::isspace(static_cast<unsigned char>(last.back()))) {
+      last.remove_suffix(1);
+    }
+  }
+  for (std::string_view c : parts) {
+    if (c.empty()) continue;
+    size_t eq = c.find('=');
+    std::string_view k = eq == std::string_view::npos ? c : c.substr(0, eq);
+    std::string_view v = eq == std::string_view::npos ? std::string_view() : c.substr(eq + 1);
+    while (!k.empty() && std::isspace(static_cast<unsigned char>(k.front()))) k.remove_prefix(1);
+    if (k.empty()) continue;
+    cookies.push_back(KV{k, v});
+  }
+}
+
+// ---- persistent collections ----------------------------------------------------------------
+
+bool Transaction::Impl::PGet(int idx, std::string_view name_lower, std::string* out) {
+  if (persistent_key[idx].empty()) return false;
+  std::lock_guard<std::mutex> l(engine->coll_mu);
+  auto rit = engine->records.find(persistent_key[idx]);
+  if (rit == engine->records.end()) return false;
+  auto vit = rit->second.vars.find(std::string(name_lower));
+  if (vit == rit->second.vars.end()) return false;
+  if (vit->second.expires_ns != 0 && vit->second.expires_ns <= NowNs()) {
+    rit->second.vars.erase(vit);
+    return false;
+  }
+  *out = vit->second.value;
+  return true;
+}
+
+void Transaction::Impl::PSet(int idx, std::string_view name, std::string value) {
+  if (persistent_key[idx].empty()) return;
+  std::lock_guard<std::mutex> l(engine->coll_mu);
+  auto& rec = engine->records[persistent_key[idx]];
+  rec.expires_ns = NowNs() + cfg->collection_timeout * 1000000000LL;
+  std::string k = LowerStr(name);
+  auto& v = rec.vars[k];
+  v.name = k;
+  v.value = std::move(value);
+}
+
+void Transaction::Impl::PDel(int idx, std::string_view name) {
+  if (persistent_key[idx].empty()) return;
+  std::lock_guard<std::mutex> l(engine->coll_mu);
+  auto rit = engine->records.find(persistent_key[idx]);
+  if (rit != engine->records.end()) rit->second.vars.erase(LowerStr(name));
+}
+
+void Transaction::Impl::PExpire(int idx, std::string_view name, int64_t seconds) {
+  if (persistent_key[idx].empty()) return;
+  std::lock_guard<std::mutex> l(engine->coll_mu);
+  auto rit = engine->records.find(persistent_key[idx]);
+  if (rit == engine->records.end()) return;
+  auto vit = rit->second.vars.find(LowerStr(name));
+  if (vit == rit->second.vars.end()) return;
+  vit->second.expires_ns = NowNs() + seconds * 1000000000LL;
+}
+
+void Transaction::Impl::PCollect(int idx, VariableId id, std::string_view key_lower,
+                                 const operators::Operator* key_re, std::vector<VarValue>* out) {
+  if (persistent_key[idx].empty()) return;
+  std::lock_guard<std::mutex> l(engine->coll_mu);
+  auto rit = engine->records.find(persistent_key[idx]);
+  if (rit == engine->records.end()) return;
+  int64_t now = NowNs();
+  for (auto& [k, v] : rit->second.vars) {
+    if (v.expires_ns != 0 && v.expires_ns <= now) continue;
+    if (key_re != nullptr) {
+      if (!key_re->Evaluate(k, &key_mctx)) continue;
+    } else if (!key_lower.empty() && k != key_lower) {
+      continue;
+    }
+    out->push_back(VarValue{id, Keep(v.name), Keep(v.value)});
+  }
+}
+
+void Transaction::Impl::InitCol(int idx, std::string key) {
+  persistent_key[idx] = std::string(kPersistentNames[idx]) + ":" + key;
+  std::lock_guard<std::mutex> l(engine->coll_mu);
+  int64_t now = NowNs();
+  auto it = engine->records.find(persistent_key[idx]);
+  if (it != engine->records.end() && it->second.expires_ns != 0 && it->second.expires_ns <= now) {
+    engine->records.erase(it);
+  }
+  if (engine->records.size() >= engine->options.max_collection_records &&
+      engine->records.find(persistent_key[idx]) == engine->records.end()) {
+    // Evict expired records first, then an arbitrary one: the store is bounded.
+    for (auto r = engine->records.begin(); r != engine->records.end();) {
+      if (r->second.expires_ns != 0 && r->second.expires_ns <= now) {
+        r = engine->records.erase(r);
+      } else {
+        ++r;
+      }
+    }
+    if (engine->records.size() >= engine->options.max_collection_records) {
+      engine->records.erase(engine->records.begin());
+    }
+  }
+}
+
+// ---- variables -----------------------------------------------------------------------------
+
+void Transaction::Impl::CollectXml(std::string_view xpath, std::vector<VarValue>* out) {
+  if (!args.xml) return;
+  if (xpath.empty() || xpath == "/*") {
+    out->push_back(VarValue{VariableId::kXml, xpath, args.xml_text});
+    return;
+  }
+  xmlXPathContextPtr ctx = xmlXPathNewContext(args.xml.get());
+  if (ctx == nullptr) return;
+  std::string expr(xpath);
+  xmlXPathObjectPtr obj =
+      xmlXPathEvalExpression(reinterpret_cast<const xmlChar*>(expr.c_str()), ctx);
+  if (obj != nullptr) {
+    if (obj->nodesetval != nullptr) {
+      for (int i = 0; i < obj->nodesetval->nodeNr; ++i) {
+        xmlChar* content = xmlNodeGetContent(obj->nodesetval->nodeTab[i]);
+        if (content != nullptr) {
+          out->push_back(
+              VarValue{VariableId::kXml, xpath, Keep(reinterpret_cast<const char*>(content))});
+          xmlFree(content);
+        }
+      }
+    }
+    xmlXPathFreeObject(obj);
+  }
+  xmlXPathFreeContext(ctx);
+}
+
+void Transaction::Impl::Collect(VariableId id, std::string_view key, std::string_view key_lower,
+                                const operators::Operator* key_re, std::vector<VarValue>* out) {
+  auto key_ok = [&](std::string_view k) {
+    if (key_re != nullptr) return key_re->Evaluate(k, &key_mctx);
+    return key_lower.empty() || IEq(k, key_lower);
+  };
+  auto add_kvs = [&](const std::vector<KV>& kvs, bool names) {
+    for (const KV& kv : kvs) {
+      if (key_ok(kv.key)) out->push_back(VarValue{id, kv.key, names ? kv.key : kv.value});
+    }
+  };
+  auto scalar = [&](std::string_view v) { out->push_back(VarValue{id, {}, v}); };
+  auto flag = [&](body::Flag f) {
+    if (multipart_seen) scalar(args.Has(f) ? "1" : "0");
+  };
+  auto args_of = [&](int which, bool names) {
+    // which: 0 all, 1 GET, 2 POST
+    for (const body::Arg& a : args.args) {
+      if (which == 1 && a.origin != body::Origin::kQueryString) continue;
+      if (which == 2 && a.origin != body::Origin::kBody) continue;
+      if (key_ok(a.name)) out->push_back(VarValue{id, a.name, names ? a.name : a.value});
+    }
+  };
+  switch (id) {
+    case VariableId::kArgs:
+      return args_of(0, false);
+    case VariableId::kArgsGet:
+      return args_of(1, false);
+    case VariableId::kArgsPost:
+      return args_of(2, false);
+    case VariableId::kArgsNames:
+      return args_of(0, true);
+    case VariableId::kArgsGetNames:
+      return args_of(1, true);
+    case VariableId::kArgsPostNames:
+      return args_of(2, true);
+    case VariableId::kArgsCombinedSize:
+      return scalar(KeepNumber(static_cast<int64_t>(args.args_combined_size)));
+    case VariableId::kRequestHeaders:
+      return add_kvs(req_headers, false);
+    case VariableId::kRequestHeadersNames:
+      return add_kvs(req_headers, true);
+    case VariableId::kRequestCookies:
+      return add_kvs(cookies, false);
+    case VariableId::kRequestCookiesNames:
+      return add_kvs(cookies, true);
+    case VariableId::kResponseHeaders:
+      return add_kvs(resp_headers, false);
+    case VariableId::kResponseHeadersNames:
+      return add_kvs(resp_headers, true);
+    case VariableId::kFiles:
+      for (const body::FilePart& f : args.files) {
+        if (key_ok(f.part_name)) out->push_back(VarValue{id, f.part_name, f.filename});
+      }
+      return;
+    case VariableId::kFilesNames:
+      for (const body::FilePart& f : args.files) {
+        if (key_ok(f.part_name)) out->push_back(VarValue{id, f.part_name, f.part_name});
+      }
+      return;
+    case VariableId::kFilesSizes:
+      for (const body::FilePart& f : args.files) {
+        if (key_ok(f.part_name)) {
+          out->push_back(VarValue{id, f.part_name, KeepNumber(static_cast<int64_t>(f.size))});
+        }
+      }
+      return;
+    case VariableId::kFilesTmpContent:
+      for (const body::FilePart& f : args.files) {
+        if (key_ok(f.part_name)) out->push_back(VarValue{id, f.part_name, f.content});
+      }
+      return;
+    case VariableId::kFilesTmpNames:
+      return;
+    case VariableId::kFilesCombinedSize:
+      if (multipart_seen) scalar(KeepNumber(static_cast<int64_t>(args.files_combined_size)));
+      return;
+    case VariableId::kMultipartPartHeaders:
+      for (const body::KeyValue& kv : args.part_headers) {
+        if (key_ok(kv.key)) out->push_back(VarValue{id, kv.key, kv.value});
+      }
+      return;
+    case VariableId::kMultipartName:
+      for (std::string_view n : args.multipart_names) out->push_back(VarValue{id, n, n});
+      return;
+    case VariableId::kMultipartFilename:
+      for (std::string_view n : args.multipart_filenames) out->push_back(VarValue{id, n, n});
+      return;
+    case VariableId::kMultipartBoundaryQuoted:
+      return flag(body::Flag::kMultipartBoundaryQuoted);
+    case VariableId::kMultipartBoundaryWhitespace:
+      return flag(body::Flag::kMultipartBoundaryWhitespace);
+    case VariableId::kMultipartCrlfLfLines:
+      return flag(body::Flag::kMultipartCrlfLfLines);
+    case VariableId::kMultipartDataAfter:
+      return flag(body::Flag::kMultipartDataAfter);
+    case VariableId::kMultipartDataBefore:
+      return flag(body::Flag::kMultipartDataBefore);
+    case VariableId::kMultipartFileLimitExceeded:
+      return flag(body::Flag::kMultipartFileLimitExceeded);
+    case VariableId::kMultipartHeaderFolding:
+      return flag(body::Flag::kMultipartHeaderFolding);
+    case VariableId::kMultipartInvalidHeaderFolding:
+      return flag(body::Flag::kMultipartInvalidHeaderFolding);
+    case VariableId::kMultipartInvalidPart:
+      return flag(body::Flag::kMultipartInvalidPart);
+    case VariableId::kMultipartInvalidQuoting:
+      return flag(body::Flag::kMultipartInvalidQuoting);
+    case VariableId::kMultipartLfLine:
+      return flag(body::Flag::kMultipartLfLine);
+    case VariableId::kMultipartMissingSemicolon:
+      return flag(body::Flag::kMultipartMissingSemicolon);
+    case VariableId::kMultipartStrictError:
+      return flag(body::Flag::kMultipartStrictError);
+    case VariableId::kMultipartUnmatchedBoundary:
+      return flag(body::Flag::kMultipartUnmatchedBoundary);
+    case VariableId::kUrlencodedError:
+      if (args.Has(body::Flag::kUrlencodedError)) scalar("1");
+      return;
+    case VariableId::kReqbodyError:
+    case VariableId::kReqbodyProcessorError:
+      if (reqbody_error >= 0) scalar(reqbody_error ? "1" : "0");
+      return;
+    case VariableId::kReqbodyErrorMsg:
+    case VariableId::kReqbodyProcessorErrorMsg:
+      if (reqbody_error > 0) scalar(args.error_msg);
+      return;
+    case VariableId::kReqbodyProcessor:
+      if (!reqbody_processor.empty()) scalar(reqbody_processor);
+      return;
+    case VariableId::kInboundDataError:
+      if (body_processed) scalar(inbound_data_error ? "1" : "0");
+      return;
+    case VariableId::kOutboundDataError:
+      if (resp_body_set) scalar(outbound_data_error ? "1" : "0");
+      return;
+    case VariableId::kMscPcreError:
+      if (mctx.pcre_error) scalar("1");
+      return;
+    case VariableId::kMscPcreLimitsExceeded:
+      if (mctx.pcre_limits_exceeded) scalar("1");
+      return;
+    case VariableId::kQueryString:
+      if (has_query) scalar(query_string);
+      return;
+    case VariableId::kRequestBasename:
+      if (!basename.empty()) scalar(basename);
+      return;
+    case VariableId::kRequestFilename:
+    case VariableId::kPathInfo:
+      if (!uri_raw.empty()) scalar(filename);
+      return;
+    case VariableId::kRequestUri:
+      if (!uri_raw.empty()) scalar(request_uri);
+      return;
+    case VariableId::kRequestUriRaw:
+      if (!uri_raw.empty()) scalar(uri_raw);
+      return;
+    case VariableId::kRequestLine:
+      if (!request_line.empty()) scalar(request_line);
+      return;
+    case VariableId::kRequestMethod:
+      if (!method.empty()) scalar(method);
+      return;
+    case VariableId::kRequestProtocol:
+      if (!protocol.empty()) scalar(protocol);
+      return;
+    case VariableId::kRequestBody:
+      if (!req_body.empty() && body_processed) scalar(req_body);
+      return;
+    case VariableId::kRequestBodyLength:
+      if (!req_body.empty() && body_processed) {
+        scalar(KeepNumber(static_cast<int64_t>(req_body.size())));
+      }
+      return;
+    case VariableId::kFullRequest: {
+      std::string full(request_line);
+      full += "\n";
+      for (const KV& h : req_headers) {
+        full.append(h.key).append(": ").append(h.value).append("\n");
+      }
+      full += "\n\n";
+      full += req_body;
+      scalar(Keep(full));
+      return;
+    }
+    case VariableId::kFullRequestLength: {
+      size_t n = request_line.size() + 3 + req_body.size();
+      for (const KV& h : req_headers) n += h.key.size() + h.value.size() + 3;
+      scalar(KeepNumber(static_cast<int64_t>(n)));
+      return;
+    }
+    case VariableId::kRemoteAddr:
+      if (!client_ip.empty()) scalar(client_ip);
+      return;
+    case VariableId::kRemoteHost:
+      if (!client_ip.empty()) scalar(client_ip);
+      return;
+    case VariableId::kRemotePort:
+      if (!client_port.empty()) scalar(client_port);
+      return;
+    case VariableId::kServerAddr:
+      if (!server_ip.empty()) scalar(server_ip);
+      return;
+    case VariableId::kServerPort:
+      if (!server_port.empty()) scalar(server_port);
+      return;
+    case VariableId::kServerName:
+      for (const KV& h : req_headers) {
+        if (IEq(h.key, "host")) {
+          std::string_view v = h.value;
+          size_t c = v.rfind(':');
+          if (c != std::string_view::npos && v.find(']') == std::string_view::npos) {
+            v = v.substr(0, c);
+          }
+          scalar(v);
+          return;
+        }
+      }
+      return;
+    case VariableId::kRemoteUser:
+    case VariableId::kAuthType:
+      for (const KV& h : req_headers) {
+        if (IEq(h.key, "authorization")) {
+          std::string_view v = h.value;
+          size_t sp = v.find(' ');
+          if (id == VariableId::kAuthType) {
+            scalar(v.substr(0, sp));
+          }
+          return;
+        }
+      }
+      return;
+    case VariableId::kUniqueId:
+      return scalar(id_view());
+    case VariableId::kDuration:
+      return scalar(KeepNumber((NowNs() - start_ns) / 1000));
+    case VariableId::kTime:
+    case VariableId::kTimeDay:
+    case VariableId::kTimeEpoch:
+    case VariableId::kTimeHour:
+    case VariableId::kTimeMin:
+    case VariableId::kTimeMon:
+    case VariableId::kTimeSec:
+    case VariableId::kTimeWday:
+    case VariableId::kTimeYear: {
+      time_t secs = static_cast<time_t>(NowNs() / 1000000000LL);
+      if (id == VariableId::kTimeEpoch) return scalar(KeepNumber(secs));
+      struct tm tmv;
+      localtime_r(&secs, &tmv);
+      char buf[32];
+      switch (id) {
+        case VariableId::kTime:
+          std::snprintf(buf, sizeof buf, "%02d:%02d:%02d", tmv.tm_hour, tmv.tm_min, tmv.tm_sec);
+          return scalar(Keep(buf));
+        case VariableId::kTimeDay:
+          return scalar(KeepNumber(tmv.tm_mday));
+        case VariableId::kTimeHour:
+          return scalar(KeepNumber(tmv.tm_hour));
+        case VariableId::kTimeMin:
+          return scalar(KeepNumber(tmv.tm_min));
+        case VariableId::kTimeMon:
+          return scalar(KeepNumber(tmv.tm_mon));
+        case VariableId::kTimeSec:
+          return scalar(KeepNumber(tmv.tm_sec));
+        case VariableId::kTimeWday:
+          return scalar(KeepNumber(tmv.tm_wday));
+        default:
+          return scalar(KeepNumber(tmv.tm_year + 1900));
+      }
+    }
+    case VariableId::kHighestSeverity:
+      return scalar(KeepNumber(highest_severity));
+    case VariableId::kMatchedVar:
+      if (matched_set) scalar(Keep(matched_var));
+      return;
+    case VariableId::kMatchedVarName:
+      if (matched_set) scalar(Keep(matched_var_name));
+      return;
+    case VariableId::kMatchedVars:
+    case VariableId::kMatchedVarsNames:
+      for (const auto& [n, v] : matched_vars) {
+        if (key_ok(n)) {
+          std::string_view kn = Keep(n);
+          out->push_back(VarValue{id, kn, id == VariableId::kMatchedVars ? Keep(v) : kn});
+        }
+      }
+      return;
+    case VariableId::kTx:
+      if (key_re == nullptr && !key_lower.empty()) {
+        auto it = tx.find(key_lower);
+        if (it != tx.end())
+          out->push_back(VarValue{id, Keep(it->second.name), Keep(it->second.value)});
+        return;
+      }
+      for (const auto& [k, v] : tx) {
+        if (key_re != nullptr ? key_re->Evaluate(k, &key_mctx)
+                              : (key_lower.empty() || k == key_lower)) {
+          out->push_back(VarValue{id, Keep(v.name), Keep(v.value)});
+        }
+      }
+      return;
+    case VariableId::kIp:
+    case VariableId::kGlobal:
+    case VariableId::kSession:
+    case VariableId::kUser:
+    case VariableId::kResource:
+      return PCollect(PersistentIndex(id), id, key_lower, key_re, out);
+    case VariableId::kXml:
+      return CollectXml(key, out);
+    case VariableId::kGeo: {
+      if (!geo_set) return;
+      const std::pair<std::string_view, std::string> fields[] = {
+          {"country_code", geo.country_code},
+          {"country_code3", geo.country_code3},
+          {"country_name", geo.country_name},
+          {"country_continent", geo.country_continent},
+          {"region", geo.region},
+          {"city", geo.city},
+          {"postal_code", geo.postal_code},
+          {"latitude", std::to_string(geo.latitude)},
+          {"longitude", std::to_string(geo.longitude)}};
+      for (const auto& [k, v] : fields) {
+        if (key_ok(k)) out->push_back(VarValue{id, k, Keep(v)});
+      }
+      return;
+    }
+    case VariableId::kRule: {
+      if (current_head == nullptr) return;
+      auto emit = [&](std::string_view k, std::string_view v) {
+        if (key_ok(k)) out->push_back(VarValue{id, k, v});
+      };
+      emit("id", KeepNumber(current_head->id));
+      emit("phase", KeepNumber(current_head->phase));
+      if (current_msg != nullptr) {
+        emit("msg", Keep(current_msg->msg));
+        emit("logdata", Keep(current_msg->data));
+      }
+      if (current_head->severity >= 0) emit("severity", KeepNumber(current_head->severity));
+      if (!current_head->rev.empty()) emit("rev", current_head->rev);
+      if (!current_head->ver.empty()) emit("ver", current_head->ver);
+      return;
+    }
+    case VariableId::kResponseStatus:
+      if (response_status != 0) scalar(KeepNumber(response_status));
+      return;
+    case VariableId::kResponseProtocol:
+      if (response_status != 0) scalar(response_protocol);
+      return;
+    case VariableId::kStatusLine:
+      if (response_status != 0) {
+        scalar(Keep(std::string(response_protocol) + " " + std::to_string(response_status)));
+      }
+      return;
+    case VariableId::kResponseContentType:
+      if (!resp_content_type.empty()) scalar(resp_content_type);
+      return;
+    case VariableId::kResponseContentLength:
+      if (resp_body_set) scalar(KeepNumber(static_cast<int64_t>(resp_body.size())));
+      return;
+    case VariableId::kResponseBody:
+      if (resp_body_set) scalar(resp_body);
+      return;
+    case VariableId::kWebAppId:
+      return scalar(cfg->web_app_id);
+    case VariableId::kSessionId:
+      if (!session_id.empty()) scalar(session_id);
+      return;
+    case VariableId::kUserId:
+      if (!user_id.empty()) scalar(user_id);
+      return;
+    case VariableId::kModsecBuild:
+      return scalar("03000900");
+    case VariableId::kEnv:
+      return;
+  }
+}
+
+bool Transaction::Impl::FirstValue(VariableId vid, std::string_view key_lower, std::string* out) {
+  if (vid == VariableId::kTx) {
+    std::string* v = TxFind(key_lower);
+    if (v == nullptr) return false;
+    *out = *v;
+    return true;
+  }
+  int pidx = PersistentIndex(vid);
+  if (pidx >= 0) return PGet(pidx, key_lower, out);
+  if (vid == VariableId::kMatchedVar) {
+    if (!matched_set) return false;
+    *out = matched_var;
+    return true;
+  }
+  if (vid == VariableId::kMatchedVarName) {
+    if (!matched_set) return false;
+    *out = matched_var_name;
+    return true;
+  }
+  std::vector<VarValue> tmp;
+  Collect(vid, key_lower, key_lower, nullptr, &tmp);
+  if (tmp.empty()) return false;
+  out->assign(tmp[0].value);
+  return true;
+}
+
+std::string_view Transaction::Impl::id_view() const { return id; }
+
+// ---- macros ----------------------------------------------------------------------------------
+
+void Transaction::Impl::ExpandInto(const MacroString& m, std::string* out) {
+  if (!m.has_macros) {
+    out->append(m.raw);
+    return;
+  }
+  std::string tmp;
+  for (const MacroPart& p : m.parts) {
+    if (p.literal) {
+      out->append(p.text);
+    } else if (FirstValue(p.var, p.key, &tmp)) {
+      out->append(tmp);
+    }
+  }
+}
+
+std::string Transaction::Impl::Expand(const MacroString& m) {
+  std::string out;
+  ExpandInto(m, &out);
+  return out;
+}
+
+// ---- rule evaluation -------------------------------------------------------------------------
+
+bool Transaction::Impl::RuleRemovedByCtl(const CompiledRule& r) const {
+  if (!r.is_action && r.id != 0) {
+    for (const auto& [a, b] : removed_ranges) {
+      if (r.id >= a && r.id <= b) return true;
+    }
+  }
+  for (const std::string& t : removed_tags) {
+    for (const std::string& rt : r.tags) {
+      if (rt == t) return true;
+    }
+  }
+  for (const std::string& m : removed_msgs) {
+    if (r.msg.raw == m) return true;
+  }
+  return false;
+}
+
+namespace {
+bool TargetMatches(const CompiledVar& t, const VarValue& v, operators::MatchContext* ctx) {
+  if (t.id != v.coll) return false;
+  if (t.key_regex) return t.key_regex->Evaluate(v.key, ctx);
+  if (t.key.empty()) return true;
+  return IEq(t.key, v.key);
+}
+}  // namespace
+
+bool Transaction::Impl::Excluded(const CompiledRule& r, const CompiledRule& head,
+                                 const VarValue& v) {
+  for (const CompiledVar& ex : r.exclusions) {
+    if (ex.key_regex) {
+      // ModSecurity v3 tests a regex exclusion against the key alone.
+      if (ex.key_regex->Evaluate(v.key, &key_mctx)) return true;
+      continue;
+    }
+    if (ex.id != v.coll) continue;
+    if (ex.key.empty() || IEq(ex.key, v.key)) return true;
+  }
+  if (&r == &head && head.id != 0) {
+    for (const RunAction* ra : remove_target_by_id) {
+      bool hit = false;
+      for (const auto& [a, b] : ra->ranges) hit |= head.id >= a && head.id <= b;
+      if (!hit) continue;
+      for (const CompiledVar& t : ra->ctl_targets) {
+        if (TargetMatches(t, v, &key_mctx)) return true;
+      }
+    }
+    for (const RunAction* ra : remove_target_by_tag) {
+      bool hit = false;
+      for (const std::string& tag : head.tags) hit |= tag == ra->ctl.selector;
+      if (!hit) continue;
+      for (const CompiledVar& t : ra->ctl_targets) {
+        if (TargetMatches(t, v, &key_mctx)) return true;
+      }
+    }
+  }
+  return false;
+}
+
+void Transaction::Impl::RunSetVar(const CompiledSetVar& sv) {
+  std::string name = Expand(sv.name);
+  int pidx = PersistentIndex(sv.collection);
+  if (sv.op == seclang::SetVar::Op::kDelete) {
+    if (sv.collection == VariableId::kTx) {
+      tx.erase(LowerStr(name));
+    } else if (pidx >= 0) {
+      PDel(pidx, name);
+    }
+    return;
+  }
+  std::string value = sv.has_value ? Expand(sv.value) : std::string("1");
+  if (sv.op == seclang::SetVar::Op::kAdd || sv.op == seclang::SetVar::Op::kSubtract) {
+    std::string cur;
+    std::string lname = LowerStr(name);
+    if (sv.collection == VariableId::kTx) {
+      if (std::string* c = TxFind(lname)) cur = *c;
+    } else if (pidx >= 0) {
+      PGet(pidx, lname, &cur);
+    }
+    int64_t a = ToInt(cur), b = ToInt(value);
+    value = std::to_string(sv.op == seclang::SetVar::Op::kAdd ? a + b : a - b);
+  }
+  if (sv.collection == VariableId::kTx) {
+    TxSet(name, std::move(value));
+  } else if (pidx >= 0) {
+    PSet(pidx, name, std::move(value));
+  }
+}
+
+void Transaction::Impl::OnMatch(const CompiledRule& r, const VarValue& v,
+                                std::string_view transformed, RuleMsg* rm) {
+  matched_var.assign(transformed);
+  matched_var_name = VarName(v);
+  matched_set = true;
+  matched_vars.emplace_back(matched_var_name, matched_var);
+  for (const CompiledSetVar& sv : r.setvars) RunSetVar(sv);
+  if (r.severity >= 0 && r.severity < highest_severity) highest_severity = r.severity;
+  if (!r.logdata.empty()) {
+    rm->data.clear();
+    ExpandInto(r.logdata, &rm->data);
+  }
+  if (!r.msg.empty()) {
+    rm->msg.clear();
+    ExpandInto(r.msg, &rm->msg);
+  }
+}
+
+int Transaction::Impl::Transformed(std::string_view in, uint32_t chain) {
+  const char* p = in.data();
+  uint32_t len = static_cast<uint32_t>(in.size());
+  size_t mask = tcache_.size() - 1;
+  size_t i = CacheHash(p, len, chain) & mask;
+  while (tcache_[i].gen == tgen_) {
+    const CacheEntry& e = tcache_[i];
+    if (e.ptr == p && e.len == len && e.chain == chain) return static_cast<int>(i);
+    i = (i + 1) & mask;
+  }
+  if ((tcache_used_ + 1) * 2 > tcache_.size()) {
+    // Grow (capacity is kept across pooled transactions) and rehash this generation's entries.
+    std::vector<CacheEntry> old(tcache_.size() * 2);
+    old.swap(tcache_);
+    mask = tcache_.size() - 1;
+    for (const CacheEntry& e : old) {
+      if (e.gen != tgen_) continue;
+      size_t j = CacheHash(e.ptr, e.len, e.chain) & mask;
+      while (tcache_[j].gen == tgen_) j = (j + 1) & mask;
+      tcache_[j] = e;
+    }
+    i = CacheHash(p, len, chain) & mask;
+    while (tcache_[i].gen == tgen_) i = (i + 1) & mask;
+  }
+  std::string_view cur = in;
+  int which = 0;  // 0: input, 1: scratch_a, 2: scratch_b
+  for (transforms::TransformFn fn : rules->chains[chain]) {
+    std::string* out = which == 1 ? &scratch_b : &scratch_a;
+    if (fn(cur, out, &rules->transform_ctx)) {
+      cur = *out;
+      which = which == 1 ? 2 : 1;
+    }
+  }
+  if (which != 0) cur = Keep(cur);
+  CacheEntry& e = tcache_[i];
+  e.ptr = p;
+  e.len = len;
+  e.chain = chain;
+  e.gen = tgen_;
+  e.bits = -1;
+  e.out = cur;
+  ++tcache_used_;
+  return static_cast<int>(i);
+}
+
+const prefilter::Bitset& Transaction::Impl::PrefilterBits(int slot, uint32_t chain) {
+  CacheEntry& e = tcache_[slot];
+  if (e.bits < 0) {
+    if (bitsets_used_ == bitsets_.size()) bitsets_.emplace_back(rules->rule_count);
+    prefilter::Bitset& b = bitsets_[bitsets_used_];
+    b.Resize(rules->rule_count);
+    b.Clear();
+    rules->chain_prefilters[chain]->Scan(e.out, nullptr, &b);
+    e.bits = static_cast<int32_t>(bitsets_used_++);
+  }
+  return bitsets_[e.bits];
+}
+
+bool Transaction::Impl::EvalRule(const CompiledRule& r, const CompiledRule& head, RuleMsg* rm) {
+  if (r.is_action) {
+    for (const CompiledSetVar& sv : r.setvars) RunSetVar(sv);
+    if (r.severity >= 0 && r.severity < highest_severity) highest_severity = r.severity;
+    if (!r.logdata.empty()) rm->data = Expand(r.logdata);
+    if (!r.msg.empty()) rm->msg = Expand(r.msg);
+    AfterFullMatch(r, head, rm);
+    return true;
+  }
+  if (r.op == nullptr) return false;
+  std::string expanded_arg;
+  if (r.dynamic) expanded_arg = Expand(r.op_arg);
+  bool matched_any = false;
+  const transforms::TransformContext* tctx = &rules->transform_ctx;
+  for (const CompiledVar& cv : r.vars) {
+    values.clear();
+    CollectVar(cv, &values);
+    // Only EvalRule fills `values` (macro expansion collects into its own vector), and a chain
+    // child runs after this loop, so iterating it directly is safe.
+    for (const VarValue& v : values) {
+      if (Excluded(r, head, v)) continue;
+      // Transformations: multiMatch needs every intermediate value; otherwise the result is
+      // cached per (value, chain) for the transaction, with the chain's prefilter bits.
+      std::vector<std::string_view>& multi = multi_;
+      multi.clear();
+      int cache_slot = -1;
+      if (r.multi_match) {
+        std::string_view cur = v.value;
+        int which = 0;  // 0: input, 1: scratch_a, 2: scratch_b
+        multi.push_back(cur);
+        for (transforms::TransformFn fn : r.transforms) {
+          std::string* out = which == 1 ? &scratch_b : &scratch_a;
+          if (fn(cur, out, tctx)) {
+            cur = *out;
+            which = which == 1 ? 2 : 1;
+            multi.push_back(Keep(cur));
+          }
+        }
+      } else {
+        cache_slot = Transformed(v.value, r.chain_id);
+        multi.push_back(tcache_[cache_slot].out);
+      }
+      for (std::string_view tv : multi) {
+        if (r.prefiltered && cache_slot >= 0 &&
+            !PrefilterBits(cache_slot, r.chain_id).Test(r.rule_index)) {
+          // None of the literals every match needs is present: the regex cannot match.
+          if (r.negated) {
+            std::string tv_copy(tv);
+            OnMatch(r, v, tv_copy, rm);
+            matched_any = true;
+          }
+          continue;
+        }
+        mctx.want_captures = r.capture;
+        bool m =
+            r.dynamic ? r.op->EvaluateExpanded(expanded_arg, tv, &mctx) : r.op->Evaluate(tv, &mctx);
+        if (m && r.capture && !r.negated) {
+          for (size_t i = 0; i < mctx.captures.size() && i < 10; ++i) {
+            if (!mctx.captures[i].set) continue;
+            TxSet(std::to_string(i), std::string(mctx.captures[i].value));
+          }
+        }
+        if (mctx.pcre_limits_exceeded && !pcre_limit_recorded) {
+          // As libmodsecurity's @rx: the limit hit is visible to rules as
+          // TX:MSC_PCRE_LIMITS_EXCEEDED.
+          pcre_limit_recorded = true;
+          TxSet("MSC_PCRE_LIMITS_EXCEEDED", "1");
+        }
+        if (m && r.op_id == seclang::OperatorId::kGeoLookup) {
+          geo = mctx.geo;
+          geo_set = true;
+        }
+        if (r.negated) m = !m;
+        if (!m) continue;
+        std::string tv_copy(tv);  // OnMatch may reuse the scratch buffers (macros)
+        OnMatch(r, v, tv_copy, rm);
+        matched_any = true;
+      }
+    }
+  }
+  if (!matched_any) {
+    matched_set = false;
+    matched_vars.clear();
+    return false;
+  }
+  if (r.child != nullptr) {
+    if (!EvalRule(*r.child, head, rm)) return false;
+  }
+  AfterFullMatch(r, head, rm);
+  return true;
+}
+
+void Transaction::Impl::RunAfterAction(const RunAction& ra) {
+  switch (ra.id) {
+    case ActionId::kSkip:
+      skip_next = static_cast<int>(ra.number);
+      break;
+    case ActionId::kSkipAfter:
+      marker_pending = ra.marker;
+      break;
+    case ActionId::kInitcol: {
+      int idx = PersistentIndex(ra.collection);
+      if (idx >= 0) InitCol(idx, Expand(ra.value));
+      break;
+    }
+    case ActionId::kSetuid:
+      user_id = Expand(ra.value);
+      InitCol(PersistentIndex(VariableId::kUser), user_id);
+      break;
+    case ActionId::kSetsid:
+      session_id = Expand(ra.value);
+      InitCol(PersistentIndex(VariableId::kSession), session_id);
+      break;
+    case ActionId::kSetrsc:
+      InitCol(PersistentIndex(VariableId::kResource), Expand(ra.value));
+      break;
+    case ActionId::kExpirevar: {
+      int idx = PersistentIndex(ra.collection);
+      int64_t secs = ToInt(Expand(ra.value));
+      std::string name = Expand(ra.name);
+      if (idx >= 0) {
+        PExpire(idx, name, secs);
+      } else if (ra.collection == VariableId::kTx && secs <= 0) {
+        tx.erase(LowerStr(name));
+      }
+      break;
+    }
+    case ActionId::kDeprecatevar: {
+      int idx = PersistentIndex(ra.collection);
+      if (idx < 0) break;
+      std::string name = Expand(ra.name);
+      std::string cur;
+      if (!PGet(idx, LowerStr(name), &cur)) break;
+      std::string spec = Expand(ra.value);
+      int64_t amount = ToInt(spec.substr(0, spec.find('/')));
+      int64_t v = ToInt(cur) - amount;
+      PSet(idx, name, std::to_string(v < 0 ? 0 : v));
+      break;
+    }
+    case ActionId::kCtl: {
+      const seclang::Ctl& c = ra.ctl;
+      auto on = [&] { return IEq(c.value, "On") || IEq(c.value, "true"); };
+      switch (c.option) {
+        case CtlOption::kRuleEngine:
+          mode = IEq(c.value, "On")    ? EngineMode::kOn
+                 : IEq(c.value, "Off") ? EngineMode::kOff
+                                       : EngineMode::kDetectionOnly;
+          break;
+        case CtlOption::kRuleRemoveById:
+          removed_ranges.insert(removed_ranges.end(), ra.ranges.begin(), ra.ranges.end());
+          break;
+        case CtlOption::kRuleRemoveByTag:
+          removed_tags.push_back(c.value);
+          break;
+        case CtlOption::kRuleRemoveByMsg:
+          removed_msgs.push_back(c.value);
+          break;
+        case CtlOption::kRuleRemoveTargetById:
+          remove_target_by_id.push_back(&ra);
+          break;
+        case CtlOption::kRuleRemoveTargetByTag:
+          remove_target_by_tag.push_back(&ra);
+          break;
+        case CtlOption::kRuleRemoveTargetByMsg:
+          break;
+        case CtlOption::kRequestBodyProcessor:
+          processor_override = LowerStr(c.value);
+          for (char& ch : processor_override) ch = static_cast<char>(std::toupper(ch));
+          reqbody_processor = processor_override;
+          break;
+        case CtlOption::kRequestBodyAccess:
+          body_access = on() ? 1 : 0;
+          break;
+        case CtlOption::kResponseBodyAccess:
+          response_body_access = on() ? 1 : 0;
+          break;
+        case CtlOption::kRequestBodyLimit:
+          request_body_limit = static_cast<uint64_t>(ToInt(c.value));
+          break;
+        case CtlOption::kResponseBodyLimit:
+          response_body_limit = static_cast<uint64_t>(ToInt(c.value));
+          break;
+        case CtlOption::kAuditEngine:
+          audit_engine = c.value;
+          break;
+        default:
+          break;  // forceRequestBodyVariable (REQUEST_BODY is always set), auditLogParts, ...
+      }
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+void Transaction::Impl::Disrupt(const CompiledRule& head, Disruptive d, AllowType allow_type,
+                                const MacroString& url, RuleMsg* rm) {
+  if (d == Disruptive::kNone || d == Disruptive::kPass || d == Disruptive::kBlock) return;
+  if (mode != EngineMode::kOn) return;
+  if (d == Disruptive::kAllow) {
+    allow = allow_type;
+    it.kind = Intervention::Kind::kAllow;
+    it.rule_id = head.id;
+    it.phase = current_phase;
+    return;
+  }
+  it.rule_id = head.id;
+  it.phase = current_phase;
+  if (d == Disruptive::kRedirect) {
+    it.kind = Intervention::Kind::kRedirect;
+    it.url = Expand(url);
+    it.status = (it_status >= 301 && it_status <= 308) ? it_status : 302;
+  } else {
+    it.kind = d == Disruptive::kDrop ? Intervention::Kind::kDrop : Intervention::Kind::kDeny;
+    it.status = it_status == 200 ? 403 : it_status;
+  }
+  it.log = MakeMatched(head, *rm, true, true).ModsecLogLine();
+}
+
+MatchedRule Transaction::Impl::MakeMatched(const CompiledRule& head, const RuleMsg& rm,
+                                           bool disruptive, bool log) {
+  MatchedRule m;
+  m.id = head.id;
+  m.phase = head.phase;
+  m.file = head.file;
+  m.line = head.line;
+  m.msg = rm.msg;
+  m.data = rm.data;
+  m.severity = head.severity;
+  m.tags = head.tags;
+  m.ver = head.ver;
+  m.rev = head.rev;
+  m.maturity = head.maturity;
+  m.accuracy = head.accuracy;
+  if (matched_set) {
+    m.matched_var_name = matched_var_name;
+    m.matched_var = matched_var.substr(0, 200);
+  }
+  m.disruptive = disruptive;
+  m.log = log;
+  return m;
+}
+
+void Transaction::Impl::AfterFullMatch(const CompiledRule& r, const CompiledRule& head,
+                                       RuleMsg* rm) {
+  const DefaultActions& def = rules->defaults[head.phase];
+  if (def.status != 0) it_status = def.status;
+  if (r.status != 0) it_status = r.status;
+  for (const RunAction& ra : r.after_match) RunAfterAction(ra);
+  if (&r != &head) return;
+  Disruptive d = r.disruptive;
+  AllowType at = r.allow;
+  const MacroString* url = &r.redirect_url;
+  if (d == Disruptive::kBlock) {
+    d = def.disruptive;
+    at = def.allow;
+    url = &def.redirect_url;
+  }
+  bool was_disruptive = it.disruptive();
+  Disrupt(head, d, at, *url, rm);
+  bool disruptive = !was_disruptive && it.disruptive();
+  int log = r.log != -1 ? r.log : (def.log != -1 ? def.log : 1);
+  matched_ids.push_back(head.id);
+  bool listed;
+  if (r.is_action) {
+    listed = r.disruptive == Disruptive::kBlock || (log == 1 && !rm->msg.empty());
+  } else {
+    listed = log == 1;
+  }
+  if (listed || disruptive) matched.push_back(MakeMatched(head, *rm, disruptive, log == 1));
+}
+
+void Transaction::Impl::EvalHead(const CompiledRule& head) {
+  RuleMsg rm;
+  current_head = &head;
+  current_msg = &rm;
+  EvalRule(head, head, &rm);
+  current_head = nullptr;
+  current_msg = nullptr;
+}
+
+void Transaction::Impl::RunPhase(int phase) {
+  if (phase_done[phase]) return;
+  phase_done[phase] = true;
+  if (mode == EngineMode::kOff) return;
+  // After an intervention libmodsecurity still enters later phases: it evaluates the first
+  // rule that is not skipped, then sees the intervention and leaves the phase. Kept for parity
+  // (it decides whether e.g. a phase-5 correlation rule logs).
+  if (allow == AllowType::kFromNowOn && phase != 5) return;
+  if (allow == AllowType::kRequest && phase <= 2) return;
+  allow = AllowType::kNone;
+  current_phase = phase;
+  const auto& list = rules->phases[phase];
+  for (size_t i = 0; i < list.size(); ++i) {
+    const CompiledRule* r = list[i];
+    if (marker_pending >= 0) {
+      if (r->is_marker && r->marker == marker_pending) marker_pending = -1;
+      continue;
+    }
+    if (skip_next > 0) {
+      --skip_next;
+      continue;
+    }
+    if (allow != AllowType::kNone) continue;
+    if (r->is_marker) continue;
+    if (RuleRemovedByCtl(*r)) continue;
+    EvalHead(*r);
+    if (it.disruptive()) break;
+  }
+}
+
+// ---- body ------------------------------------------------------------------------------------
+
+void Transaction::Impl::ProcessBody() {
+  body_processed = true;
+  body::Limits limits;
+  limits.argument_separator = cfg->argument_separator;
+  limits.arguments_limit = cfg->arguments_limit;
+  limits.json_depth_limit = cfg->json_depth_limit;
+  limits.upload_file_limit = cfg->upload_file_limit;
+  limits.keep_file_content = true;
+  std::string proc = processor_override;
+  if (proc.empty()) {
+    std::string ct = LowerStr(content_type);
+    if (ct.rfind("multipart/form-data", 0) == 0) {
+      proc = "MULTIPART";
+    } else if (ct.rfind("application/x-www-form-urlencoded", 0) == 0) {
+      proc = "URLENCODED";
+    }
+  }
+  if (proc == "URLENCODED") {
+    body::ParseUrlEncoded(req_body, body::Origin::kBody, limits, &args);
+    reqbody_error = args.Has(body::Flag::kReqbodyError) ? 1 : 0;
+  } else if (proc == "MULTIPART") {
+    multipart_seen = true;
+    body::ParseMultipart(content_type, req_body, limits, &args);
+    reqbody_error = args.Has(body::Flag::kReqbodyError) ? 1 : 0;
+  } else if (proc == "JSON") {
+    body::ParseJson(req_body, limits, &args);
+    reqbody_error = args.Has(body::Flag::kReqbodyError) ? 1 : 0;
+  } else if (proc == "XML") {
+    body::ParseXml(req_body, limits, &args);
+    reqbody_error = args.Has(body::Flag::kReqbodyError) ? 1 : 0;
+  } else {
+    reqbody_error = 0;
+  }
+}
+
+// ---- public API ------------------------------------------------------------------------------
+
+std::unique_ptr<Transaction> Engine::NewTransaction(std::string id) {
+  std::unique_ptr<Transaction::Impl> impl;
+  {
+    std::lock_guard<std::mutex> l(impl_->pool_mu);
+    if (!impl_->pool.empty()) {
+      impl = std::move(impl_->pool.back());
+      impl_->pool.pop_back();
+    }
+  }
+  if (!impl) impl = std::make_unique<Transaction::Impl>();
+  impl->Init(impl_.get(), rules(), std::move(id));
+  return std::unique_ptr<Transaction>(new Transaction(std::move(impl)));
+}
+
+Engine::~Engine() = default;
+
+Transaction::Transaction(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Transaction::~Transaction() {
+  Engine::Impl* engine = impl_->engine;
+  impl_->Reset();
+  std::lock_guard<std::mutex> l(engine->pool_mu);
+  if (engine->pool.size() < Engine::Impl::kMaxPooled) engine->pool.push_back(std::move(impl_));
+}
+
+void Transaction::ProcessConnection(std::string_view client_ip, int client_port,
+                                    std::string_view server_ip, int server_port) {
+  Impl& t = *impl_;
+  t.client_ip = t.Keep(client_ip);
+  t.server_ip = t.Keep(server_ip);
+  t.client_port = t.KeepNumber(client_port);
+  t.server_port = t.KeepNumber(server_port);
+}
+
+void Transaction::ProcessUri(std::string_view uri, std::string_view method,
+                             std::string_view http_version) {
+  Impl& t = *impl_;
+  t.uri_raw = t.Keep(uri);
+  t.method = t.Keep(method);
+  t.http_version = t.Keep(http_version);
+  std::string line =
+      std::string(method) + " " + std::string(uri) + " HTTP/" + std::string(http_version);
+  t.request_line = t.Keep(line);
+  t.protocol = t.request_line.substr(method.size() + 1 + uri.size() + 1);
+  // As libmodsecurity: QUERY_STRING from the raw URI; REQUEST_FILENAME/BASENAME from the
+  // %-decoded URI cut at its first '?' (so an encoded %3F also cuts); REQUEST_URI is the whole
+  // decoded URI, minus scheme and authority for absolute-form requests.
+  std::string_view u = t.uri_raw;
+  size_t q = u.find('?');
+  if (q != std::string_view::npos) {
+    t.has_query = true;
+    t.query_string = u.substr(q + 1);
+  }
+  std::string decoded = UriDecode(u);
+  size_t dq = decoded.find('?');
+  t.filename = t.Keep(std::string_view(decoded).substr(0, dq));
+  size_t slash = t.filename.find_last_of("/\\");
+  if (slash != std::string_view::npos && t.filename.size() > slash + 1) {
+    t.basename = t.filename.substr(slash + 1);
+  }
+  std::string_view parsed = decoded;
+  if (!decoded.empty() && decoded[0] != '/') {
+    size_t scheme = decoded.find(':');
+    if (scheme != std::string::npos && decoded.compare(scheme + 1, 2, "//") == 0) {
+      size_t p = decoded.find('/', scheme + 3);
+      if (p != std::string::npos) parsed = std::string_view(decoded).substr(p);
+    }
+  }
+  t.request_uri = t.Keep(parsed);
+  if (t.has_query && !t.query_string.empty()) {
+    body::Limits limits;
+    limits.argument_separator = t.cfg->argument_separator;
+    limits.arguments_limit = t.cfg->arguments_limit;
+    body::ParseUrlEncoded(t.query_string, body::Origin::kQueryString, limits, &t.args);
+  }
+}
+
+void Transaction::AddRequestHeader(std::string_view name, std::string_view value) {
+  Impl& t = *impl_;
+  KV kv{t.Keep(name), t.Keep(value)};
+  t.req_headers.push_back(kv);
+  if (IEq(name, "cookie")) t.ParseCookies(kv.value);
+  if (IEq(name, "content-type")) {
+    t.content_type = kv.value;
+    std::string l = LowerStr(value);
+    if (l.rfind("multipart/form-data", 0) == 0) {
+      t.reqbody_processor = "MULTIPART";
+    } else if (l.rfind("application/x-www-form-urlencoded", 0) == 0) {
+      t.reqbody_processor = "URLENCODED";
+    }
+  }
+}
+
+bool Transaction::ProcessRequestHeaders() {
+  impl_->RunPhase(1);
+  return impl_->it.disruptive();
+}
+
+void Transaction::AppendRequestBody(std::string_view data) {
+  Impl& t = *impl_;
+  uint64_t limit = t.request_body_limit;
+  if (limit > 0 && t.req_body.size() + data.size() > limit) {
+    t.inbound_data_error = true;
+    if (!t.cfg->request_body_limit_reject) {
+      size_t room = t.req_body.size() < limit ? limit - t.req_body.size() : 0;
+      t.req_body.append(data.substr(0, room));
+      return;
+    }
+    if (t.mode == EngineMode::kOn && !t.it.disruptive()) {
+      t.it.kind = Intervention::Kind::kDeny;
+      t.it.status = 403;
+      t.it.phase = 2;
+      t.it.rule_id = 0;
+      t.it.log = "Request body limit is marked to reject the request";
+    }
+    return;
+  }
+  t.req_body.append(data);
+}
+
+bool Transaction::ProcessRequestBody() {
+  Impl& t = *impl_;
+  if (t.mode == EngineMode::kOff) return t.it.disruptive();
+  bool access = t.body_access >= 0 ? t.body_access == 1 : t.cfg->request_body_access;
+  if (!access) {
+    t.phase_done[2] = true;
+    return t.it.disruptive();
+  }
+  if (!t.body_processed) t.ProcessBody();
+  t.RunPhase(2);
+  return t.it.disruptive();
+}
+
+void Transaction::AddResponseHeader(std::string_view name, std::string_view value) {
+  Impl& t = *impl_;
+  KV kv{t.Keep(name), t.Keep(value)};
+  t.resp_headers.push_back(kv);
+  if (IEq(name, "content-type")) {
+    std::string_view v = kv.value;
+    size_t semi = v.find(';');
+    if (semi != std::string_view::npos) v = v.substr(0, semi);
+    while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+    while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+    t.resp_content_type = v;
+  }
+}
+
+bool Transaction::ProcessResponseHeaders(int status, std::string_view protocol) {
+  Impl& t = *impl_;
+  t.response_status = status;
+  t.response_protocol = t.Keep(protocol);
+  t.RunPhase(3);
+  return t.it.disruptive();
+}
+
+void Transaction::AppendResponseBody(std::string_view data) {
+  Impl& t = *impl_;
+  uint64_t limit = t.response_body_limit;
+  if (limit > 0 && t.resp_body.size() + data.size() > limit) {
+    t.outbound_data_error = true;
+    size_t room = t.resp_body.size() < limit ? limit - t.resp_body.size() : 0;
+    t.resp_body.append(data.substr(0, room));
+    if (t.cfg->response_body_limit_reject && t.mode == EngineMode::kOn && !t.it.disruptive()) {
+      t.it.kind = Intervention::Kind::kDeny;
+      t.it.status = 403;
+      t.it.phase = 4;
+      t.it.log = "Response body limit is marked to reject the request";
+    }
+    return;
+  }
+  t.resp_body.append(data);
+}
+
+bool Transaction::ProcessResponseBody() {
+  Impl& t = *impl_;
+  if (t.mode == EngineMode::kOff) return t.it.disruptive();
+  bool access =
+      t.response_body_access >= 0 ? t.response_body_access == 1 : t.cfg->response_body_access;
+  if (!access) return t.it.disruptive();
+  if (!t.cfg->response_mime_types.empty()) {
+    std::string ct = LowerStr(t.resp_content_type);
+    if (std::find(t.cfg->response_mime_types.begin(), t.cfg->response_mime_types.end(), ct) ==
+        t.cfg->response_mime_types.end()) {
+      return t.it.disruptive();
+    }
+  }
+  t.resp_body_set = true;
+  t.RunPhase(4);
+  return t.it.disruptive();
+}
+
+void Transaction::ProcessLogging() { impl_->RunPhase(5); }
+
+const Intervention& Transaction::intervention() const { return impl_->it; }
+const std::vector<MatchedRule>& Transaction::matched_rules() const { return impl_->matched; }
+const std::vector<int64_t>& Transaction::matched_rule_ids() const { return impl_->matched_ids; }
+const std::string& Transaction::id() const { return impl_->id; }
+
+bool Transaction::GetTxVariable(std::string_view name, std::string* value) const {
+  std::string* v = impl_->TxFind(LowerStr(name));
+  if (v == nullptr) return false;
+  *value = *v;
+  return true;
+}
+
+namespace {
+void JsonEscape(std::string_view s, std::string* out) {
+  out->push_back('"');
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"':
+        out->append("\\\"");
+        break;
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
+      default:
+        if (c < 0x20 || c >= 0x7f) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out->append(buf);
+        } else {
+          out->push_back(static_cast<char>(c));
+        }
+    }
+  }
+  out->push_back('"');
+}
+}  // namespace
+
+std::string Transaction::AuditJson() const {
+  const Impl& t = *impl_;
+  std::string o = "{\"transaction_id\":";
+  JsonEscape(t.id, &o);
+  o += ",\"client_ip\":";
+  JsonEscape(t.client_ip, &o);
+  o += ",\"client_port\":";
+  o += t.client_port.empty() ? std::string("0") : std::string(t.client_port);
+  o += ",\"request_line\":";
+  JsonEscape(t.request_line, &o);
+  o += ",\"verdict\":";
+  const char* verdict = "pass";
+  switch (t.it.kind) {
+    case Intervention::Kind::kDeny:
+      verdict = "deny";
+      break;
+    case Intervention::Kind::kDrop:
+      verdict = "drop";
+      break;
+    case Intervention::Kind::kRedirect:
+      verdict = "redirect";
+      break;
+    case Intervention::Kind::kAllow:
+      verdict = "allow";
+      break;
+    default:
+      break;
+  }
+  JsonEscape(verdict, &o);
+  o += ",\"status\":" + std::to_string(t.it.disruptive() ? t.it.status : t.response_status);
+  o += ",\"deciding_rule\":" + std::to_string(t.it.rule_id);
+  o += ",\"matched_rules\":[";
+  bool first = true;
+  for (const MatchedRule& m : t.matched) {
+    if (!first) o += ",";
+    first = false;
+    o += "{\"id\":" + std::to_string(m.id) + ",\"phase\":" + std::to_string(m.phase);
+    o += ",\"msg\":";
+    JsonEscape(m.msg, &o);
+    o += ",\"data\":";
+    JsonEscape(m.data, &o);
+    o += ",\"severity\":" + std::to_string(m.severity);
+    o += ",\"tags\":[";
+    for (size_t i = 0; i < m.tags.size(); ++i) {
+      if (i) o += ",";
+      JsonEscape(m.tags[i], &o);
+    }
+    o += "]}";
+  }
+  o += "],\"anomaly_scores\":{";
+  first = true;
+  for (std::string_view k :
+       {"anomaly_score", "inbound_anomaly_score", "outbound_anomaly_score", "sql_injection_score",
+        "xss_score", "rfi_score", "lfi_score", "rce_score", "php_injection_score",
+        "http_violation_score", "session_fixation_score"}) {
+    auto it = t.tx.find(std::string(k));
+    if (it == t.tx.end()) continue;
+    if (!first) o += ",";
+    first = false;
+    JsonEscape(k, &o);
+    o += ":" + std::to_string(ToInt(it->second.value));
+  }
+  o += "}}";
+  return o;
+}
+
+std::string MatchedRule::ModsecLogLine() const {
+  std::string s;
+  s += "[file \"" + file + "\"] [line \"" + std::to_string(line) + "\"] [id \"" +
+       std::to_string(id) + "\"]";
+  if (!rev.empty()) s += " [rev \"" + rev + "\"]";
+  s += " [msg \"" + msg + "\"] [data \"" + data.substr(0, 200) + "\"]";
+  s += " [severity \"" + std::to_string(severity < 0 ? 0 : severity) + "\"]";
+  if (!ver.empty()) s += " [ver \"" + ver + "\"]";
+  if (maturity >= 0) s += " [maturity \"" + std::to_string(maturity) + "\"]";
+  if (accuracy >= 0) s += " [accuracy \"" + std::to_string(accuracy) + "\"]";
+  for (const std::string& t : tags) s += " [tag \"" + t + "\"]";
+  return s;
+}
+
+}  // namespace gs::waf
