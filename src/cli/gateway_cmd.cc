@@ -35,13 +35,20 @@ gateway::PolicyBuilder MakePolicyBuilder() { return nullptr; }
 Status ReloadFromFile(gateway::GatewayService* svc, const std::string& file) {
   config::LoadReport report;
   auto loaded = config::LoadGovShieldConfig(file, &report);
+  Status refused;
   if (!loaded.ok()) {
-    std::string m = "config " + file + " refused, old config kept:";
+    std::string m = "config " + file + " refused:";
     for (const auto& d : report.errors) m += "\n  " + d.ToString();
-    return InvalidArgumentError(m);
+    refused = InvalidArgumentError(m + "\n(old config kept)");
+  } else if (!(*loaded)->gateway) {
+    refused = InvalidArgumentError("config " + file + " has no gateway section; old config kept");
   }
-  if (!(*loaded)->gateway)
-    return InvalidArgumentError("config " + file + " has no gateway section; old config kept");
+  if (!refused.ok()) {
+    // Same audit trail and counter as a refusal after loading (GatewayService::Reload).
+    svc->gateway().metrics().reload_failures.fetch_add(1);
+    svc->gateway().audit().Submit(gateway::ReloadRecord(svc->gateway().time(), refused));
+    return refused;
+  }
   Status s = svc->Reload(*(*loaded)->gateway);
   if (!s.ok()) return Status(s.code(), std::string(s.message()) + "\n(old config kept)");
   return s;
@@ -74,8 +81,6 @@ void AttachGateway(AuditServiceOptions* svc, std::shared_ptr<GatewayRunState> st
       raw->gateway().SetReloadHandler([raw, file] { return ReloadFromFile(raw, file); });
     }
     const gateway::Gateway& gw = raw->gateway();
-    if (!state->ports_file.empty())
-      GS_RETURN_IF_ERROR(platform::WriteFileAtomic(state->ports_file, PortsJson(gw)));
     std::printf("govshield gateway: %zu site(s), %zu worker(s), WAF engine %s\n",
                 state->section.sites.size(),
                 gw.runtime()->spec().workers == 0 ? size_t(sysconf(_SC_NPROCESSORS_ONLN))
@@ -89,6 +94,9 @@ void AttachGateway(AuditServiceOptions* svc, std::shared_ptr<GatewayRunState> st
       std::printf("  admin        http://127.0.0.1:%u/healthz  /metrics\n", gw.admin_port());
     if (state->banner) state->banner(gw);
     std::fflush(stdout);
+    // Written last: a waiting script may read our stdout as soon as the file exists.
+    if (!state->ports_file.empty())
+      GS_RETURN_IF_ERROR(platform::WriteFileAtomic(state->ports_file, PortsJson(gw)));
     return Status::Ok();
   };
   svc->on_reload = [state] {

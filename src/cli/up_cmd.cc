@@ -27,6 +27,8 @@ struct UpOptions {
   std::string admin = "127.0.0.1:9180";
   bool no_waf = false;
   std::string ports_file;
+  int syslog_port = 5514;  // demo default's audit ingest ports (0 = any free port)
+  int http_port = 8514;
 };
 
 // Debian's locations of the ModSecurity recommended config and OWASP CRS 3.3.4.
@@ -124,6 +126,8 @@ Status RunUp(const UpOptions& o) {
     key = platform::JoinPath(keys, "sm2-private.pem");
     if (!platform::PathExists(key)) GS_RETURN_IF_ERROR(WriteSm2KeyPair(keys, false));
     svc.store = platform::JoinPath(o.data_dir, "audit");
+    svc.syslog_udp = svc.syslog_tcp = o.syslog_port;
+    svc.http = o.http_port;
   }
   GS_RETURN_IF_ERROR(EnsureStore(svc.store, key, store_options));
   auto state = std::make_shared<GatewayRunState>();
@@ -174,6 +178,10 @@ void RegisterUp(CLI::App& app) {
   c->add_option("--admin", o->admin, "Demo default: admin (metrics) address")
       ->capture_default_str();
   c->add_flag("--no-waf", o->no_waf, "Demo default: run the gateway without the WAF");
+  c->add_option("--syslog-port", o->syslog_port, "Demo default: syslog UDP+TCP port (0 = any)")
+      ->capture_default_str();
+  c->add_option("--http-port", o->http_port, "Demo default: HTTP ingest port (0 = any)")
+      ->capture_default_str();
   c->add_option("--ports-file", o->ports_file,
                 "Write the gateway's bound ports as JSON to this file");
   c->callback(Action([o] { return RunUp(*o); }));
