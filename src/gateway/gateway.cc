@@ -939,7 +939,16 @@ void ClientConn::ConnectNext() {
 void ClientConn::SendToUpstream(std::string_view data) {
   if (!up_) return;
   if (!up_->ch->Send(data)) {
-    // Connection reset while sending: treat like a failure before any response byte.
+    if (reused_upstream_ && retryable_ && resp_ == Resp::kWaiting && !response_head_sent_ &&
+        up_->in.empty()) {
+      // A kept-alive connection the server had already closed: the request never reached it,
+      // so send it again on another (or a fresh) connection to the same server.
+      gw_->metrics_.upstream_retries.fetch_add(1, std::memory_order_relaxed);
+      ReleaseUpstream(false);
+      tried_.pop_back();
+      ConnectNext();
+      return;
+    }
     OnUpstreamFailure("send to upstream failed", false);
   }
 }
