@@ -60,6 +60,11 @@ std::string PortsJson(const gateway::Gateway& gw) {
     if (i) json += ',';
     json += std::to_string(gw.ports()[i]);
   }
+  json += "],\"tls\":[";
+  for (size_t i = 0; i < gw.tls_ports().size(); ++i) {
+    if (i) json += ',';
+    json += std::to_string(gw.tls_ports()[i]);
+  }
   json += "],\"admin\":" + std::to_string(gw.admin_port()) + "}\n";
   return json;
 }
@@ -89,6 +94,11 @@ void AttachGateway(AuditServiceOptions* svc, std::shared_ptr<GatewayRunState> st
     for (size_t i = 0; i < gw.ports().size(); ++i) {
       std::string host = state->section.listen[i].substr(0, state->section.listen[i].rfind(':'));
       std::printf("  site URL     http://%s:%u/\n", host.c_str(), gw.ports()[i]);
+    }
+    for (size_t i = 0; i < gw.tls_ports().size(); ++i) {
+      const std::string& l = state->section.tls_listen[i];
+      std::printf("  site URL     https://%s:%u/\n", l.substr(0, l.rfind(':')).c_str(),
+                  gw.tls_ports()[i]);
     }
     if (gw.admin_port())
       std::printf("  admin        http://127.0.0.1:%u/healthz  /metrics\n", gw.admin_port());

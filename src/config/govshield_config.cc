@@ -115,6 +115,11 @@ void BindConfig(MapReader& r, GatewaySecurityHeadersSection* c) {
   r.Field("csp", &c->csp);
 }
 
+void BindConfig(MapReader& r, GatewayTlsSection* c) {
+  r.Field("cert", &c->cert, Required());
+  r.Field("key", &c->key, Required());
+}
+
 void BindConfig(MapReader& r, GatewaySiteSection* c) {
   r.Field("name", &c->name, Required(), NonEmpty());
   r.Field("server_names", &c->server_names, Required(), NonEmpty());
@@ -125,6 +130,8 @@ void BindConfig(MapReader& r, GatewaySiteSection* c) {
   r.Field("max_body", &c->max_body, Range(ByteSize{0}, ByteSize{1ull << 40}));
   r.Field("access_log", &c->access_log);
   r.Field("security_headers", &c->security_headers);
+  r.Field("tls", &c->tls);
+  r.Field("https_redirect", &c->https_redirect);
   r.Allow("access");
   r.Allow("cc");
   if (const Node::Entry* e = r.node().Find("access")) c->access = e->value;
@@ -137,6 +144,7 @@ void BindConfig(MapReader& r, GatewaySiteSection* c) {
 
 void BindConfig(MapReader& r, GatewaySection* c) {
   r.Field("listen", &c->listen, NonEmpty(), Satisfies(CheckHostPorts));
+  r.Field("tls_listen", &c->tls_listen, Satisfies(CheckHostPorts));
   r.Field("workers", &c->workers, Range(0, 256));
   r.Field("admin_listen", &c->admin_listen,
           Satisfies([](const std::string& v) -> std::optional<Problem> {

@@ -96,6 +96,12 @@ struct GatewaySecurityHeadersSection {
 };
 void BindConfig(MapReader& r, GatewaySecurityHeadersSection* c);
 
+struct GatewayTlsSection {
+  std::filesystem::path cert;  // PEM certificate chain
+  std::filesystem::path key;   // PEM private key
+};
+void BindConfig(MapReader& r, GatewayTlsSection* c);
+
 struct GatewaySiteSection {
   std::string name;                       // required, unique
   std::vector<std::string> server_names;  // required: host names, "*.suffix" or "*"
@@ -106,6 +112,8 @@ struct GatewaySiteSection {
   ByteSize max_body = MiB(100);
   bool access_log = true;
   GatewaySecurityHeadersSection security_headers;
+  std::optional<GatewayTlsSection> tls;  // certificate for this site's names (SNI)
+  bool https_redirect = false;           // plain HTTP -> 301 https://
   // `access:` and `cc:` are decoded by the gateway policy module (docs/gateway-policy.md);
   // the config layer keeps their nodes so their errors still point at FILE:LINE:COL.
   std::shared_ptr<const Node> access;
@@ -115,6 +123,7 @@ void BindConfig(MapReader& r, GatewaySiteSection* c);
 
 struct GatewaySection {
   std::vector<std::string> listen = {"127.0.0.1:8080"};  // host:port, numeric
+  std::vector<std::string> tls_listen;                   // HTTPS listeners (sites' tls certs)
   int workers = 0;                                       // 0: one per CPU
   std::string admin_listen = "127.0.0.1:9180";           // loopback only; "" disables /metrics
   ByteSize max_request_line = KiB(8);

@@ -60,6 +60,8 @@ class Gateway {
 
   // Bound ports, one per GatewaySpec::listen entry (port 0 resolved).
   const std::vector<uint16_t>& ports() const { return ports_; }
+  // Bound TLS ports, one per GatewaySpec::tls_listen entry.
+  const std::vector<uint16_t>& tls_ports() const { return tls_ports_; }
   uint16_t admin_port() const { return admin_port_; }
   Metrics& metrics() { return metrics_; }
   AuditWriter& audit() { return *audit_; }
@@ -81,6 +83,7 @@ class Gateway {
   std::shared_ptr<const Runtime> runtime_;
   std::vector<std::unique_ptr<Worker>> workers_;
   std::vector<uint16_t> ports_;
+  std::vector<uint16_t> tls_ports_;
   uint16_t admin_port_ = 0;
   struct Admin;
   std::unique_ptr<Admin> admin_;

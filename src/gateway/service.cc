@@ -15,6 +15,7 @@ int64_t Ms(std::chrono::nanoseconds d) {
 Result<GatewaySpec> GatewayService::BuildSpec(const config::GatewaySection& g) {
   GatewaySpec spec;
   spec.listen = g.listen;
+  spec.tls_listen = g.tls_listen;
   spec.workers = g.workers;
   spec.admin_listen = g.admin_listen;
   spec.max_request_line = g.max_request_line.bytes;
@@ -59,6 +60,11 @@ Result<GatewaySpec> GatewayService::BuildSpec(const config::GatewaySection& g) {
     site.inspection_limit = s.inspection_limit.bytes;
     site.max_body = s.max_body.bytes;
     site.access_log = s.access_log;
+    if (s.tls) {
+      site.tls_cert = s.tls->cert.string();
+      site.tls_key = s.tls->key.string();
+    }
+    site.https_redirect = s.https_redirect;
     const auto& h = s.security_headers;
     site.security_headers.enabled = h.enabled;
     site.security_headers.hsts = h.hsts;
