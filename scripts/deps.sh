@@ -21,6 +21,8 @@ PACKAGES=(
   wordpress phpmyadmin dokuwiki mediawiki roundcube-core
   # peers for benchmarks / differential tests
   libmodsecurity-dev modsecurity-crs
+  # bench/gateway.sh: HTTP load generator, and nginx as the proxy peer
+  wrk nginx
   # Debian's /etc/nginx/modsecurity.conf: the seclang corpus test parses it
   libnginx-mod-http-modsecurity
   # monitor (issue 6): DNS queries/answers (ldns), DNSSEC validation (libunbound), HTTPS fetch

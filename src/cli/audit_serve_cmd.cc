@@ -35,6 +35,7 @@ Status RunAuditService(const AuditServiceOptions& o) {
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGINT);
   sigaddset(&stop_signals, SIGTERM);
+  if (o.on_reload) sigaddset(&stop_signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
   audit::AuditStore::OpenOptions open_options;
@@ -79,6 +80,14 @@ Status RunAuditService(const AuditServiceOptions& o) {
                        ",\"http\":" + std::to_string(http) + "}\n";
     GS_RETURN_IF_ERROR(platform::WriteFileAtomic(o.ports_file, json));
   }
+  if (o.on_started) {
+    Status started = o.on_started(store->get());
+    if (!started.ok()) {
+      (*server)->Stop();
+      (*store)->Close().IgnoreError();
+      return started;
+    }
+  }
   std::printf("govshield audit serve: store %s\n", o.store.c_str());
   if (udp >= 0) std::printf("  syslog UDP   %s\n", Endpoint(o.bind, udp).c_str());
   if (tcp >= 0)
@@ -87,12 +96,14 @@ Status RunAuditService(const AuditServiceOptions& o) {
   if (http >= 0)
     std::printf("  HTTP ingest  http://%s/v1/records (POST JSON/NDJSON), /healthz\n",
                 Endpoint(o.bind, http).c_str());
-  if (tcp >= 0) {
-    std::printf("try:    logger -n %s -P %d -T --rfc5424 hello\n", o.bind.c_str(), tcp);
+  if (o.print_banner) {
+    if (tcp >= 0) {
+      std::printf("try:    logger -n %s -P %d -T --rfc5424 hello\n", o.bind.c_str(), tcp);
+    }
+    std::printf("query:  govshield audit query --store %s --source syslog\n", o.store.c_str());
+    std::printf("verify: govshield audit verify --store %s\n", o.store.c_str());
+    std::printf("stop:   Ctrl-C\n");
   }
-  std::printf("query:  govshield audit query --store %s --source syslog\n", o.store.c_str());
-  std::printf("verify: govshield audit verify --store %s\n", o.store.c_str());
-  std::printf("stop:   Ctrl-C\n");
   std::fflush(stdout);
 
   // Hourly retention purge on its own thread; the main thread waits for a stop signal.
@@ -108,7 +119,15 @@ Status RunAuditService(const AuditServiceOptions& o) {
     }
   });
   int sig = 0;
-  sigwait(&stop_signals, &sig);
+  for (;;) {
+    sigwait(&stop_signals, &sig);
+    if (sig == SIGHUP && o.on_reload) {
+      o.on_reload();
+      continue;
+    }
+    break;
+  }
+  if (o.on_stopping) o.on_stopping();
   {
     std::lock_guard<std::mutex> lock(mu);
     stopping = true;

@@ -27,6 +27,7 @@ void RegisterAll(CLI::App& app) {
   RegisterAudit(app);
   RegisterMonitor(app);
   RegisterTamper(app);
+  RegisterGateway(app);
 }
 
 }  // namespace gs::cli

@@ -26,6 +26,7 @@ void RegisterMonitor(CLI::App& app);
 // Adds `scan` (webshell scan) to the `tamper` command group (owned by the tamper module).
 void RegisterTamperScan(CLI::App& tamper_group);
 void RegisterTamper(CLI::App& app);
+void RegisterGateway(CLI::App& app);
 
 // The exit code the chosen subcommand's callback recorded.
 int ExitCode();

@@ -1,6 +1,6 @@
 // The top-level GovShield configuration: what `govshield up -c FILE` and
 // `govshield config check -c FILE` read. It holds exactly the sections this build implements
-// (today `audit` and `serve`); a section for a component this build lacks is an error, not
+// (`audit`, `serve`, `gateway`); a section for a component this build lacks is an error, not
 // silently ignored. docs/config.md describes every key.
 //
 // Each section is a plain struct whose member initialisers are the documented defaults, with a
@@ -16,7 +16,9 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
+#include "config/node.h"
 #include "config/reader.h"
 #include "config/units.h"
 #include "core/status.h"
@@ -61,12 +63,89 @@ struct ServeSection {
 };
 void BindConfig(MapReader& r, ServeSection* c);
 
+// One upstream pool of a gateway site. Either `servers` (host:port, numeric) or `static_root`
+// (a directory served by the gateway's built-in static file server, for the demo site).
+struct GatewayUpstreamSection {
+  std::vector<std::string> servers;
+  std::optional<std::filesystem::path> static_root;
+  std::string health_path = "/";
+  std::chrono::nanoseconds health_interval = std::chrono::seconds(2);  // 0s: passive only
+  int max_fails = 2;
+  std::chrono::nanoseconds fail_timeout = std::chrono::seconds(10);
+  int keepalive = 64;  // idle connections kept per server per worker
+  std::chrono::nanoseconds connect_timeout = std::chrono::seconds(3);
+  std::chrono::nanoseconds response_timeout = std::chrono::seconds(30);
+  std::chrono::nanoseconds read_timeout = std::chrono::seconds(60);
+};
+void BindConfig(MapReader& r, GatewayUpstreamSection* c);
+
+struct GatewayWafSection {
+  bool enabled = true;
+  // Rule files or globs, in load order; relative paths resolve against the config file's dir.
+  std::vector<std::filesystem::path> rules;
+};
+void BindConfig(MapReader& r, GatewayWafSection* c);
+
+struct GatewaySecurityHeadersSection {
+  bool enabled = true;
+  std::string hsts = "max-age=31536000; includeSubDomains";
+  std::string content_type_options = "nosniff";
+  std::string frame_options = "SAMEORIGIN";
+  std::string referrer_policy = "strict-origin-when-cross-origin";
+  std::string csp = "default-src 'self'; frame-ancestors 'self'; object-src 'none'";
+};
+void BindConfig(MapReader& r, GatewaySecurityHeadersSection* c);
+
+struct GatewayTlsSection {
+  std::filesystem::path cert;  // PEM certificate chain
+  std::filesystem::path key;   // PEM private key
+};
+void BindConfig(MapReader& r, GatewayTlsSection* c);
+
+struct GatewaySiteSection {
+  std::string name;                       // required, unique
+  std::vector<std::string> server_names;  // required: host names, "*.suffix" or "*"
+  bool default_site = false;              // key `default`: serves hosts no site names
+  GatewayUpstreamSection upstream;        // required
+  GatewayWafSection waf;
+  ByteSize inspection_limit = KiB(128);
+  ByteSize max_body = MiB(100);
+  bool access_log = true;
+  GatewaySecurityHeadersSection security_headers;
+  std::optional<GatewayTlsSection> tls;  // certificate for this site's names (SNI)
+  bool https_redirect = false;           // plain HTTP -> 301 https://
+  // `access:` and `cc:` are decoded by the gateway policy module (docs/gateway-policy.md);
+  // the config layer keeps their nodes so their errors still point at FILE:LINE:COL.
+  std::shared_ptr<const Node> access;
+  std::shared_ptr<const Node> cc;
+};
+void BindConfig(MapReader& r, GatewaySiteSection* c);
+
+struct GatewaySection {
+  std::vector<std::string> listen = {"127.0.0.1:8080"};  // host:port, numeric
+  std::vector<std::string> tls_listen;                   // HTTPS listeners (sites' tls certs)
+  int workers = 0;                                       // 0: one per CPU
+  std::string admin_listen = "127.0.0.1:9180";           // loopback only; "" disables /metrics
+  ByteSize max_request_line = KiB(8);
+  ByteSize max_header_line = KiB(8);
+  ByteSize max_header_bytes = KiB(64);
+  int max_headers = 100;
+  int max_connections_per_worker = 10'000;
+  std::chrono::nanoseconds header_timeout = std::chrono::seconds(10);
+  std::chrono::nanoseconds body_timeout = std::chrono::seconds(30);
+  std::chrono::nanoseconds idle_timeout = std::chrono::seconds(60);
+  std::shared_ptr<const Node> geo;        // decoded by the gateway policy module
+  std::vector<GatewaySiteSection> sites;  // required, at least one
+};
+void BindConfig(MapReader& r, GatewaySection* c);
+
 inline constexpr int kConfigVersion = 1;
 
 struct GovShieldConfig {
   int version = 0;  // required; must be kConfigVersion
   AuditSection audit;
   ServeSection serve;
+  std::optional<GatewaySection> gateway;
 };
 void BindConfig(MapReader& r, GovShieldConfig* c);
 

@@ -98,11 +98,11 @@ TEST(GovShieldConfigTest, RetentionBelowOneYearIsRefusedCitingArticle20) {
 }
 
 TEST(GovShieldConfigTest, UnsupportedSectionsAndVersions) {
-  Outcome o = Parse(std::string("version: 2\ngateway:\n  listen: 8080\n") + "audit:\n" +
+  Outcome o = Parse(std::string("version: 2\nconsole:\n  listen: 8080\n") + "audit:\n" +
                     "  store: s\n  key: k\nmonitr: {}\n");
   ASSERT_EQ(o.report.total_errors, 3u);
   EXPECT_EQ(o.report.errors[0].mark.line, 1);  // version 2
-  EXPECT_EQ(o.report.errors[1].mark.line, 2);  // gateway: not in this build
+  EXPECT_EQ(o.report.errors[1].mark.line, 2);  // console: not in this build
   EXPECT_NE(o.report.errors[1].hint.find("not supported by this build"), std::string::npos);
   EXPECT_EQ(o.report.errors[2].mark.line, 7);  // monitr: a typo of nothing supported
 }
@@ -192,6 +192,72 @@ TEST(GovShieldConfigTest, UnreadableEmptyAndOversizedFiles) {
   ASSERT_EQ(b.total_errors, 1u);
   EXPECT_EQ(b.errors[0].mark.line, 0);
   EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace gs::config
+
+namespace gs::config {
+namespace {
+
+TEST(GovShieldConfigGatewayTest, SiteDefaultsPathsAndPolicyNodes) {
+  Outcome o = Parse(std::string(kMinimal) + R"(gateway:
+  listen: [127.0.0.1:0, "[::1]:8443"]
+  sites:
+    - name: portal
+      server_names: [www.example.gov.cn]
+      upstream: {servers: [127.0.0.1:9000, 127.0.0.1:9001]}
+      waf: {rules: [crs/setup.conf, crs/rules/*.conf]}
+      access: {policies: []}
+      cc: {enabled: true}
+    - name: demo
+      server_names: ["*"]
+      default: true
+      upstream: {static_root: site}
+)");
+  ASSERT_NE(o.config, nullptr) << (o.report.errors.empty() ? "" : o.report.errors[0].ToString());
+  ASSERT_TRUE(o.config->gateway.has_value());
+  const GatewaySection& g = *o.config->gateway;
+  EXPECT_EQ(g.listen.size(), 2u);
+  EXPECT_EQ(g.admin_listen, "127.0.0.1:9180");
+  EXPECT_EQ(g.header_timeout, 10s);
+  ASSERT_EQ(g.sites.size(), 2u);
+  EXPECT_EQ(g.sites[0].upstream.servers.size(), 2u);
+  ASSERT_EQ(g.sites[0].waf.rules.size(), 2u);
+  EXPECT_EQ(g.sites[0].waf.rules[1], "/srv/gs/crs/rules/*.conf");
+  EXPECT_EQ(g.sites[0].inspection_limit, KiB(128));
+  ASSERT_NE(g.sites[0].access, nullptr);
+  EXPECT_TRUE(g.sites[0].access->is_mapping());
+  ASSERT_NE(g.sites[0].cc, nullptr);
+  EXPECT_EQ(g.sites[1].access, nullptr);
+  EXPECT_TRUE(g.sites[1].default_site);
+  EXPECT_EQ(*g.sites[1].upstream.static_root, "/srv/gs/site");
+}
+
+TEST(GovShieldConfigGatewayTest, EveryGatewayErrorHasItsLine) {
+  Outcome o = Parse(std::string(kMinimal) + R"(gateway:
+  listen: [localhost:80]
+  admin_listen: 0.0.0.0:9180
+  header_timeout: 10
+  sites:
+    - name: a
+      server_names: [x]
+      upstream: {servers: [127.0.0.1:99999]}
+      inspection_limit: 2MiB
+      max_body: 1MiB
+    - name: a
+      server_names: []
+      upstream: {}
+      wafs: {}
+)");
+  EXPECT_EQ(o.config, nullptr);
+  std::vector<int> lines;
+  for (const auto& e : o.report.errors) lines.push_back(e.mark.line);
+  // listen, admin_listen, header_timeout, bad port, inspection_limit > max_body, empty
+  // server_names, upstream without servers, unknown key wafs.
+  EXPECT_EQ(o.report.total_errors, 8u);
+  for (int want : {6, 7, 8, 12, 13, 16, 17, 18})
+    EXPECT_NE(std::find(lines.begin(), lines.end(), want), lines.end()) << want;
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/tcp.h>
+#include <openssl/err.h>
 #include <poll.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
@@ -22,6 +23,7 @@
 
 #include "core/log.h"
 #include "gateway/builtin_filters.h"
+#include "gateway/tls.h"
 #include "net/event_loop.h"
 #include "net/http_parser.h"
 #include "net/http_response.h"
@@ -115,7 +117,19 @@ class Channel {
   Channel(EventLoop* loop, UniqueFd fd) : loop_(loop), fd_(std::move(fd)) {}
   ~Channel() {
     if (registered_) loop_->Remove(fd_.get());
+    if (ssl_) SSL_free(ssl_);
   }
+  // Makes this a TLS server connection (handshake on the first Read). false on failure.
+  bool StartTls(SSL_CTX* ctx) {
+    ssl_ = SSL_new(ctx);
+    if (!ssl_ || SSL_set_fd(ssl_, fd_.get()) != 1) return false;
+    SSL_set_accept_state(ssl_);
+    return true;
+  }
+  SSL* ssl() const { return ssl_; }
+  bool handshake_done() const { return !ssl_ || handshake_done_; }
+  // TLS may hold decrypted bytes the socket no longer signals.
+  bool HasBufferedInput() const { return ssl_ && SSL_pending(ssl_) > 0; }
   Status Register(uint32_t events, EventLoop::IoCallback cb) {
     GS_RETURN_IF_ERROR(loop_->Add(fd_.get(), events, std::move(cb)));
     registered_ = true;
@@ -133,6 +147,10 @@ class Channel {
   // Queues and sends what the socket takes now. false after a hard error (peer gone).
   bool Send(std::string_view data) {
     if (failed_) return false;
+    if (ssl_) {
+      out_.append(data);
+      return Flush();
+    }
     if (pending() == 0 && !connecting_) {
       while (!data.empty()) {
         ssize_t n = send(fd_.get(), data.data(), data.size(), MSG_NOSIGNAL);
@@ -157,6 +175,7 @@ class Channel {
   }
   // Called on EPOLLOUT. Returns false after a hard error.
   bool Flush() {
+    if (ssl_) return FlushTls();
     while (out_off_ < out_.size()) {
       ssize_t n = send(fd_.get(), out_.data() + out_off_, out_.size() - out_off_, MSG_NOSIGNAL);
       if (n > 0) {
@@ -183,6 +202,7 @@ class Channel {
   bool connecting() const { return connecting_; }
   // recv into `scratch`; >0 bytes, 0 EOF, -1 would block, -2 error.
   ssize_t Read(char* scratch, size_t n) {
+    if (ssl_) return ReadTls(scratch, n);
     for (;;) {
       ssize_t r = recv(fd_.get(), scratch, n, 0);
       if (r >= 0) return r;
@@ -193,6 +213,59 @@ class Channel {
   }
 
  private:
+  bool FlushTls() {
+    if (!handshake_done_) {
+      SetWantWrite(pending() > 0);
+      return true;  // application data waits for the handshake
+    }
+    while (out_off_ < out_.size()) {
+      ERR_clear_error();
+      int n = SSL_write(ssl_, out_.data() + out_off_, static_cast<int>(out_.size() - out_off_));
+      if (n > 0) {
+        out_off_ += static_cast<size_t>(n);
+        continue;
+      }
+      int e = SSL_get_error(ssl_, n);
+      if (e == SSL_ERROR_WANT_WRITE || e == SSL_ERROR_WANT_READ) {
+        SetWantWrite(true);
+        return true;
+      }
+      failed_ = true;
+      return false;
+    }
+    out_.clear();
+    out_off_ = 0;
+    SetWantWrite(false);
+    return true;
+  }
+  ssize_t ReadTls(char* scratch, size_t n) {
+    ERR_clear_error();
+    if (!handshake_done_) {
+      int r = SSL_do_handshake(ssl_);
+      if (r != 1) {
+        int e = SSL_get_error(ssl_, r);
+        if (e == SSL_ERROR_WANT_READ) return -1;
+        if (e == SSL_ERROR_WANT_WRITE) {
+          SetWantWrite(true);
+          return -1;
+        }
+        return -2;  // bad handshake (wrong version, no shared cipher, not TLS at all)
+      }
+      handshake_done_ = true;
+      if (!FlushTls()) return -2;
+    }
+    int r = SSL_read(ssl_, scratch, static_cast<int>(n));
+    if (r > 0) return r;
+    int e = SSL_get_error(ssl_, r);
+    if (e == SSL_ERROR_WANT_READ) return -1;
+    if (e == SSL_ERROR_WANT_WRITE) {
+      SetWantWrite(true);
+      return -1;
+    }
+    if (e == SSL_ERROR_ZERO_RETURN) return 0;
+    if (e == SSL_ERROR_SYSCALL && ERR_peek_error() == 0) return 0;  // EOF without close_notify
+    return -2;
+  }
   void Update(uint32_t m) {
     if (m == mask_ || !registered_) {
       mask_ = m;
@@ -209,6 +282,8 @@ class Channel {
   bool registered_ = false;
   bool failed_ = false;
   bool connecting_ = false;
+  SSL* ssl_ = nullptr;
+  bool handshake_done_ = false;
 };
 
 }  // namespace
@@ -232,7 +307,8 @@ class Worker {
   Worker(Gateway* gw, int index) : gw_(gw), index_(index) {}
   ~Worker();
 
-  Status Init(const std::shared_ptr<const Runtime>& rt, std::vector<uint16_t>* ports);
+  Status Init(const std::shared_ptr<const Runtime>& rt, std::vector<uint16_t>* ports,
+              std::vector<uint16_t>* tls_ports);
   void RunThread() {
     thread_ = std::thread([this] { loop_->Run(); });
   }
@@ -258,7 +334,7 @@ class Worker {
   void DestroyUpstream(std::unique_ptr<UpstreamConn> c);
 
  private:
-  void OnAccept(int listener);
+  void OnAccept(int listener, bool tls);
   void Sweep();
 
   Gateway* gw_;
@@ -293,7 +369,12 @@ class ClientConn {
         parser_(LimitsFrom(accept_rt_->spec())) {}
   ~ClientConn();
 
-  Status Start() {
+  Status Start(bool tls) {
+    if (tls) {
+      SSL_CTX* ctx = accept_rt_->default_tls_ctx();
+      if (!ctx || !ch_->StartTls(ctx)) return InternalError("TLS setup failed");
+      info_.tls = true;
+    }
     GS_RETURN_IF_ERROR(
         ch_->Register(EPOLLIN | EPOLLRDHUP, [this](uint32_t ev) { OnClientEvents(ev); }));
     SetClientDeadline(Deadline::kIdle, accept_rt_->spec().header_timeout_ms);
@@ -434,6 +515,10 @@ void ClientConn::Close() {
 
 void ClientConn::OnClientEvents(uint32_t ev) {
   if (closed_) return;
+  if ((ev & EPOLLOUT) && !ch_->handshake_done()) {
+    ReadClient();  // the handshake wanted to write
+    return;
+  }
   if (ev & EPOLLOUT) {
     if (!ch_->Flush()) {
       Close();
@@ -461,7 +546,12 @@ void ClientConn::OnClientEvents(uint32_t ev) {
 
 void ClientConn::ReadClient() {
   for (int round = 0; round < 4 && !closed_ && ch_->reading(); ++round) {
+    bool was_handshaking = !ch_->handshake_done();
     ssize_t n = ch_->Read(w_->scratch(), kReadChunk);
+    if (was_handshaking && ch_->handshake_done() && ch_->ssl()) {
+      if (const char* sni = SSL_get_servername(ch_->ssl(), TLSEXT_NAMETYPE_host_name))
+        info_.sni = sni;
+    }
     if (n > 0) {
       if (resp_ == Resp::kTunnel) {
         if (up_) SendToUpstream(std::string_view(w_->scratch(), static_cast<size_t>(n)));
@@ -470,7 +560,7 @@ void ClientConn::ReadClient() {
       }
       in_.append(w_->scratch(), static_cast<size_t>(n));
       Process();
-      if (static_cast<size_t>(n) < kReadChunk) return;
+      if (static_cast<size_t>(n) < kReadChunk && !ch_->HasBufferedInput()) return;
       continue;
     }
     if (n == 0) {
@@ -608,6 +698,17 @@ void ClientConn::OnHead() {
     return;
   }
   c.site = site_->spec().name;
+  if (site_->spec().https_redirect && !info_.tls) {
+    c.local_response.status = 301;
+    c.local_response.body.clear();
+    std::string loc = "https://" + c.request.host;
+    uint16_t tls_port = gw_->tls_ports_.empty() ? 443 : gw_->tls_ports_[0];
+    if (tls_port != 443) loc += ":" + std::to_string(tls_port);
+    c.local_response.headers.Set("Location", loc + c.request.target);
+    c.blocked_by = "https_redirect";
+    SendLocal(c.request.has_body);
+    return;
+  }
   if (c.request.content_length > 0 &&
       static_cast<uint64_t>(c.request.content_length) > site_->spec().max_body) {
     SetBlockResponse(c, 413, "limits", "body_too_large", "请求体过大。",
@@ -939,7 +1040,16 @@ void ClientConn::ConnectNext() {
 void ClientConn::SendToUpstream(std::string_view data) {
   if (!up_) return;
   if (!up_->ch->Send(data)) {
-    // Connection reset while sending: treat like a failure before any response byte.
+    if (reused_upstream_ && retryable_ && resp_ == Resp::kWaiting && !response_head_sent_ &&
+        up_->in.empty()) {
+      // A kept-alive connection the server had already closed: the request never reached it,
+      // so send it again on another (or a fresh) connection to the same server.
+      gw_->metrics_.upstream_retries.fetch_add(1, std::memory_order_relaxed);
+      ReleaseUpstream(false);
+      tried_.pop_back();
+      ConnectNext();
+      return;
+    }
     OnUpstreamFailure("send to upstream failed", false);
   }
 }
@@ -1459,13 +1569,19 @@ void ClientConn::CheckDeadlines(int64_t now) {
 
 Worker::~Worker() { StopAndJoin(); }
 
-Status Worker::Init(const std::shared_ptr<const Runtime>& rt, std::vector<uint16_t>* ports) {
+Status Worker::Init(const std::shared_ptr<const Runtime>& rt, std::vector<uint16_t>* plain_ports,
+                    std::vector<uint16_t>* tls_ports) {
   GS_ASSIGN_OR_RETURN(loop_, EventLoop::Create());
   rt_ = rt;
   const GatewaySpec& spec = rt->spec();
-  bool first = ports->empty();
-  for (size_t i = 0; i < spec.listen.size(); ++i) {
-    GS_ASSIGN_OR_RETURN(net::SocketAddress addr, ParseHostPort(spec.listen[i]));
+  bool first = plain_ports->empty() && tls_ports->empty();
+  size_t total = spec.listen.size() + spec.tls_listen.size();
+  for (size_t k = 0; k < total; ++k) {
+    bool tls = k >= spec.listen.size();
+    size_t i = tls ? k - spec.listen.size() : k;
+    const std::string& where = tls ? spec.tls_listen[i] : spec.listen[i];
+    std::vector<uint16_t>* ports = tls ? tls_ports : plain_ports;
+    GS_ASSIGN_OR_RETURN(net::SocketAddress addr, ParseHostPort(where));
     if (!first) {
       // Same port as worker 0 (which resolved port 0) so SO_REUSEPORT groups the sockets.
       if (addr.storage.ss_family == AF_INET) {
@@ -1478,13 +1594,14 @@ Status Worker::Init(const std::shared_ptr<const Runtime>& rt, std::vector<uint16
     lo.backlog = 4096;
     lo.reuse_port = true;
     auto fd = net::ListenTcp(addr, lo);
-    if (!fd.ok()) return fd.status().WithContext("gateway listen " + spec.listen[i]);
+    if (!fd.ok()) return fd.status().WithContext("gateway listen " + where);
     if (first) {
       GS_ASSIGN_OR_RETURN(net::SocketAddress local, net::LocalAddress(fd->get()));
       ports->push_back(local.port());
     }
     int lfd = fd->get();
-    GS_RETURN_IF_ERROR(loop_->Add(lfd, EPOLLIN, [this, lfd](uint32_t) { OnAccept(lfd); }));
+    GS_RETURN_IF_ERROR(
+        loop_->Add(lfd, EPOLLIN, [this, lfd, tls](uint32_t) { OnAccept(lfd, tls); }));
     listeners_.push_back(std::move(*fd));
   }
   loop_->RunAfter(200, [this] { Sweep(); });
@@ -1523,7 +1640,7 @@ std::string Worker::NextRequestId() {
   return id;
 }
 
-void Worker::OnAccept(int listener) {
+void Worker::OnAccept(int listener, bool tls) {
   if (stopping_) return;
   for (int i = 0; i < 64; ++i) {
     sockaddr_storage peer{};
@@ -1568,7 +1685,7 @@ void Worker::OnAccept(int listener) {
     m.connections_accepted.fetch_add(1, std::memory_order_relaxed);
     m.connections_active.fetch_add(1, std::memory_order_relaxed);
     auto conn = std::make_unique<ClientConn>(this, id, std::move(ufd), std::move(info), rt_);
-    if (!conn->Start().ok()) {
+    if (!conn->Start(tls).ok()) {
       m.connections_active.fetch_sub(1, std::memory_order_relaxed);
       continue;
     }
@@ -1685,7 +1802,17 @@ class AdminHandler final : public net::StreamHandler {
         std::string_view target = parser_.head().target;
         std::string path(target.substr(0, target.find('?')));
         bool ka = parser_.head().keep_alive;
-        if (path == "/healthz") {
+        if (path == "/-/reload" && parser_.head().method == "POST") {
+          Status st = gw_->RunReloadHandler();
+          if (st.code() == StatusCode::kNotFound) {
+            response_ = net::FormatHttpResponse(404, "text/plain", "no reload handler\n", ka);
+          } else if (st.ok()) {
+            response_ = net::FormatHttpResponse(200, "text/plain", "reloaded\n", ka);
+          } else {
+            response_ = net::FormatHttpResponse(400, "text/plain; charset=utf-8",
+                                                std::string(st.message()) + "\n", ka);
+          }
+        } else if (path == "/healthz") {
           response_ = net::FormatHttpResponse(200, "text/plain", "ok\n", ka);
         } else if (path == "/metrics") {
           response_ =
@@ -1743,7 +1870,7 @@ Result<std::unique_ptr<Gateway>> Gateway::Start(std::shared_ptr<const Runtime> r
   }
   for (int i = 0; i < workers; ++i) {
     auto w = std::make_unique<Worker>(gw.get(), i);
-    GS_RETURN_IF_ERROR(w->Init(runtime, &gw->ports_));
+    GS_RETURN_IF_ERROR(w->Init(runtime, &gw->ports_, &gw->tls_ports_));
     gw->workers_.push_back(std::move(w));
   }
   if (!runtime->spec().admin_listen.empty()) {
@@ -1794,7 +1921,8 @@ Status Gateway::Reload(std::shared_ptr<const Runtime> runtime) {
   std::shared_ptr<const Runtime> old = this->runtime();
   const GatewaySpec& a = old->spec();
   const GatewaySpec& b = runtime->spec();
-  if (a.listen != b.listen || a.workers != b.workers || a.admin_listen != b.admin_listen) {
+  if (a.listen != b.listen || a.tls_listen != b.tls_listen || a.workers != b.workers ||
+      a.admin_listen != b.admin_listen) {
     metrics_.reload_failures.fetch_add(1);
     return FailedPreconditionError(
         "listen addresses, worker count and admin_listen cannot change on reload; restart the "
@@ -1807,6 +1935,21 @@ Status Gateway::Reload(std::shared_ptr<const Runtime> runtime) {
   for (auto& w : workers_) w->SetRuntime(runtime);
   metrics_.reloads.fetch_add(1);
   return Status::Ok();
+}
+
+void Gateway::SetReloadHandler(std::function<Status()> fn) {
+  std::lock_guard<std::mutex> lock(reload_mu_);
+  reload_handler_ = std::move(fn);
+}
+
+Status Gateway::RunReloadHandler() {
+  std::function<Status()> fn;
+  {
+    std::lock_guard<std::mutex> lock(reload_mu_);
+    fn = reload_handler_;
+  }
+  if (!fn) return NotFoundError("no reload handler");
+  return fn();
 }
 
 std::shared_ptr<const Runtime> Gateway::runtime() const {

@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -49,11 +50,18 @@ class Gateway {
   // count or the admin address changed: those need a restart.
   Status Reload(std::shared_ptr<const Runtime> runtime);
 
+  // What POST /-/reload on the admin port runs (on the admin thread); its status becomes the
+  // response (200 "reloaded", or 400 and the reason). Without a handler the endpoint is 404.
+  void SetReloadHandler(std::function<Status()> fn);
+  Status RunReloadHandler();  // NOT_FOUND without a handler
+
   // Stops accepting, closes connections, stops workers and flushes the audit queue.
   void Stop();
 
   // Bound ports, one per GatewaySpec::listen entry (port 0 resolved).
   const std::vector<uint16_t>& ports() const { return ports_; }
+  // Bound TLS ports, one per GatewaySpec::tls_listen entry.
+  const std::vector<uint16_t>& tls_ports() const { return tls_ports_; }
   uint16_t admin_port() const { return admin_port_; }
   Metrics& metrics() { return metrics_; }
   AuditWriter& audit() { return *audit_; }
@@ -75,6 +83,7 @@ class Gateway {
   std::shared_ptr<const Runtime> runtime_;
   std::vector<std::unique_ptr<Worker>> workers_;
   std::vector<uint16_t> ports_;
+  std::vector<uint16_t> tls_ports_;
   uint16_t admin_port_ = 0;
   struct Admin;
   std::unique_ptr<Admin> admin_;
@@ -84,6 +93,8 @@ class Gateway {
   bool stopping_ = false;
   bool stopped_ = false;
   uint64_t id_prefix_ = 0;  // per-process random part of request ids
+  std::mutex reload_mu_;
+  std::function<Status()> reload_handler_;
 };
 
 }  // namespace gs::gateway

@@ -61,6 +61,10 @@ Result<std::shared_ptr<const Runtime>> BuildRuntime(const GatewaySpec& spec) {
     auto a = ParseHostPort(l);
     if (!a.ok()) err("gateway.listen: " + std::string(a.status().message()));
   }
+  for (const std::string& l : spec.tls_listen) {
+    auto a = ParseHostPort(l);
+    if (!a.ok()) err("gateway.tls_listen: " + std::string(a.status().message()));
+  }
   if (!spec.admin_listen.empty()) {
     auto a = ParseHostPort(spec.admin_listen);
     if (!a.ok()) {
@@ -112,6 +116,20 @@ Result<std::shared_ptr<const Runtime>> BuildRuntime(const GatewaySpec& spec) {
         site->chain_.push_back({FilterStage::kWaf, *waf});
       }
     }
+    if (!s.tls_cert.empty() || !s.tls_key.empty()) {
+      if (s.tls_cert.empty() || s.tls_key.empty()) {
+        err(where + ".tls: give both cert and key");
+      } else {
+        auto ctx = MakeServerContext(s.tls_cert, s.tls_key);
+        if (!ctx.ok()) {
+          err(where + "." + std::string(ctx.status().message()));
+        } else {
+          site->tls_ctx_ = std::move(*ctx);
+        }
+      }
+    }
+    if (s.https_redirect && spec.tls_listen.empty())
+      err(where + ".https_redirect: needs a gateway.tls_listen address");
     if (s.security_headers.enabled)
       site->chain_.push_back(
           {FilterStage::kResponse, MakeSecurityHeadersFactory(s.security_headers)});
@@ -123,6 +141,14 @@ Result<std::shared_ptr<const Runtime>> BuildRuntime(const GatewaySpec& spec) {
     }
     rt->sites_.push_back(std::move(site));
   }
+  for (const auto& site : rt->sites_) {
+    if (!site->tls_ctx_) continue;
+    if (!rt->default_tls_ctx_ || site.get() == rt->default_site_)
+      rt->default_tls_ctx_ = site->tls_ctx_.get();
+  }
+  if (!spec.tls_listen.empty() && !rt->default_tls_ctx_)
+    err("gateway.tls_listen: no site has a tls certificate");
+  if (rt->default_tls_ctx_) InstallSniCallback(rt->default_tls_ctx_, rt.get());
   if (!errors.empty()) {
     std::string msg = "invalid gateway config:";
     for (const auto& e : errors) msg += "\n  " + e;

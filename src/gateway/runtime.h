@@ -14,6 +14,7 @@
 
 #include "core/status.h"
 #include "gateway/filter.h"
+#include "gateway/tls.h"
 #include "net/socket.h"
 
 namespace gs::gateway {
@@ -55,12 +56,17 @@ struct SiteSpec {
   SecurityHeadersSpec security_headers;
   // Filters supplied by other modules (access control, CC defence). Built by the caller.
   std::vector<StagedFilterFactory> extra_filters;
+  // TLS certificate chain and key (PEM) served for this site's names (SNI). Empty: none.
+  std::string tls_cert, tls_key;
+  // Plain-HTTP requests get 301 to https:// (the first tls_listen port).
+  bool https_redirect = false;
 };
 
 struct GatewaySpec {
   std::vector<std::string> listen = {"127.0.0.1:8080"};  // "host:port"; port 0 = any free port
-  int workers = 0;                                       // 0: one per online CPU
-  std::string admin_listen = "127.0.0.1:0";              // loopback only; "" = no admin port
+  std::vector<std::string> tls_listen;       // TLS listeners; need at least one site with tls_cert
+  int workers = 0;                           // 0: one per online CPU
+  std::string admin_listen = "127.0.0.1:0";  // loopback only; "" = no admin port
   // Client side limits and timeouts.
   size_t max_request_line = 8192;
   size_t max_header_line = 8192;
@@ -92,10 +98,12 @@ class Site {
   const std::vector<StagedFilterFactory>& chain() const { return chain_; }
   const std::vector<std::unique_ptr<ServerState>>& servers() const { return servers_; }
   bool Matches(std::string_view host) const;
+  SSL_CTX* tls_ctx() const { return tls_ctx_.get(); }
 
  private:
   friend Result<std::shared_ptr<const class Runtime>> BuildRuntime(const GatewaySpec& spec);
   SiteSpec spec_;
+  SslCtxPtr tls_ctx_;
   std::vector<StagedFilterFactory> chain_;  // sorted by stage
   std::vector<std::unique_ptr<ServerState>> servers_;
 };
@@ -106,10 +114,13 @@ class Runtime {
   const std::vector<std::unique_ptr<Site>>& sites() const { return sites_; }
   // The site serving `host` (lower-case, no port), or nullptr.
   const Site* FindSite(std::string_view host) const;
+  // The context new TLS connections start with (SNI may switch it), or nullptr without TLS.
+  SSL_CTX* default_tls_ctx() const { return default_tls_ctx_; }
 
  private:
   friend Result<std::shared_ptr<const Runtime>> BuildRuntime(const GatewaySpec& spec);
   GatewaySpec spec_;
+  SSL_CTX* default_tls_ctx_ = nullptr;
   std::vector<std::unique_ptr<Site>> sites_;
   const Site* default_site_ = nullptr;
 };

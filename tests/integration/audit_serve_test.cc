@@ -29,7 +29,10 @@ TEST(AuditServeTest, MakeRunDefaultStoresLoggerAndHttpRecords) {
   testing::TempDir dir;
   std::string data = platform::JoinPath(dir.path(), "govshield-data");
   std::string store = platform::JoinPath(data, "audit");
-  BackgroundProcess up({GovshieldBinary(), "up", "--data-dir", data}, dir.path());
+  // The gateway part of `up` takes any free ports here (8080 may be in use on a test machine).
+  BackgroundProcess up({GovshieldBinary(), "up", "--data-dir", data, "--listen", "127.0.0.1:0",
+                        "--admin", "127.0.0.1:0"},
+                       dir.path());
 
   // Ready when the HTTP health endpoint answers.
   ASSERT_TRUE(testing::WaitFor(

@@ -70,7 +70,7 @@ audit:
   retension_days: 400
 serve:
   http_port: 99999
-gateway:
+console:
   listen: 8080
 )");
   ProcessResult r = RunProcess({GovshieldBinary(), "config", "check", "-c", path});

@@ -98,7 +98,7 @@ std::vector<Case> Cases() {
       {"BareCrInHeader", g + "X-A: 1\rX-B: 2\r\n\r\n", "bare_cr"},
       {"BareCrInRequestLine", "GET /s\r HTTP/1.1\r\nHost: a\r\n\r\n", "bare_cr"},
       // Field names and values.
-      {"NulInHeaderValue", g + std::string("X-A: a\0b\r\n\r\n", 14), "invalid_header_value"},
+      {"NulInHeaderValue", g + std::string("X-A: a\0b\r\n\r\n", 12), "invalid_header_value"},
       {"ControlCharInValue",
        g + "X-A: a\x0b"
            "b\r\n\r\n",

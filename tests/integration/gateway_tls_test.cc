@@ -1,0 +1,142 @@
+// TLS on the gateway's client side, with real certificates (made by the openssl CLI) and curl as
+// the client: SNI picks each site's certificate, TLS 1.1 is refused, HSTS is sent over TLS only,
+// plain HTTP is redirected to HTTPS, and a reload picks up a new certificate without a restart.
+#include <gtest/gtest.h>
+
+#include "testlib/subprocess.h"
+#include "tests/integration/gateway_test_util.h"
+
+namespace gs::gateway {
+namespace {
+
+using gs::testing::RunProcess;
+using testing::Exchange;
+using testing::GatewayFixture;
+using testing::OneSiteSpec;
+using testing::RecordingUpstream;
+using testing::StatusOf;
+
+// Writes DIR/NAME.crt and DIR/NAME.key, a self-signed certificate for `cn`.
+bool MakeCert(const std::string& dir, const std::string& name, const std::string& cn) {
+  auto r = RunProcess({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                       "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj", "/CN=" + cn,
+                       "-addext", "subjectAltName=DNS:" + cn, "-keyout", dir + "/" + name + ".key",
+                       "-out", dir + "/" + name + ".crt"});
+  return r.exit_code == 0;
+}
+
+class GatewayTls : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(MakeCert(dir_.path(), "a", "www.a.gov.cn"));
+    ASSERT_TRUE(MakeCert(dir_.path(), "b", "www.b.gov.cn"));
+  }
+  GatewaySpec Spec(uint16_t upstream) {
+    GatewaySpec spec = OneSiteSpec(upstream);
+    spec.tls_listen = {"127.0.0.1:0"};
+    spec.sites[0].name = "a";
+    spec.sites[0].server_names = {"www.a.gov.cn"};
+    spec.sites[0].default_site = true;
+    spec.sites[0].tls_cert = dir_.path() + "/a.crt";
+    spec.sites[0].tls_key = dir_.path() + "/a.key";
+    SiteSpec b = spec.sites[0];
+    b.name = "b";
+    b.server_names = {"www.b.gov.cn"};
+    b.default_site = false;
+    b.tls_cert = dir_.path() + "/b.crt";
+    b.tls_key = dir_.path() + "/b.key";
+    b.https_redirect = true;
+    spec.sites.push_back(b);
+    return spec;
+  }
+  // curl over TLS with SNI `host`; returns stdout (headers + body) and, in *err, curl's stderr.
+  std::string Curl(uint16_t port, const std::string& host, const std::vector<std::string>& extra,
+                   std::string* err = nullptr, int* code = nullptr) {
+    std::vector<std::string> argv = {
+        "curl",      "-sS",
+        "-i",        "-v",
+        "--cacert",  dir_.path() + "/" + (host[4] == 'a' ? "a" : "b") + ".crt",
+        "--resolve", host + ":" + std::to_string(port) + ":127.0.0.1"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    argv.push_back("https://" + host + ":" + std::to_string(port) + "/x?y=1");
+    auto r = RunProcess(argv);
+    if (err) *err = r.err;
+    if (code) *code = r.exit_code;
+    return r.out;
+  }
+  gs::testing::TempDir dir_;
+};
+
+TEST_F(GatewayTls, SniPicksTheSiteCertificateAndHstsIsSentOverTls) {
+  RecordingUpstream up;
+  GatewayFixture f(Spec(up.port()));
+  ASSERT_TRUE(f.ok()) << f.error();
+  uint16_t tls = f.gw().tls_ports()[0];
+  std::string err;
+  int code = -1;
+  std::string a = Curl(tls, "www.a.gov.cn", {}, &err, &code);
+  EXPECT_EQ(code, 0) << err;
+  EXPECT_EQ(StatusOf(a), 200) << a << err;
+  EXPECT_NE(a.find("Strict-Transport-Security: max-age=31536000"), std::string::npos) << a;
+  EXPECT_NE(err.find("CN=www.a.gov.cn"), std::string::npos);
+  std::string b = Curl(tls, "www.b.gov.cn", {}, &err, &code);
+  EXPECT_EQ(code, 0) << err;  // verified against b's certificate only
+  EXPECT_EQ(StatusOf(b), 200);
+  EXPECT_NE(err.find("CN=www.b.gov.cn"), std::string::npos) << err;
+  EXPECT_EQ(up.requests(), 2);
+  // TLS 1.3 is offered; TLS 1.1 is refused.
+  Curl(tls, "www.a.gov.cn", {"--tlsv1.3"}, &err, &code);
+  EXPECT_EQ(code, 0) << err;
+  Curl(tls, "www.a.gov.cn", {"--tlsv1.1", "--tls-max", "1.1"}, &err, &code);
+  EXPECT_NE(code, 0);
+  EXPECT_EQ(up.requests(), 3);
+  // Plain HTTP: no HSTS; site b redirects to HTTPS on the TLS port.
+  std::string plain =
+      Exchange(f.port(), "GET /x HTTP/1.1\r\nHost: www.a.gov.cn\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(StatusOf(plain), 200);
+  EXPECT_EQ(plain.find("Strict-Transport-Security"), std::string::npos);
+  std::string redirect =
+      Exchange(f.port(), "GET /p?q=1 HTTP/1.1\r\nHost: www.b.gov.cn\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(StatusOf(redirect), 301) << redirect;
+  EXPECT_NE(redirect.find("Location: https://www.b.gov.cn:" + std::to_string(tls) + "/p?q=1"),
+            std::string::npos)
+      << redirect;
+}
+
+TEST_F(GatewayTls, NotTlsOnTheTlsPortIsDroppedAndCertificatesReloadWithoutRestart) {
+  RecordingUpstream up;
+  GatewayFixture f(Spec(up.port()));
+  ASSERT_TRUE(f.ok()) << f.error();
+  uint16_t tls = f.gw().tls_ports()[0];
+  std::string r = Exchange(tls, "GET / HTTP/1.1\r\nHost: www.a.gov.cn\r\n\r\n", 500);
+  EXPECT_EQ(r.find("HTTP/1.1 200"), std::string::npos);
+  EXPECT_EQ(up.requests(), 0);
+  // New certificate for a, same files, then reload.
+  ASSERT_TRUE(MakeCert(dir_.path(), "a2", "www.a.gov.cn"));
+  ASSERT_EQ(std::rename((dir_.path() + "/a2.crt").c_str(), (dir_.path() + "/a.crt").c_str()), 0);
+  ASSERT_EQ(std::rename((dir_.path() + "/a2.key").c_str(), (dir_.path() + "/a.key").c_str()), 0);
+  auto rt = BuildRuntime(Spec(up.port()));
+  ASSERT_TRUE(rt.ok()) << rt.status().ToString();
+  ASSERT_TRUE(f.gw().Reload(*rt).ok());
+  // curl trusts only the new certificate: success means the new one is served.
+  std::string err;
+  int code = -1;
+  bool ok = gs::testing::WaitFor(
+      [&] {
+        Curl(tls, "www.a.gov.cn", {}, &err, &code);
+        return code == 0;
+      },
+      5000);
+  EXPECT_TRUE(ok) << err;
+  // A key that does not match its certificate is refused at build time.
+  GatewaySpec bad = Spec(up.port());
+  bad.sites[0].tls_key = dir_.path() + "/b.key";
+  auto refused = BuildRuntime(bad);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(std::string(refused.status().message()).find("tls.key " + dir_.path() + "/b.key"),
+            std::string::npos)
+      << refused.status().message();
+}
+
+}  // namespace
+}  // namespace gs::gateway
