@@ -7,15 +7,22 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <climits>
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
+#include <mutex>
+#include <thread>
 
+#include "audit/store.h"
 #include "cli/cli.h"
 #include "crypto/crypto.h"
 #include "platform/file.h"
 #include "tamper/baseline.h"
 #include "tamper/guard.h"
+#include "tamper/json_fields.h"
 #include "tamper/jsonl_sink.h"
 #include "tamper/manifest.h"
 #include "tamper/vault.h"
@@ -25,7 +32,7 @@ namespace gs::cli {
 namespace {
 
 struct TamperOptions {
-  std::string root, vault, key, pubkey, vault_key, quarantine, events = "-", ready_file, from;
+  std::string root, vault, key, pubkey, vault_key, quarantine, events, ready_file, from, audit;
   std::vector<std::string> excludes;
   bool sha256 = false, progress = false, no_progress = false, no_fanotify = false, fsync = false;
   int threads = 0;
@@ -37,6 +44,55 @@ Result<std::optional<std::string>> VaultKey(const TamperOptions& o) {
   if (o.vault_key.empty()) return std::optional<std::string>();
   GS_ASSIGN_OR_RETURN(std::string k, tamper::LoadVaultKey(o.vault_key));
   return std::optional<std::string>(k);
+}
+
+// Where a command's records go: the audit store (--audit) and/or an NDJSON file (--events).
+// With neither flag they go to stdout as NDJSON. When `spool_if_busy` and another process (a
+// running `tamper watch`) holds the store's writer lock, records go to the vault's audit spool,
+// which that watch appends to the store.
+struct Sinks {
+  std::unique_ptr<audit::AuditStore> store;
+  std::unique_ptr<tamper::SpoolSink> spool;
+  std::unique_ptr<tamper::JsonLinesSink> lines;
+  std::unique_ptr<tamper::TeeSink> tee;
+  audit::RecordSink* sink = nullptr;
+
+  Status Finish() {
+    if (sink) GS_RETURN_IF_ERROR(sink->Sync());
+    if (spool) GS_RETURN_IF_ERROR(spool->Commit());
+    if (store) GS_RETURN_IF_ERROR(store->Close());
+    return Status::Ok();
+  }
+};
+
+Result<std::unique_ptr<Sinks>> OpenSinks(const TamperOptions& o, bool spool_if_busy) {
+  auto s = std::make_unique<Sinks>();
+  std::vector<audit::RecordSink*> all;
+  if (!o.audit.empty()) {
+    auto store = audit::AuditStore::Open(o.audit);
+    if (store.ok()) {
+      s->store = std::move(*store);
+      all.push_back(s->store.get());
+    } else if (spool_if_busy && store.status().code() == StatusCode::kUnavailable) {
+      GS_ASSIGN_OR_RETURN(s->spool, tamper::SpoolSink::Create(o.vault));
+      all.push_back(s->spool.get());
+    } else {
+      return FailedPreconditionError("audit store " + o.audit + ": " +
+                                     std::string(store.status().message()) +
+                                     " (create it with `govshield audit init`)");
+    }
+  }
+  if (!o.events.empty() || o.audit.empty()) {
+    GS_ASSIGN_OR_RETURN(s->lines, tamper::JsonLinesSink::Open(o.events.empty() ? "-" : o.events));
+    all.push_back(s->lines.get());
+  }
+  if (all.size() == 1) {
+    s->sink = all[0];
+  } else {
+    s->tee = std::make_unique<tamper::TeeSink>(all);
+    s->sink = s->tee.get();
+  }
+  return s;
 }
 
 Status RunBaseline(const TamperOptions& o) {
@@ -59,6 +115,26 @@ Status RunBaseline(const TamperOptions& o) {
   tamper::BaselineStats st;
   GS_ASSIGN_OR_RETURN(std::string text, tamper::CreateSignedBaseline(o.root, vault, key, bo, &st));
   GS_ASSIGN_OR_RETURN(auto m, tamper::ParseSignedManifest(text, key.PublicKey()));
+  if (!o.audit.empty()) {
+    // The new baseline is an audited event: who signed which manifest for which root.
+    TamperOptions ao = o;
+    ao.events.clear();
+    GS_ASSIGN_OR_RETURN(auto sinks, OpenSinks(ao, /*spool_if_busy=*/true));
+    nlohmann::json j;
+    j["ts"] = FormatRfc3339(SystemTime().Now());
+    j["source"] = "tamper";
+    j["type"] = "baseline";
+    tamper::PutName(j, "root", rroot);
+    j["version"] = m.version;
+    j["manifest_sm3"] = crypto::DigestHex(crypto::Sm3(text));
+    j["signer"] = m.signer;
+    j["files"] = st.files;
+    j["dirs"] = st.dirs;
+    j["symlinks"] = st.symlinks;
+    j["bytes"] = st.bytes;
+    GS_RETURN_IF_ERROR(sinks->sink->Append(tamper::DumpJson(j)).status());
+    GS_RETURN_IF_ERROR(sinks->Finish());
+  }
   std::printf(
       "baseline v%llu of %s: %llu files, %llu dirs, %llu symlinks, %.1f MB in %.2f s "
       "(%.0f files/s, %d threads)\nmanifest %s/manifests/current signed by %s\n",
@@ -105,10 +181,43 @@ Status RunWatch(const TamperOptions& o) {
       "tamper watch: baseline v%llu verified (%zu entries), vault verified (%llu objects)\n",
       static_cast<unsigned long long>(m.version), m.entries.size(),
       static_cast<unsigned long long>(objects));
-  GS_ASSIGN_OR_RETURN(auto sink, tamper::JsonLinesSink::Open(o.events));
+  GS_ASSIGN_OR_RETURN(auto sinks, OpenSinks(o, /*spool_if_busy=*/false));
   GS_ASSIGN_OR_RETURN(int64_t interval, ParseDurationNanos(o.sweep_interval));
+  // Records that `tamper publish` spooled while we hold the store: appended now and every
+  // 200 ms while watching.
+  std::mutex drain_mu;
+  std::condition_variable drain_cv;
+  bool drain_stop = false;
+  std::thread drainer;
+  if (sinks->store) {
+    GS_RETURN_IF_ERROR(tamper::DrainSpool(o.vault, sinks->store.get()).status());
+    drainer = std::thread([&] {
+      std::unique_lock<std::mutex> lock(drain_mu);
+      while (!drain_stop) {
+        drain_cv.wait_for(lock, std::chrono::milliseconds(200));
+        auto n = tamper::DrainSpool(o.vault, sinks->store.get());
+        if (!n.ok())
+          std::fprintf(stderr, "tamper watch: audit spool: %s\n",
+                       std::string(n.status().message()).c_str());
+      }
+    });
+  }
+  struct StopDrainer {
+    std::mutex* mu;
+    std::condition_variable* cv;
+    bool* stop;
+    std::thread* t;
+    ~StopDrainer() {
+      {
+        std::lock_guard<std::mutex> l(*mu);
+        *stop = true;
+      }
+      cv->notify_all();
+      if (t->joinable()) t->join();
+    }
+  } stop_drainer{&drain_mu, &drain_cv, &drain_stop, &drainer};
   tamper::GuardOptions go;
-  go.sink = sink.get();
+  go.sink = sinks->sink;
   go.quarantine_dir = o.quarantine;
   go.fsync = o.fsync;
   GS_ASSIGN_OR_RETURN(auto guard, tamper::Guard::Create(o.root, std::move(m), &*vault, go));
@@ -129,7 +238,7 @@ Status RunWatch(const TamperOptions& o) {
   ::sigaction(SIGINT, &sa, nullptr);
   Status s = watcher->Run();
   g_watcher = nullptr;
-  sink->Sync().IgnoreError();
+  sinks->sink->Sync().IgnoreError();
   std::fprintf(stderr, "tamper watch: stopped after %llu events, %llu findings, %llu overflows\n",
                static_cast<unsigned long long>(watcher->stats().events.load()),
                static_cast<unsigned long long>(guard->findings_total()),
@@ -141,10 +250,11 @@ Status RunPublish(const TamperOptions& o) {
   GS_ASSIGN_OR_RETURN(auto key, crypto::LoadSm2PrivateKey(o.key));
   GS_ASSIGN_OR_RETURN(auto vkey, VaultKey(o));
   GS_ASSIGN_OR_RETURN(auto vault, tamper::Vault::Open(o.vault, vkey));
-  GS_ASSIGN_OR_RETURN(auto sink, tamper::JsonLinesSink::Open(o.events));
+  GS_ASSIGN_OR_RETURN(auto sinks, OpenSinks(o, /*spool_if_busy=*/true));
   tamper::BaselineOptions bo;
   bo.threads = o.threads;
-  GS_ASSIGN_OR_RETURN(auto r, tamper::Publish(o.root, o.from, vault, key, bo, sink.get()));
+  GS_ASSIGN_OR_RETURN(auto r, tamper::Publish(o.root, o.from, vault, key, bo, sinks->sink));
+  GS_RETURN_IF_ERROR(sinks->Finish());
   std::fprintf(stderr,
                "published baseline v%llu: %zu added, %zu changed, %zu removed; %zu changes "
                "applied to %s\n",
@@ -184,6 +294,7 @@ void RegisterTamper(CLI::App& app) {
   b->add_option("--root", o->root, "Web root to protect")->required();
   b->add_option("--vault", o->vault, "Vault directory (outside the web root)")->required();
   b->add_option("--key", o->key, "SM2 private key (PEM) of the publisher")->required();
+  b->add_option("--audit", o->audit, "Audit store (DIR) that records the new baseline");
   b->add_option("--exclude", o->excludes, "Glob of paths not to protect (repeatable)");
   b->add_option("--vault-key", o->vault_key, "SM4 key file: encrypt vault objects (SM4-GCM)");
   b->add_flag("--sha256", o->sha256, "Record SHA-256 digests as well as SM3");
@@ -199,7 +310,11 @@ void RegisterTamper(CLI::App& app) {
   w->add_option("--pubkey", o->pubkey, "SM2 public key (PEM) that signed the baseline")->required();
   w->add_option("--vault-key", o->vault_key, "SM4 key file of an encrypted vault");
   w->add_option("--quarantine", o->quarantine, "Quarantine directory (default VAULT/quarantine)");
-  w->add_option("--events", o->events, "Append audit records (NDJSON) to FILE ('-' = stdout)");
+  w->add_option("--audit", o->audit,
+                "Audit store (DIR, from `audit init`) for every detection, restore, quarantine");
+  w->add_option("--events", o->events,
+                "Also append the records (NDJSON) to FILE ('-' = stdout; the default without "
+                "--audit)");
   w->add_option("--ready-file", o->ready_file, "Write FILE once watching has started");
   w->add_flag("--no-fanotify", o->no_fanotify, "Use inotify even where fanotify is available");
   w->add_option("--sweep-interval", o->sweep_interval, "Full sweep period (e.g. 300s, 0 = off)");
@@ -215,7 +330,11 @@ void RegisterTamper(CLI::App& app) {
   p->add_option("--key", o->key, "SM2 private key (PEM) of the publisher")->required();
   p->add_option("--from", o->from, "Staging directory holding the new content")->required();
   p->add_option("--vault-key", o->vault_key, "SM4 key file of an encrypted vault");
-  p->add_option("--events", o->events, "Append audit records (NDJSON) to FILE ('-' = stdout)");
+  p->add_option("--audit", o->audit,
+                "Audit store (DIR); spooled through the vault while `tamper watch` holds it");
+  p->add_option("--events", o->events,
+                "Also append the records (NDJSON) to FILE ('-' = stdout; the default without "
+                "--audit)");
   p->add_option("--threads", o->threads, "Hashing threads (default: CPU cores)");
   p->callback(Action([o] { return RunPublish(*o); }));
 

@@ -607,6 +607,7 @@ TEST(Manifest, FuzzSeedCorpusHasValidAndInvalidSeeds) {
 
 #include <chrono>
 #include <random>
+#include <sstream>
 #include <thread>
 
 #include "testlib/subprocess.h"
@@ -635,12 +636,34 @@ std::vector<nlohmann::json> ReadRecords(const std::string& path) {
   return out;
 }
 
+// The records of `type` in an audit store, through the real `audit query --raw`.
+std::vector<nlohmann::json> AuditRecords(const std::string& store, const std::string& type) {
+  auto q =
+      RunProcess({GovshieldBinary(), "audit", "query", "--store", store, "--type", type, "--raw"});
+  EXPECT_EQ(q.exit_code, 0) << q.err;
+  std::vector<nlohmann::json> out;
+  std::istringstream in(q.out);
+  std::string line;
+  while (std::getline(in, line)) {
+    auto j = nlohmann::json::parse(line, nullptr, false);
+    EXPECT_FALSE(j.is_discarded()) << line;
+    if (!j.is_discarded()) out.push_back(j);
+  }
+  return out;
+}
+
+std::multiset<std::string> AuditPaths(const std::string& store, const std::string& type) {
+  std::multiset<std::string> m;
+  for (const auto& j : AuditRecords(store, type)) m.insert(RecordPath(j));
+  return m;
+}
+
 // Builds a tree of `files` files under `dirs` directories (two levels), runs the real
 // `tamper baseline` and `tamper watch`, performs random tamper actions on distinct targets and
 // waits until the watcher has converged: the tree verifies and every action has a record.
 void RunRandomTamper(bool fanotify) {
-  const size_t kFiles = EnvSize("GS_TAMPER_FILES", 2000);
-  const size_t kActions = EnvSize("GS_TAMPER_ACTIONS", 200);
+  const size_t kFiles = EnvSize("GS_TAMPER_FILES", 10000);
+  const size_t kActions = EnvSize("GS_TAMPER_ACTIONS", 1000);
   TempDir tmp;
   std::string root = tmp.path() + "/www", vault = tmp.path() + "/vault";
   std::string events = tmp.path() + "/events.jsonl", ready = tmp.path() + "/ready";
@@ -664,9 +687,14 @@ void RunRandomTamper(bool fanotify) {
                   tmp.path() + "/keys/sm2-private.pem"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::string pub = tmp.path() + "/keys/sm2-public.pem";
+  std::string store = tmp.path() + "/audit";
+  r = RunProcess(
+      {gs, "audit", "init", "--store", store, "--key", tmp.path() + "/keys/sm2-private.pem"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
   std::vector<std::string> argv = {
-      gs,  "tamper",   "watch", "--root",       root,  "--vault",          vault, "--pubkey",
-      pub, "--events", events,  "--ready-file", ready, "--sweep-interval", "0"};
+      gs,    "tamper",       "watch", "--root",           root,   "--vault",
+      vault, "--pubkey",     pub,     "--events",         events, "--audit",
+      store, "--ready-file", ready,   "--sweep-interval", "0"};
   if (!fanotify) argv.push_back("--no-fanotify");
   BackgroundProcess watch(argv, tmp.path());
   ASSERT_TRUE(WaitFor([&] { return platform::PathExists(ready); }, 30000))
@@ -783,6 +811,14 @@ void RunRandomTamper(bool fanotify) {
                converge_s);
   watch.Signal(SIGTERM);
   EXPECT_EQ(watch.Wait(10000), 0);
+  // The same records are in the tamper-evident audit store, which verifies.
+  EXPECT_EQ(AuditPaths(store, "tamper"), [&] {
+    std::multiset<std::string> m;
+    for (const auto& j : ReadRecords(events)) m.insert(RecordPath(j));
+    return m;
+  }());
+  auto av = RunProcess({gs, "audit", "verify", "--store", store});
+  EXPECT_EQ(av.exit_code, 0) << av.out << av.err;
 }
 
 bool FanotifyAvailable() {
@@ -832,16 +868,24 @@ TEST(TamperIntegration, PublishWhileWatching) {
   std::string gs = GovshieldBinary(), priv = tmp.path() + "/keys/sm2-private.pem",
               pub = tmp.path() + "/keys/sm2-public.pem";
   ASSERT_EQ(RunProcess({gs, "keys", "gen", "--out", tmp.path() + "/keys"}).exit_code, 0);
-  auto r = RunProcess({gs, "tamper", "baseline", "--root", root, "--vault", vault, "--key", priv});
+  std::string store = tmp.path() + "/audit";
+  ASSERT_EQ(RunProcess({gs, "audit", "init", "--store", store, "--key", priv}).exit_code, 0);
+  auto r = RunProcess({gs, "tamper", "baseline", "--root", root, "--vault", vault, "--key", priv,
+                       "--audit", store});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  BackgroundProcess watch(
-      {gs, "tamper", "watch", "--root", root, "--vault", vault, "--pubkey", pub, "--events", events,
-       "--ready-file", tmp.path() + "/ready", "--sweep-interval", "0", "--no-fanotify"},
-      tmp.path());
+  auto baseline_recs = AuditRecords(store, "baseline");
+  ASSERT_EQ(baseline_recs.size(), 1u);
+  EXPECT_EQ(baseline_recs[0]["version"], 1);
+  EXPECT_EQ(baseline_recs[0]["files"], 3);
+  BackgroundProcess watch({gs, "tamper", "watch", "--root", root, "--vault", vault, "--pubkey", pub,
+                           "--events", events, "--audit", store, "--ready-file",
+                           tmp.path() + "/ready", "--sweep-interval", "0", "--no-fanotify"},
+                          tmp.path());
   ASSERT_TRUE(WaitFor([&] { return platform::PathExists(tmp.path() + "/ready"); }, 30000));
 
+  // The watch holds the audit store: publish spools its records through the vault.
   r = RunProcess({gs, "tamper", "publish", "--root", root, "--vault", vault, "--key", priv,
-                  "--from", stage, "--events", tmp.path() + "/publish.jsonl"});
+                  "--from", stage, "--events", tmp.path() + "/publish.jsonl", "--audit", store});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(Read(root + "/index.html"), "<html>v2</html>");
   EXPECT_EQ(Read(root + "/new/page.html"), "fresh");
@@ -880,7 +924,242 @@ TEST(TamperIntegration, PublishWhileWatching) {
   EXPECT_EQ(recs[0]["baseline_version"], 2);
   watch.Signal(SIGTERM);
   EXPECT_EQ(watch.Wait(10000), 0);
+
+  // In the audit store: the baseline, the watch's publish changes, the publisher's own summary
+  // (delivered through the spool) and the restore, each once; the store verifies.
+  auto stored_publish = AuditRecords(store, "publish");
+  size_t summaries = 0;
+  for (const auto& j : stored_publish) summaries += j.contains("manifest_sm3");
+  EXPECT_EQ(summaries, 1u);
+  EXPECT_EQ(stored_publish.size(), count_type("publish") + 1);
+  auto stored_tamper = AuditRecords(store, "tamper");
+  ASSERT_EQ(stored_tamper.size(), 1u);
+  EXPECT_EQ(stored_tamper[0]["path"], "new/page.html");
+  EXPECT_EQ(stored_tamper[0]["action"], "restored");
+  EXPECT_TRUE(stored_tamper[0].contains("before_sm3"));
+  EXPECT_TRUE(stored_tamper[0].contains("after_sm3"));
+  EXPECT_TRUE(platform::ListDir(vault + "/audit-spool")->empty());
+  auto av = RunProcess({gs, "audit", "verify", "--store", store});
+  EXPECT_EQ(av.exit_code, 0) << av.out << av.err;
 }
+
+}  // namespace
+}  // namespace gs::tamper
+
+// ---- Serve-time check (核心内嵌) ---------------------------------------------------------------
+
+#include <atomic>
+
+#include "tamper/serve_check.h"
+
+namespace gs::tamper {
+namespace {
+
+std::unique_ptr<ServeChecker> MakeChecker(Site& s, MemorySink* sink, bool vault_copy = true) {
+  ServeCheckOptions o;
+  o.sink = sink;
+  o.serve_vault_copy = vault_copy;
+  auto c = ServeChecker::Create(s.root, s.manifest, &*s.vault, o);
+  EXPECT_TRUE(c.ok()) << c.status().ToString();
+  return c.ok() ? std::move(*c) : nullptr;
+}
+
+TEST(ServeCheck, IntactFileServedAndThenFromCacheWithoutReading) {
+  Site s;
+  ASSERT_NO_FATAL_FAILURE(s.Baseline());
+  MemorySink sink;
+  auto c = MakeChecker(s, &sink);
+  auto r = c->Fetch("news/2026/a.html");
+  ASSERT_EQ(r.verdict, ServeVerdict::kIntact) << r.error;
+  EXPECT_EQ(*r.body, std::string(10240, 'a'));
+  EXPECT_FALSE(r.cache_hit);
+  r = c->Fetch("news/2026/a.html");
+  EXPECT_EQ(r.verdict, ServeVerdict::kIntact);
+  EXPECT_TRUE(r.cache_hit);
+  EXPECT_EQ(c->stats().hashed.load(), 1u);
+  EXPECT_EQ(c->Verify("index.html"), ServeVerdict::kIntact);
+  EXPECT_EQ(sink.size(), 0u);
+}
+
+TEST(ServeCheck, TamperedFileIsAnsweredWithTheVaultCopyAndReportedOnce) {
+  Site s;
+  ASSERT_NO_FATAL_FAILURE(s.Baseline());
+  MemorySink sink;
+  auto c = MakeChecker(s, &sink);
+  ASSERT_EQ(c->Fetch("index.html").verdict, ServeVerdict::kIntact);
+  Write(s.root + "/index.html", "<html>HACKED by x</html>");
+  for (int i = 0; i < 5; ++i) {
+    auto r = c->Fetch("index.html");
+    ASSERT_EQ(r.verdict, ServeVerdict::kFromVault);
+    EXPECT_EQ(*r.body, "<html>home</html>");
+  }
+  EXPECT_EQ(c->Verify("index.html"), ServeVerdict::kBlocked);
+  auto recs = sink.records();
+  ASSERT_EQ(recs.size(), 1u);
+  EXPECT_EQ(recs[0]["type"], "serve_tamper");
+  EXPECT_EQ(recs[0]["path"], "index.html");
+  EXPECT_EQ(recs[0]["action"], "served_vault_copy");
+  EXPECT_EQ(recs[0]["expected_sm3"], crypto::DigestHex(crypto::Sm3("<html>home</html>")));
+  EXPECT_EQ(recs[0]["actual_sm3"], crypto::DigestHex(crypto::Sm3("<html>HACKED by x</html>")));
+  // Restored by the guard: served from disk again.
+  s.guard->Check("index.html", false);
+  auto r = c->Fetch("index.html");
+  EXPECT_EQ(r.verdict, ServeVerdict::kIntact);
+  EXPECT_EQ(*r.body, "<html>home</html>");
+}
+
+TEST(ServeCheck, DeletedOrSymlinkSwappedFileNeverServesForeignBytes) {
+  Site s;
+  ASSERT_NO_FATAL_FAILURE(s.Baseline());
+  MemorySink sink;
+  auto c = MakeChecker(s, &sink);
+  ASSERT_EQ(::unlink((s.root + "/news/index.html").c_str()), 0);
+  auto r = c->Fetch("news/index.html");
+  ASSERT_EQ(r.verdict, ServeVerdict::kFromVault);
+  EXPECT_EQ(*r.body, "<html>news</html>");
+  ASSERT_EQ(::unlink((s.root + "/index.html").c_str()), 0);
+  ASSERT_EQ(::symlink("/etc/passwd", (s.root + "/index.html").c_str()), 0);
+  r = c->Fetch("index.html");
+  ASSERT_EQ(r.verdict, ServeVerdict::kFromVault);
+  EXPECT_EQ(*r.body, "<html>home</html>");
+  // A parent directory swapped for a symlink is not followed either.
+  TempDir outside;
+  platform::MakeDirs(outside.path() + "/2026").IgnoreError();
+  Write(outside.path() + "/2026/a.html", "outside");
+  ASSERT_EQ(::rename((s.root + "/news").c_str(), (s.tmp.path() + "/news-away").c_str()), 0);
+  ASSERT_EQ(::symlink(outside.path().c_str(), (s.root + "/news").c_str()), 0);
+  r = c->Fetch("news/2026/a.html");
+  ASSERT_EQ(r.verdict, ServeVerdict::kFromVault);
+  EXPECT_EQ(*r.body, std::string(10240, 'a'));
+  EXPECT_EQ(sink.size(), 3u);
+}
+
+TEST(ServeCheck, BlockModeUnknownExcludedAndBadPaths) {
+  Site s;
+  Write(s.root + "/debug.log", "log");
+  BaselineOptions bo;
+  bo.excludes = {"*.log"};
+  ASSERT_NO_FATAL_FAILURE(s.Baseline(bo));
+  MemorySink sink;
+  auto c = MakeChecker(s, &sink, /*vault_copy=*/false);
+  Write(s.root + "/static/app.js", "alert(1)");
+  auto r = c->Fetch("static/app.js");
+  EXPECT_EQ(r.verdict, ServeVerdict::kBlocked);
+  EXPECT_EQ(r.body, nullptr);
+  ASSERT_EQ(sink.size(), 1u);
+  EXPECT_EQ(sink.records()[0]["action"], "blocked");
+  Write(s.root + "/shell.php", "<?php eval($_POST[1]);");
+  EXPECT_EQ(c->Fetch("shell.php").verdict, ServeVerdict::kNotInBaseline);
+  EXPECT_EQ(c->Fetch("news").verdict, ServeVerdict::kNotInBaseline);       // a directory
+  EXPECT_EQ(c->Fetch("home.html").verdict, ServeVerdict::kNotInBaseline);  // a symlink entry
+  EXPECT_EQ(c->Fetch("debug.log").verdict, ServeVerdict::kExcluded);
+  for (const char* bad : {"../etc/passwd", "/etc/passwd", "news/../index.html", "", ".", "a//b"})
+    EXPECT_EQ(c->Fetch(bad).verdict, ServeVerdict::kError) << bad;
+  ServeCheckOptions o;
+  o.serve_vault_copy = true;
+  EXPECT_FALSE(ServeChecker::Create(s.root, s.manifest, nullptr, o).ok());
+}
+
+TEST(ServeCheck, OpenSiteVerifiesTheSignatureAndFollowsPublishedManifests) {
+  Site s;
+  ASSERT_NO_FATAL_FAILURE(s.Baseline());
+  auto other = crypto::Sm2PrivateKey::Generate();
+  ASSERT_TRUE(other.ok());
+  EXPECT_FALSE(
+      ServeChecker::OpenSite(s.root, s.vault_dir, other->PublicKey(), std::nullopt, {}).ok());
+  auto c = ServeChecker::OpenSite(s.root, s.vault_dir, TestKey().PublicKey(), std::nullopt, {});
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ((*c)->Fetch("index.html").verdict, ServeVerdict::kIntact);
+  // Publish new content: the old checker serves the new version once told of the new manifest.
+  TempDir stage;
+  platform::MakeDirs(stage.path() + "/s").IgnoreError();
+  Write(stage.path() + "/s/index.html", "<html>v2</html>");
+  auto p = Publish(s.root, stage.path() + "/s", *s.vault, TestKey(), {}, nullptr);
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  EXPECT_EQ((*c)->Fetch("index.html").verdict, ServeVerdict::kFromVault);  // still v1's judge
+  auto m = ParseSignedManifest(*s.vault->ReadCurrentManifest(), TestKey().PublicKey());
+  ASSERT_TRUE(m.ok());
+  (*c)->ReplaceManifest(*m);
+  EXPECT_EQ((*c)->manifest_version(), 2u);
+  auto r = (*c)->Fetch("index.html");
+  ASSERT_EQ(r.verdict, ServeVerdict::kIntact);
+  EXPECT_EQ(*r.body, "<html>v2</html>");
+  EXPECT_EQ((*c)->Fetch("news/index.html").verdict, ServeVerdict::kNotInBaseline);
+}
+
+// Acceptance 4 at the library level: a writer rewrites a page as fast as it can (in place, by
+// truncation, and by rename over it) while readers fetch it; no body that is not the baseline
+// is ever returned, among at least 100,000 responses. Run with the cache on and off.
+void RaceWriterAgainstReaders(uint64_t cache_bytes) {
+  Site s;
+  const std::string page(10240, 'p');
+  Write(s.root + "/hot.html", page);
+  ASSERT_NO_FATAL_FAILURE(s.Baseline());
+  ServeCheckOptions o;
+  o.cache_bytes = cache_bytes;
+  auto c = ServeChecker::Create(s.root, s.manifest, &*s.vault, o);
+  ASSERT_TRUE(c.ok());
+  const crypto::Digest want = crypto::Sm3(page);
+  std::atomic<bool> stop{false};
+  std::atomic<uint64_t> writes{0};
+  std::thread writer([&] {
+    std::string path = s.root + "/hot.html", tmp = s.root + "/.hot.tmp";
+    uint64_t i = 0;
+    while (!stop) {
+      std::string evil = page;
+      evil[i % evil.size()] = 'X';  // same size: only the content differs
+      if (i % 3 == 2) {
+        int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (fd >= 0) {
+          (void)!::write(fd, evil.data(), evil.size());
+          ::close(fd);
+          ::rename(tmp.c_str(), path.c_str());
+        }
+      } else {
+        int fd = ::open(path.c_str(), O_WRONLY | (i % 3 == 0 ? O_TRUNC : 0));
+        if (fd >= 0) {
+          (void)!::write(fd, i % 2 ? evil.data() : page.data(), evil.size());
+          ::close(fd);
+        }
+      }
+      ++i;
+      writes.fetch_add(1);
+    }
+  });
+  constexpr int kReaders = 2;
+  constexpr uint64_t kPerReader = 50'000;
+  std::atomic<uint64_t> bad{0}, intact{0}, from_vault{0};
+  std::vector<std::thread> readers;
+  for (int t = 0; t < kReaders; ++t) {
+    readers.emplace_back([&] {
+      for (uint64_t i = 0; i < kPerReader; ++i) {
+        auto r = (*c)->Fetch("hot.html");
+        if (!r.body || crypto::Sm3(*r.body) != want) bad.fetch_add(1);
+        if (r.verdict == ServeVerdict::kIntact) intact.fetch_add(1);
+        if (r.verdict == ServeVerdict::kFromVault) from_vault.fetch_add(1);
+      }
+    });
+  }
+  for (auto& t : readers) t.join();
+  stop = true;
+  writer.join();
+  EXPECT_EQ(bad.load(), 0u);
+  EXPECT_EQ(intact.load() + from_vault.load(), kReaders * kPerReader);
+  // The race really happened: the writer ran throughout and both answers occurred.
+  EXPECT_GT(writes.load(), 1000u);
+  EXPECT_GT(from_vault.load(), 0u);
+  std::fprintf(stderr,
+               "[serve-check cache=%llu] %llu responses, %llu intact, %llu from vault, %llu "
+               "writer rewrites, 0 tampered\n",
+               static_cast<unsigned long long>(cache_bytes),
+               static_cast<unsigned long long>(kReaders * kPerReader),
+               static_cast<unsigned long long>(intact.load()),
+               static_cast<unsigned long long>(from_vault.load()),
+               static_cast<unsigned long long>(writes.load()));
+}
+
+TEST(ServeCheck, WriterRaceNeverYieldsTamperedBodyCached) { RaceWriterAgainstReaders(64 << 20); }
+TEST(ServeCheck, WriterRaceNeverYieldsTamperedBodyUncached) { RaceWriterAgainstReaders(0); }
 
 }  // namespace
 }  // namespace gs::tamper
