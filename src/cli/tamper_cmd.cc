@@ -34,7 +34,8 @@ namespace {
 struct TamperOptions {
   std::string root, vault, key, pubkey, vault_key, quarantine, events, ready_file, from, audit;
   std::vector<std::string> excludes;
-  bool sha256 = false, progress = false, no_progress = false, no_fanotify = false, fsync = false;
+  bool sha256 = false, progress = false, no_progress = false, no_fanotify = false, fsync = false,
+       block = false;
   int threads = 0;
   std::string sweep_interval = "300s";
   uint64_t sweep_rate = 2000;
@@ -223,6 +224,7 @@ Status RunWatch(const TamperOptions& o) {
   GS_ASSIGN_OR_RETURN(auto guard, tamper::Guard::Create(o.root, std::move(m), &*vault, go));
   tamper::WatchOptions wo;
   wo.try_fanotify = !o.no_fanotify;
+  wo.block = o.block;
   wo.sweep_interval_ms = interval / kNanosPerMilli;
   wo.sweep_files_per_second = o.sweep_rate;
   wo.ready_file = o.ready_file;
@@ -239,10 +241,13 @@ Status RunWatch(const TamperOptions& o) {
   Status s = watcher->Run();
   g_watcher = nullptr;
   sinks->sink->Sync().IgnoreError();
-  std::fprintf(stderr, "tamper watch: stopped after %llu events, %llu findings, %llu overflows\n",
+  std::fprintf(stderr,
+               "tamper watch: stopped after %llu events, %llu findings, %llu overflows, "
+               "%llu accesses denied\n",
                static_cast<unsigned long long>(watcher->stats().events.load()),
                static_cast<unsigned long long>(guard->findings_total()),
-               static_cast<unsigned long long>(watcher->stats().overflows.load()));
+               static_cast<unsigned long long>(watcher->stats().overflows.load()),
+               static_cast<unsigned long long>(watcher->stats().perm_denied.load()));
   return s;
 }
 
@@ -317,6 +322,9 @@ void RegisterTamper(CLI::App& app) {
                 "--audit)");
   w->add_option("--ready-file", o->ready_file, "Write FILE once watching has started");
   w->add_flag("--no-fanotify", o->no_fanotify, "Use inotify even where fanotify is available");
+  w->add_flag("--block", o->block,
+              "Blocking mode: deny reads of a tampered or unknown file until it is restored "
+              "(fanotify permission events; fails if the kernel refuses them)");
   w->add_option("--sweep-interval", o->sweep_interval, "Full sweep period (e.g. 300s, 0 = off)");
   w->add_option("--sweep-rate", o->sweep_rate, "Full sweep cap in files per second");
   w->add_option("--threads", o->threads, "Threads for verifying the vault");

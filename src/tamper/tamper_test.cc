@@ -916,6 +916,8 @@ TEST(TamperIntegration, PublishWhileWatching) {
   // Tampering with published content restores the published version.
   Write(root + "/new/page.html", "defaced");
   EXPECT_TRUE(WaitFor([&] { return Read(root + "/new/page.html") == "fresh"; }, 10000));
+  // The record follows the restore.
+  EXPECT_TRUE(WaitFor([&] { return count_type("tamper") >= 1; }, 10000));
   std::vector<nlohmann::json> recs;
   for (const auto& j : ReadRecords(events))
     if (j["type"] == "tamper") recs.push_back(j);
@@ -1160,6 +1162,133 @@ void RaceWriterAgainstReaders(uint64_t cache_bytes) {
 
 TEST(ServeCheck, WriterRaceNeverYieldsTamperedBodyCached) { RaceWriterAgainstReaders(64 << 20); }
 TEST(ServeCheck, WriterRaceNeverYieldsTamperedBodyUncached) { RaceWriterAgainstReaders(0); }
+
+}  // namespace
+}  // namespace gs::tamper
+
+// ---- Blocking mode with a real reader process --------------------------------------------------
+
+namespace gs::tamper {
+namespace {
+
+bool PermissionEventsAvailable(std::string* why) {
+  int fd = ::fanotify_init(FAN_CLASS_CONTENT, O_RDONLY);
+  if (fd < 0) {
+    *why = std::string("fanotify_init(FAN_CLASS_CONTENT): ") + std::strerror(errno);
+    return false;
+  }
+  ::close(fd);
+  return true;
+}
+
+// `tamper watch --block`: while this process tampers with a page 300 times (in place, truncated,
+// replaced by rename, replaced by a symlink to /etc/passwd), a separate reader process reads it
+// in a loop. The reader must never get anything but the baseline bytes (a denied read is
+// retried, as a web server would answer 403/500 and the next request succeeds).
+TEST(TamperIntegration, BlockingModeNeverServesTamperedPage) {
+  std::string why;
+  if (!PermissionEventsAvailable(&why)) {
+    // Then --block must fail with the kernel's reason rather than run unprotected.
+    GTEST_SKIP() << "fanotify permission events not available here: " << why;
+  }
+  TempDir tmp;
+  std::string root = tmp.path() + "/www", vault = tmp.path() + "/vault";
+  ASSERT_TRUE(platform::MakeDirs(root + "/news").ok());
+  const std::string good = "<html>" + std::string(10000, 'g') + "</html>";
+  Write(root + "/news/page.html", good);
+  Write(root + "/index.html", "<html>home</html>");
+  std::string gs = GovshieldBinary(), priv = tmp.path() + "/keys/sm2-private.pem",
+              pub = tmp.path() + "/keys/sm2-public.pem";
+  ASSERT_EQ(RunProcess({gs, "keys", "gen", "--out", tmp.path() + "/keys"}).exit_code, 0);
+  auto r = RunProcess({gs, "tamper", "baseline", "--root", root, "--vault", vault, "--key", priv});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::string events = tmp.path() + "/events.jsonl", ready = tmp.path() + "/ready";
+  BackgroundProcess watch(
+      {gs, "tamper", "watch", "--root", root, "--vault", vault, "--pubkey", pub, "--events", events,
+       "--ready-file", ready, "--sweep-interval", "0", "--block"},
+      tmp.path());
+  ASSERT_TRUE(WaitFor([&] { return platform::PathExists(ready); }, 30000))
+      << Read(watch.StderrPath());
+
+  // The reader: a separate process (python3) reading the page until told to stop; prints
+  // "good denied bad" counts.
+  std::string stop_file = tmp.path() + "/stop-reader";
+  std::string script = tmp.path() + "/reader.py";
+  Write(script,
+        "import os, sys\n"
+        "path, stop, want = sys.argv[1], sys.argv[2], open(sys.argv[3], 'rb').read()\n"
+        "good = denied = bad = 0\n"
+        "while not os.path.exists(stop):\n"
+        "    try:\n"
+        "        with open(path, 'rb') as f:\n"
+        "            data = f.read()\n"
+        "    except OSError:\n"
+        "        denied += 1\n"
+        "        continue\n"
+        "    if data == want: good += 1\n"
+        "    else: bad += 1\n"
+        "print(good, denied, bad)\n");
+  Write(tmp.path() + "/want", good);
+  BackgroundProcess reader(
+      {"python3", script, root + "/news/page.html", stop_file, tmp.path() + "/want"}, tmp.path());
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+
+  std::string page = root + "/news/page.html";
+  int writes_denied = 0, writes_through = 0;
+  for (int i = 0; i < 300; ++i) {
+    std::string evil = "<html>HACKED " + std::to_string(i) + "</html>";
+    switch (i % 3) {
+      case 0: {  // open for writing (in place, truncating, or a new file): denied
+        const char* target = i % 2 ? "/news/page.html" : "/news/shell.php";
+        int fd = ::open((root + target).c_str(), O_WRONLY | O_CREAT | (i % 4 ? O_TRUNC : 0), 0644);
+        if (fd >= 0) {
+          (void)!::write(fd, evil.data(), evil.size());
+          ::close(fd);
+          ++writes_through;
+        } else {
+          EXPECT_EQ(errno, EPERM);
+          ++writes_denied;
+        }
+        break;
+      }
+      default: {  // replace by rename: not a permission event; reads of it are denied
+        std::string t = tmp.path() + "/x" + std::to_string(i);
+        Write(t, evil);
+        ::rename(t.c_str(), page.c_str());
+        break;
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_EQ(writes_through, 0);
+  EXPECT_EQ(writes_denied, 100);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  Write(stop_file, "");
+  ASSERT_EQ(reader.Wait(30000), 0) << Read(reader.StderrPath());
+  std::istringstream counts(Read(reader.StdoutPath()));
+  uint64_t good_reads = 0, denied = 0, bad = 0;
+  counts >> good_reads >> denied >> bad;
+  EXPECT_EQ(bad, 0u) << "tampered bytes were read";
+  EXPECT_GT(good_reads, 100u);
+  EXPECT_GT(denied, 0u) << "the reader never hit a tampered page: the race did not happen";
+  // And the page is back.
+  EXPECT_TRUE(WaitFor([&] { return Read(page) == good; }, 10000));
+  watch.Signal(SIGTERM);
+  EXPECT_EQ(watch.Wait(10000), 0) << Read(watch.StderrPath());
+  size_t blocked = 0;
+  for (const auto& j : ReadRecords(events))
+    if (j["kind"] == "write" && j["action"] == "blocked" && j["writer_pid"] == int(::getpid()))
+      ++blocked;
+  EXPECT_EQ(blocked, 100u) << [&] {
+    std::string kinds;
+    for (const auto& j : ReadRecords(events))
+      if (j["kind"] == "write") kinds += j.value("path", "?") + " ";
+    return kinds;
+  }();
+  std::fprintf(stderr, "[tamper --block] reader: %llu good reads, %llu denied, %llu tampered\n",
+               static_cast<unsigned long long>(good_reads), static_cast<unsigned long long>(denied),
+               static_cast<unsigned long long>(bad));
+}
 
 }  // namespace
 }  // namespace gs::tamper
