@@ -27,6 +27,7 @@
 #include "tamper/manifest.h"
 #include "tamper/vault.h"
 #include "tamper/watcher.h"
+#include "webshell/scanner.h"
 
 namespace gs::cli {
 namespace {
@@ -35,7 +36,7 @@ struct TamperOptions {
   std::string root, vault, key, pubkey, vault_key, quarantine, events, ready_file, from, audit;
   std::vector<std::string> excludes;
   bool sha256 = false, progress = false, no_progress = false, no_fanotify = false, fsync = false,
-       block = false;
+       block = false, allow_flagged = false;
   int threads = 0;
   std::string sweep_interval = "300s";
   uint64_t sweep_rate = 2000;
@@ -258,7 +259,45 @@ Status RunPublish(const TamperOptions& o) {
   GS_ASSIGN_OR_RETURN(auto sinks, OpenSinks(o, /*spool_if_busy=*/true));
   tamper::BaselineOptions bo;
   bo.threads = o.threads;
-  GS_ASSIGN_OR_RETURN(auto r, tamper::Publish(o.root, o.from, vault, key, bo, sinks->sink));
+  // The webshell gate: every added or changed file is scanned; a flagged one stops the publish
+  // unless --allow-flagged, and either way each flagged file is an audit record.
+  GS_ASSIGN_OR_RETURN(auto scanner, webshell::Scanner::Create());
+  audit::RecordSink* sink = sinks->sink;
+  tamper::PublishGate gate = [&](const std::string& from, const std::vector<std::string>& changed) {
+    std::vector<std::string> flagged;
+    for (const auto& rel : changed) {
+      webshell::FileResult fr = scanner->ScanFile(from + "/" + rel);
+      if (fr.skipped || fr.verdict == webshell::Verdict::kClean) continue;
+      flagged.push_back(rel);
+      nlohmann::json j;
+      j["ts"] = FormatRfc3339(SystemTime().Now());
+      j["source"] = "tamper";
+      j["type"] = "publish_flagged";
+      tamper::PutName(j, "path", rel);
+      j["verdict"] = webshell::VerdictName(fr.verdict);
+      j["score"] = fr.score;
+      if (!fr.findings.empty()) j["rule"] = fr.findings[0].rule;
+      j["action"] = o.allow_flagged ? "published_by_override" : "publish_refused";
+      GS_RETURN_IF_ERROR(sink->Append(tamper::DumpJson(j)).status());
+      std::fprintf(stderr, "publish: %s flagged as %s (%s)\n", tamper::EncodeField(rel).c_str(),
+                   webshell::VerdictName(fr.verdict),
+                   fr.findings.empty() ? "" : fr.findings[0].rule.c_str());
+    }
+    if (!flagged.empty() && !o.allow_flagged) {
+      sink->Sync().IgnoreError();
+      return FailedPreconditionError(
+          std::to_string(flagged.size()) +
+          " file(s) flagged by the webshell scan; nothing was published (inspect them with "
+          "`govshield tamper scan`, or publish anyway with --allow-flagged, which is audited)");
+    }
+    return Status::Ok();
+  };
+  auto published = tamper::Publish(o.root, o.from, vault, key, bo, sinks->sink, gate);
+  if (!published.ok()) {
+    sinks->Finish().IgnoreError();  // the refusal records must reach the store
+    return published.status();
+  }
+  auto& r = *published;
   GS_RETURN_IF_ERROR(sinks->Finish());
   std::fprintf(stderr,
                "published baseline v%llu: %zu added, %zu changed, %zu removed; %zu changes "
@@ -344,6 +383,8 @@ void RegisterTamper(CLI::App& app) {
                 "Also append the records (NDJSON) to FILE ('-' = stdout; the default without "
                 "--audit)");
   p->add_option("--threads", o->threads, "Hashing threads (default: CPU cores)");
+  p->add_flag("--allow-flagged", o->allow_flagged,
+              "Publish even if the webshell scan flags added or changed files (audited)");
   p->callback(Action([o] { return RunPublish(*o); }));
 
   auto* v = tamper->add_subcommand(

@@ -294,7 +294,7 @@ Result<std::string> CreateSignedBaseline(const std::string& root, const Vault& v
 
 Result<PublishResult> Publish(const std::string& root, const std::string& from, const Vault& vault,
                               const crypto::Sm2PrivateKey& key, const BaselineOptions& options,
-                              audit::RecordSink* sink) {
+                              audit::RecordSink* sink, const PublishGate& gate) {
   auto current_text = vault.ReadCurrentManifest();
   if (!current_text.ok())
     return FailedPreconditionError("no baseline in the vault yet: run `tamper baseline` first");
@@ -325,6 +325,15 @@ Result<PublishResult> Publish(const std::string& root, const std::string& from, 
   }
   for (const Entry& e : current.entries)
     if (!next.Find(e.path)) ++r.removed;
+  if (gate) {
+    std::vector<std::string> changed_files;
+    for (const Entry& e : next.entries) {
+      if (e.type != EntryType::kFile) continue;
+      const Entry* old = current.Find(e.path);
+      if (!old || old->type != e.type || old->sm3 != e.sm3) changed_files.push_back(e.path);
+    }
+    GS_RETURN_IF_ERROR(gate(from, changed_files));
+  }
 
   // While a watcher holds the vault lock it applies the new baseline itself (our temporary
   // files would look like unknown entries to it); otherwise we apply it, holding the lock so
@@ -335,10 +344,13 @@ Result<PublishResult> Publish(const std::string& root, const std::string& from, 
   if (!lock.ok()) {
     std::string applied_path = vault.dir() + "/applied";
     std::string want = std::to_string(r.version) + "\n";
-    for (int i = 0; i < 600; ++i) {
+    for (int i = 0;; ++i) {
       auto got = platform::ReadFile(applied_path);
       if (got.ok() && *got == want) break;
-      if (i == 599)
+      // The watch died (its lock is free): apply the new baseline ourselves.
+      lock = platform::FileLock::Acquire(vault.dir() + "/watch.lock");
+      if (lock.ok()) break;
+      if (i == 600)
         return DeadlineExceededError("publish v" + std::to_string(r.version) +
                                      " signed, but the running watch has not applied it in 60 s");
       std::this_thread::sleep_for(std::chrono::milliseconds(100));

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -53,6 +54,12 @@ struct PublishResult {
   size_t applied = 0;  // changes made in the web root
 };
 
+// Called by Publish with the staging tree and the files that the new baseline adds or changes
+// (raw relative paths), before anything is signed: a non-OK status aborts the publish (nothing
+// changes). The webshell gate of `tamper publish` is one.
+using PublishGate =
+    std::function<Status(const std::string& from, const std::vector<std::string>& changed)>;
+
 // The authorised way to change a protected site: builds a baseline from the staging tree
 // `from` (with the current manifest's exclusions), stores its content in the vault, signs it
 // as the successor of the current manifest (which must verify with `key`), then makes `root`
@@ -62,6 +69,6 @@ struct PublishResult {
 // baseline from the vault.
 Result<PublishResult> Publish(const std::string& root, const std::string& from, const Vault& vault,
                               const crypto::Sm2PrivateKey& key, const BaselineOptions& options,
-                              audit::RecordSink* sink);
+                              audit::RecordSink* sink, const PublishGate& gate = nullptr);
 
 }  // namespace gs::tamper

@@ -1292,3 +1292,294 @@ TEST(TamperIntegration, BlockingModeNeverServesTamperedPage) {
 
 }  // namespace
 }  // namespace gs::tamper
+
+// ---- kill -9 convergence (acceptance 3) --------------------------------------------------------
+
+namespace gs::tamper {
+namespace {
+
+// Checks what a crash must never break: the vault's current manifest verifies with the
+// publisher key and every object it names is present and intact. Returns the version.
+uint64_t ExpectVaultSound(const std::string& vault_dir, const crypto::Sm2PublicKey& pub) {
+  auto v = Vault::Open(vault_dir, std::nullopt);
+  EXPECT_TRUE(v.ok()) << v.status().ToString();
+  if (!v.ok()) return 0;
+  auto text = v->ReadCurrentManifest();
+  EXPECT_TRUE(text.ok()) << text.status().ToString();
+  if (!text.ok()) return 0;
+  auto m = ParseSignedManifest(*text, pub);
+  EXPECT_TRUE(m.ok()) << m.status().ToString();
+  if (!m.ok()) return 0;
+  auto objs = v->VerifyObjects(*m, 2);
+  EXPECT_TRUE(objs.ok()) << objs.status().ToString();
+  return m->version;
+}
+
+struct KillSite {
+  TempDir tmp;
+  std::string root = tmp.path() + "/www", vault = tmp.path() + "/vault";
+  std::string gs = GovshieldBinary();
+  std::string priv = tmp.path() + "/keys/sm2-private.pem",
+              pub = tmp.path() + "/keys/sm2-public.pem";
+  std::mt19937_64 rng{777};
+  std::vector<std::string> files;
+
+  void Build(const std::string& dir, int version) {
+    for (int d = 0; d < 10; ++d)
+      ASSERT_TRUE(platform::MakeDirs(dir + "/d" + std::to_string(d)).ok());
+    files.clear();
+    for (int i = 0; i < 400; ++i) {
+      std::string rel = "d" + std::to_string(i % 10) + "/p" + std::to_string(i) + ".html";
+      Write(dir + "/" + rel, "v" + std::to_string(version) +
+                                 std::string(8000 + (i * 997) % 32000, char('a' + i % 26)));
+      files.push_back(rel);
+    }
+  }
+
+  void Init() {
+    ASSERT_NO_FATAL_FAILURE(Build(root, 1));
+    ASSERT_EQ(RunProcess({gs, "keys", "gen", "--out", tmp.path() + "/keys"}).exit_code, 0);
+    auto r =
+        RunProcess({gs, "tamper", "baseline", "--root", root, "--vault", vault, "--key", priv});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+
+  // Tampers with ~40% of the tree without a watch running, so the next watch start has a long
+  // restore to do.
+  void Deface(int round) {
+    for (size_t i = 0; i < files.size(); ++i) {
+      std::string p = root + "/" + files[i];
+      switch (rng() % 10) {
+        case 0:
+        case 1:
+          Write(p, "<html>defaced in round " + std::to_string(round) + "</html>");
+          break;
+        case 2:
+          ::unlink(p.c_str());
+          break;
+        case 3:
+          Write(p + ".php", "<?php @eval($_POST['x']);");
+          break;
+        default:
+          break;
+      }
+    }
+  }
+
+  bool Verify() { return Differences() == 0; }
+
+  // Entries that differ from the current baseline (`tamper verify` prints one line each).
+  size_t Differences() {
+    auto r =
+        RunProcess({gs, "tamper", "verify", "--root", root, "--vault", vault, "--pubkey", pub});
+    if (r.exit_code == 0) return 0;
+    size_t n = std::count(r.out.begin(), r.out.end(), '\n');
+    return n == 0 ? 1 : n;
+  }
+
+  // Starts a watch, waits until its first scan is done (the restore), stops it.
+  void RunWatchToReady(const std::string& tag) {
+    std::string ready = tmp.path() + "/ready-" + tag;
+    BackgroundProcess w(
+        {gs, "tamper", "watch", "--root", root, "--vault", vault, "--pubkey", pub, "--events",
+         tmp.path() + "/events.jsonl", "--ready-file", ready, "--sweep-interval", "0"},
+        tmp.path());
+    ASSERT_TRUE(WaitFor([&] { return platform::PathExists(ready); }, 60000))
+        << tag << ": exit " << w.Wait(100) << " " << Read(w.StderrPath())
+        << RunProcess({"sh", "-c", "ps -eo pid,stat,etime,args | grep '[g]ovshield tamper'"}).out;
+    w.Signal(SIGTERM);
+    EXPECT_EQ(w.Wait(10000), 0);
+    ::unlink(ready.c_str());
+  }
+};
+
+TEST(TamperIntegration, KillNineDuringRestoreConverges) {
+  KillSite s;
+  ASSERT_NO_FATAL_FAILURE(s.Init());
+  auto pub = crypto::LoadSm2PublicKey(s.pub);
+  ASSERT_TRUE(pub.ok());
+  const int kRounds = int(EnvSize("GS_TAMPER_KILL_ROUNDS", 50));
+  // Calibrate: how long a start with a full restore takes here; kills land within it.
+  s.Deface(-1);
+  auto t0 = std::chrono::steady_clock::now();
+  ASSERT_NO_FATAL_FAILURE(s.RunWatchToReady("calibrate"));
+  int64_t start_us =
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0)
+          .count();
+  ASSERT_TRUE(s.Verify());
+  int partial = 0;  // kills that left the restore half done (some, not all, entries fixed)
+  for (int round = 0; round < kRounds; ++round) {
+    s.Deface(round);
+    size_t before = s.Differences();
+    ASSERT_GT(before, 0u);
+    BackgroundProcess w(
+        {s.gs, "tamper", "watch", "--root", s.root, "--vault", s.vault, "--pubkey", s.pub,
+         "--events", s.tmp.path() + "/events.jsonl", "--sweep-interval", "0"},
+        s.tmp.path());
+    std::this_thread::sleep_for(std::chrono::microseconds(start_us / 4 + s.rng() % start_us));
+    w.Signal(SIGKILL);
+    w.Wait(10000);
+    size_t after = s.Differences();
+    if (after > 0 && after < before) ++partial;
+    EXPECT_EQ(ExpectVaultSound(s.vault, *pub), 1u) << "round " << round;
+    // Restart: the site converges to exactly the baseline.
+    ASSERT_NO_FATAL_FAILURE(s.RunWatchToReady(std::to_string(round)));
+    ASSERT_TRUE(s.Verify()) << "round " << round;
+  }
+  std::fprintf(stderr,
+               "[kill -9 restore] %d rounds (start+restore %.0f ms), %d kills landed mid-restore; "
+               "all converged\n",
+               kRounds, start_us / 1000.0, partial);
+  EXPECT_GE(partial, kRounds / 5) << "the kills mostly missed the restore";
+}
+
+TEST(TamperIntegration, KillNineDuringPublishConverges) {
+  KillSite s;
+  ASSERT_NO_FATAL_FAILURE(s.Init());
+  auto pub = crypto::LoadSm2PublicKey(s.pub);
+  ASSERT_TRUE(pub.ok());
+  const int kRounds = int(EnvSize("GS_TAMPER_KILL_ROUNDS", 50));
+  int killed_mid = 0, publisher_killed = 0, watch_killed = 0;
+  uint64_t version = 1;
+  Write(s.root + "/version.html", "v1");
+  {
+    auto r = RunProcess(
+        {s.gs, "tamper", "baseline", "--root", s.root, "--vault", s.vault, "--key", s.priv});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    version = 2;  // the re-baseline above is v2
+    Write(s.root + "/version.html", "v1");
+  }
+  ASSERT_EQ(RunProcess({"cp", "-a", s.root, s.tmp.path() + "/stage-base"}).exit_code, 0);
+  // Calibrate: how long an uninterrupted publish takes here; kills land within it.
+  int64_t publish_us;
+  {
+    Write(s.tmp.path() + "/stage-base/version.html", "v1");
+    auto t0 = std::chrono::steady_clock::now();
+    auto r = RunProcess({s.gs, "tamper", "publish", "--root", s.root, "--vault", s.vault, "--key",
+                         s.priv, "--from", s.tmp.path() + "/stage-base", "--events",
+                         s.tmp.path() + "/publish.jsonl"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    publish_us =
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0)
+            .count();
+    version = 3;
+  }
+  for (int round = 0; round < kRounds; ++round) {
+    // Each round publishes a new version: 80 pages change, one is added, version.html says
+    // which version it is.
+    std::string stage = s.tmp.path() + "/stage";
+    ASSERT_EQ(RunProcess({"rm", "-rf", stage}).exit_code, 0);
+    ASSERT_EQ(RunProcess({"cp", "-a", s.vault + "/../stage-base", stage}).exit_code, 0);
+    for (int k = 0; k < 80; ++k)
+      Write(stage + "/" + s.files[s.rng() % s.files.size()],
+            "<html>v" + std::to_string(round + 2) + std::string(20000 + k, 'n') + "</html>");
+    Write(stage + "/d0/extra" + std::to_string(round) + ".html", "new");
+    Write(stage + "/version.html", "v" + std::to_string(round + 2));
+    bool kill_watch = round % 2 == 1;
+    std::unique_ptr<BackgroundProcess> watch;
+    std::string ready = s.tmp.path() + "/pready" + std::to_string(round);
+    if (kill_watch) {
+      // The watch applies the publish; it is the one killed, and the publisher takes over.
+      watch = std::make_unique<BackgroundProcess>(
+          std::vector<std::string>{s.gs, "tamper", "watch", "--root", s.root, "--vault", s.vault,
+                                   "--pubkey", s.pub, "--events", s.tmp.path() + "/events.jsonl",
+                                   "--ready-file", ready, "--sweep-interval", "0"},
+          s.tmp.path());
+      ASSERT_TRUE(WaitFor([&] { return platform::PathExists(ready); }, 60000));
+    }
+    BackgroundProcess p({s.gs, "tamper", "publish", "--root", s.root, "--vault", s.vault, "--key",
+                         s.priv, "--from", stage, "--events", s.tmp.path() + "/publish.jsonl"},
+                        s.tmp.path());
+    // Late in the publish, where it writes the vault, signs and applies.
+    std::this_thread::sleep_for(
+        std::chrono::microseconds(publish_us / 3 + s.rng() % (publish_us + 1)));
+    if (kill_watch) {
+      watch->Signal(SIGKILL);
+      watch->Wait(10000);
+      ++watch_killed;
+      // The publisher notices the free lock and completes the publish itself.
+      EXPECT_EQ(p.Wait(60000), 0) << Read(p.StderrPath());
+    } else {
+      p.Signal(SIGKILL);
+      int rc = p.Wait(10000);
+      if (rc == -SIGKILL) ++publisher_killed;
+    }
+    uint64_t now = ExpectVaultSound(s.vault, *pub);
+    ASSERT_TRUE(now == version || now == version + 1) << now << " after v" << version;
+    // The round's version number in version.html is round + 2 (v1 before round 0).
+    if (!s.Verify()) ++killed_mid;
+    // Restart the guard: the root converges to whichever baseline is signed and current.
+    ASSERT_NO_FATAL_FAILURE(s.RunWatchToReady("p" + std::to_string(round)));
+    ASSERT_TRUE(s.Verify()) << "round " << round;
+    // And that baseline's content is exactly what was published (or the previous version).
+    EXPECT_EQ(Read(s.root + "/version.html"),
+              "v" + std::to_string(now == version ? round + 1 : round + 2));
+    version = now;
+    // The next round's staging tree starts from what is now published.
+    ASSERT_EQ(RunProcess({"rm", "-rf", s.tmp.path() + "/stage-base"}).exit_code, 0);
+    ASSERT_EQ(RunProcess({"cp", "-a", s.root, s.tmp.path() + "/stage-base"}).exit_code, 0);
+  }
+  std::fprintf(stderr,
+               "[kill -9 publish] %d rounds (publish %.0f ms): %d publishers and %d watches "
+               "killed, %d kills left the root between versions; now at v%llu; all converged\n",
+               kRounds, publish_us / 1000.0, publisher_killed, watch_killed, killed_mid,
+               static_cast<unsigned long long>(version));
+  EXPECT_GE(killed_mid, kRounds / 10) << "the kills mostly missed the publish";
+}
+
+}  // namespace
+}  // namespace gs::tamper
+
+// ---- Publish gate: webshell scan of added and changed files -----------------------------------
+
+namespace gs::tamper {
+namespace {
+
+TEST(TamperIntegration, PublishRefusesWebshellUnlessOverriddenAndAudits) {
+  TempDir tmp;
+  std::string root = tmp.path() + "/www", stage = tmp.path() + "/stage";
+  std::string vault = tmp.path() + "/vault", store = tmp.path() + "/audit";
+  for (const std::string& d : {root, stage}) {
+    ASSERT_TRUE(platform::MakeDirs(d).ok());
+    Write(d + "/index.php", "<?php echo 'home';");
+  }
+  Write(stage + "/news.php", "<?php echo htmlspecialchars($_GET['q'] ?? '');");
+  Write(stage + "/up.php", "<?php $r = function($c) { eval($c); }; $r($_COOKIE['x']);");
+  std::string gs = GovshieldBinary(), priv = tmp.path() + "/keys/sm2-private.pem",
+              pub = tmp.path() + "/keys/sm2-public.pem";
+  ASSERT_EQ(RunProcess({gs, "keys", "gen", "--out", tmp.path() + "/keys"}).exit_code, 0);
+  ASSERT_EQ(RunProcess({gs, "audit", "init", "--store", store, "--key", priv}).exit_code, 0);
+  ASSERT_EQ(RunProcess({gs, "tamper", "baseline", "--root", root, "--vault", vault, "--key", priv})
+                .exit_code,
+            0);
+  std::vector<std::string> publish = {gs,        "tamper",  "publish", "--root", root,
+                                      "--vault", vault,     "--key",   priv,     "--from",
+                                      stage,     "--audit", store};
+  auto r = RunProcess(publish);
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_FALSE(platform::PathExists(root + "/up.php"));
+  EXPECT_FALSE(platform::PathExists(root + "/news.php"));  // nothing at all was published
+  auto flagged = AuditRecords(store, "publish_flagged");
+  ASSERT_EQ(flagged.size(), 1u);
+  EXPECT_EQ(flagged[0]["path"], "up.php");
+  EXPECT_EQ(flagged[0]["action"], "publish_refused");
+  EXPECT_EQ(AuditRecords(store, "publish").size(), 0u);
+  EXPECT_EQ(RunProcess({gs, "tamper", "verify", "--root", root, "--vault", vault, "--pubkey", pub})
+                .exit_code,
+            0);
+
+  publish.push_back("--allow-flagged");
+  r = RunProcess(publish);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(platform::PathExists(root + "/up.php"));
+  flagged = AuditRecords(store, "publish_flagged");
+  ASSERT_EQ(flagged.size(), 2u);
+  EXPECT_EQ(flagged[1]["action"], "published_by_override");
+  auto summary = AuditRecords(store, "publish");
+  ASSERT_FALSE(summary.empty());
+  EXPECT_EQ(summary.back()["added"], 2);
+  EXPECT_EQ(RunProcess({gs, "audit", "verify", "--store", store}).exit_code, 0);
+}
+
+}  // namespace
+}  // namespace gs::tamper
