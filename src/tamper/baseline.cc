@@ -69,7 +69,7 @@ class JobQueue {
   bool closed_ = false, aborted_ = false;
 };
 
-Status HashAndStore(const FileJob& job, const Vault& vault, bool with_sha256, Entry* e,
+Status HashAndStore(const FileJob& job, const Vault& vault, bool with_sha256, bool store, Entry* e,
                     std::atomic<uint64_t>* bytes) {
   int fd = ::openat(job.dir->get(), job.name.c_str(),
                     O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
@@ -93,6 +93,7 @@ Status HashAndStore(const FileJob& job, const Vault& vault, bool with_sha256, En
   e->sm3 = crypto::Sm3(content);
   if (with_sha256) e->sha256 = crypto::Sha256(content);
   bytes->fetch_add(content.size(), std::memory_order_relaxed);
+  if (!store) return Status::Ok();
   return vault.PutObject(*e->sm3, content, /*durable=*/false);
 }
 
@@ -135,7 +136,7 @@ Result<Manifest> BuildBaseline(const std::string& root, const Vault& vault,
           std::lock_guard<std::mutex> lock(entries_mu);
           e = &entries[job.index];
         }
-        Status s = HashAndStore(job, vault, options.with_sha256, e, &bytes);
+        Status s = HashAndStore(job, vault, options.with_sha256, options.store_objects, e, &bytes);
         if (!s.ok()) {
           std::lock_guard<std::mutex> lock(err_mu);
           if (worker_error.ok()) worker_error = s;
@@ -283,6 +284,32 @@ Result<std::string> ChainAndSign(Manifest& m, const Vault& vault,
   GS_RETURN_IF_ERROR(vault.Sync());  // objects durable before a manifest refers to them
   GS_RETURN_IF_ERROR(vault.StoreManifest(m.version, text));
   return text;
+}
+
+std::vector<std::string> DiffManifests(const Manifest& want, const Manifest& have) {
+  std::vector<std::string> out;
+  for (const Entry& w : want.entries) {
+    const Entry* h = have.Find(w.path);
+    std::string kind;
+    if (!h) {
+      kind = "delete";
+    } else if (h->type != w.type) {
+      kind = w.type == EntryType::kSymlink || h->type == EntryType::kSymlink ? "symlink_swap"
+                                                                             : "type_change";
+    } else if (w.type == EntryType::kFile && (h->sm3 != w.sm3 || h->size != w.size)) {
+      kind = "modify";
+    } else if (w.type == EntryType::kSymlink && h->target != w.target) {
+      kind = "symlink_swap";
+    } else if (w.type != EntryType::kSymlink && h->mode != w.mode) {
+      kind = "chmod";
+    } else if (h->uid != w.uid || h->gid != w.gid) {
+      kind = "chown";
+    }
+    if (!kind.empty()) out.push_back(kind + " " + EncodeField(w.path));
+  }
+  for (const Entry& h : have.entries)
+    if (!want.Find(h.path)) out.push_back("create " + EncodeField(h.path));
+  return out;
 }
 
 Result<std::string> CreateSignedBaseline(const std::string& root, const Vault& vault,

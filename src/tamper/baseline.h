@@ -21,8 +21,10 @@ namespace gs::tamper {
 struct BaselineOptions {
   std::vector<std::string> excludes;  // globs (see IsExcluded)
   bool with_sha256 = false;
-  int threads = 0;                    // 0 = hardware cores
-  bool progress = false;              // one line per second on stderr
+  int threads = 0;        // 0 = hardware cores
+  bool progress = false;  // one line per second on stderr
+  // false: only hash (for a parallel comparison with a manifest); the vault is not written.
+  bool store_objects = true;
   const TimeSource* clock = nullptr;  // nullptr = SystemTime()
 };
 
@@ -37,6 +39,11 @@ struct BaselineStats {
 // entry the format cannot hold (fifo, socket, device, path too long) — exclude it.
 Result<Manifest> BuildBaseline(const std::string& root, const Vault& vault,
                                const BaselineOptions& options, BaselineStats* stats);
+
+// Differences between `want` (a signed manifest) and `have` (BuildBaseline of the same root
+// with want's excludes): one line per entry, "<kind> <enc path>", kinds as in the audit
+// records (modify, delete, create, chmod, chown, symlink_swap, type_change). Empty = identical.
+std::vector<std::string> DiffManifests(const Manifest& want, const Manifest& have);
 
 // BuildBaseline, then chain to the vault's current manifest (version+1, previous = SM3 of its
 // text; it must verify against `key`'s public key), sign with `key` and store it in the vault.
