@@ -368,8 +368,9 @@ void RegisterTamper(CLI::App& app) {
   w->add_option("--ready-file", o->ready_file, "Write FILE once watching has started");
   w->add_flag("--no-fanotify", o->no_fanotify, "Use inotify even where fanotify is available");
   w->add_flag("--block", o->block,
-              "Blocking mode: deny reads of a tampered or unknown file until it is restored "
-              "(fanotify permission events; fails if the kernel refuses them)");
+              "Blocking mode: deny opens for writing by any other process, and reads of a "
+              "tampered or unknown file until it is restored (fanotify permission events; "
+              "fails if the kernel refuses them)");
   w->add_option("--sweep-interval", o->sweep_interval, "Full sweep period (e.g. 300s, 0 = off)");
   w->add_option("--sweep-rate", o->sweep_rate, "Full sweep cap in files per second");
   w->add_option("--threads", o->threads, "Threads for verifying the vault");
