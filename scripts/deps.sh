@@ -30,6 +30,8 @@ PACKAGES=(
   # monitor integration tests: real authoritative (nsd) and recursive (unbound) servers,
   # ldns-keygen/ldns-signzone to sign the test zone, drill to watch the servers
   nsd unbound ldnsutils
+  # bench/tamper: AIDE is the file-integrity peer the baseline speed is compared with
+  aide
 )
 
 missing=()

@@ -69,7 +69,7 @@ class JobQueue {
   bool closed_ = false, aborted_ = false;
 };
 
-Status HashAndStore(const FileJob& job, const Vault& vault, bool with_sha256, Entry* e,
+Status HashAndStore(const FileJob& job, const Vault& vault, bool with_sha256, bool store, Entry* e,
                     std::atomic<uint64_t>* bytes) {
   int fd = ::openat(job.dir->get(), job.name.c_str(),
                     O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
@@ -93,6 +93,7 @@ Status HashAndStore(const FileJob& job, const Vault& vault, bool with_sha256, En
   e->sm3 = crypto::Sm3(content);
   if (with_sha256) e->sha256 = crypto::Sha256(content);
   bytes->fetch_add(content.size(), std::memory_order_relaxed);
+  if (!store) return Status::Ok();
   return vault.PutObject(*e->sm3, content, /*durable=*/false);
 }
 
@@ -135,7 +136,7 @@ Result<Manifest> BuildBaseline(const std::string& root, const Vault& vault,
           std::lock_guard<std::mutex> lock(entries_mu);
           e = &entries[job.index];
         }
-        Status s = HashAndStore(job, vault, options.with_sha256, e, &bytes);
+        Status s = HashAndStore(job, vault, options.with_sha256, options.store_objects, e, &bytes);
         if (!s.ok()) {
           std::lock_guard<std::mutex> lock(err_mu);
           if (worker_error.ok()) worker_error = s;
@@ -285,6 +286,32 @@ Result<std::string> ChainAndSign(Manifest& m, const Vault& vault,
   return text;
 }
 
+std::vector<std::string> DiffManifests(const Manifest& want, const Manifest& have) {
+  std::vector<std::string> out;
+  for (const Entry& w : want.entries) {
+    const Entry* h = have.Find(w.path);
+    std::string kind;
+    if (!h) {
+      kind = "delete";
+    } else if (h->type != w.type) {
+      kind = w.type == EntryType::kSymlink || h->type == EntryType::kSymlink ? "symlink_swap"
+                                                                             : "type_change";
+    } else if (w.type == EntryType::kFile && (h->sm3 != w.sm3 || h->size != w.size)) {
+      kind = "modify";
+    } else if (w.type == EntryType::kSymlink && h->target != w.target) {
+      kind = "symlink_swap";
+    } else if (w.type != EntryType::kSymlink && h->mode != w.mode) {
+      kind = "chmod";
+    } else if (h->uid != w.uid || h->gid != w.gid) {
+      kind = "chown";
+    }
+    if (!kind.empty()) out.push_back(kind + " " + EncodeField(w.path));
+  }
+  for (const Entry& h : have.entries)
+    if (!want.Find(h.path)) out.push_back("create " + EncodeField(h.path));
+  return out;
+}
+
 Result<std::string> CreateSignedBaseline(const std::string& root, const Vault& vault,
                                          const crypto::Sm2PrivateKey& key,
                                          const BaselineOptions& options, BaselineStats* stats) {
@@ -294,7 +321,7 @@ Result<std::string> CreateSignedBaseline(const std::string& root, const Vault& v
 
 Result<PublishResult> Publish(const std::string& root, const std::string& from, const Vault& vault,
                               const crypto::Sm2PrivateKey& key, const BaselineOptions& options,
-                              audit::RecordSink* sink) {
+                              audit::RecordSink* sink, const PublishGate& gate) {
   auto current_text = vault.ReadCurrentManifest();
   if (!current_text.ok())
     return FailedPreconditionError("no baseline in the vault yet: run `tamper baseline` first");
@@ -325,6 +352,15 @@ Result<PublishResult> Publish(const std::string& root, const std::string& from, 
   }
   for (const Entry& e : current.entries)
     if (!next.Find(e.path)) ++r.removed;
+  if (gate) {
+    std::vector<std::string> changed_files;
+    for (const Entry& e : next.entries) {
+      if (e.type != EntryType::kFile) continue;
+      const Entry* old = current.Find(e.path);
+      if (!old || old->type != e.type || old->sm3 != e.sm3) changed_files.push_back(e.path);
+    }
+    GS_RETURN_IF_ERROR(gate(from, changed_files));
+  }
 
   // While a watcher holds the vault lock it applies the new baseline itself (our temporary
   // files would look like unknown entries to it); otherwise we apply it, holding the lock so
@@ -335,10 +371,13 @@ Result<PublishResult> Publish(const std::string& root, const std::string& from, 
   if (!lock.ok()) {
     std::string applied_path = vault.dir() + "/applied";
     std::string want = std::to_string(r.version) + "\n";
-    for (int i = 0; i < 600; ++i) {
+    for (int i = 0;; ++i) {
       auto got = platform::ReadFile(applied_path);
       if (got.ok() && *got == want) break;
-      if (i == 599)
+      // The watch died (its lock is free): apply the new baseline ourselves.
+      lock = platform::FileLock::Acquire(vault.dir() + "/watch.lock");
+      if (lock.ok()) break;
+      if (i == 600)
         return DeadlineExceededError("publish v" + std::to_string(r.version) +
                                      " signed, but the running watch has not applied it in 60 s");
       std::this_thread::sleep_for(std::chrono::milliseconds(100));

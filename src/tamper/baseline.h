@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -20,8 +21,10 @@ namespace gs::tamper {
 struct BaselineOptions {
   std::vector<std::string> excludes;  // globs (see IsExcluded)
   bool with_sha256 = false;
-  int threads = 0;                    // 0 = hardware cores
-  bool progress = false;              // one line per second on stderr
+  int threads = 0;        // 0 = hardware cores
+  bool progress = false;  // one line per second on stderr
+  // false: only hash (for a parallel comparison with a manifest); the vault is not written.
+  bool store_objects = true;
   const TimeSource* clock = nullptr;  // nullptr = SystemTime()
 };
 
@@ -36,6 +39,11 @@ struct BaselineStats {
 // entry the format cannot hold (fifo, socket, device, path too long) — exclude it.
 Result<Manifest> BuildBaseline(const std::string& root, const Vault& vault,
                                const BaselineOptions& options, BaselineStats* stats);
+
+// Differences between `want` (a signed manifest) and `have` (BuildBaseline of the same root
+// with want's excludes): one line per entry, "<kind> <enc path>", kinds as in the audit
+// records (modify, delete, create, chmod, chown, symlink_swap, type_change). Empty = identical.
+std::vector<std::string> DiffManifests(const Manifest& want, const Manifest& have);
 
 // BuildBaseline, then chain to the vault's current manifest (version+1, previous = SM3 of its
 // text; it must verify against `key`'s public key), sign with `key` and store it in the vault.
@@ -53,6 +61,12 @@ struct PublishResult {
   size_t applied = 0;  // changes made in the web root
 };
 
+// Called by Publish with the staging tree and the files that the new baseline adds or changes
+// (raw relative paths), before anything is signed: a non-OK status aborts the publish (nothing
+// changes). The webshell gate of `tamper publish` is one.
+using PublishGate =
+    std::function<Status(const std::string& from, const std::vector<std::string>& changed)>;
+
 // The authorised way to change a protected site: builds a baseline from the staging tree
 // `from` (with the current manifest's exclusions), stores its content in the vault, signs it
 // as the successor of the current manifest (which must verify with `key`), then makes `root`
@@ -62,6 +76,6 @@ struct PublishResult {
 // baseline from the vault.
 Result<PublishResult> Publish(const std::string& root, const std::string& from, const Vault& vault,
                               const crypto::Sm2PrivateKey& key, const BaselineOptions& options,
-                              audit::RecordSink* sink);
+                              audit::RecordSink* sink, const PublishGate& gate = nullptr);
 
 }  // namespace gs::tamper

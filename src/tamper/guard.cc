@@ -200,6 +200,16 @@ void Guard::Report(Finding f, const Writer& w, std::vector<Finding>* out) {
   out->push_back(std::move(f));
 }
 
+void Guard::ReportBlockedWrite(const std::string& rel, const Writer& w) {
+  std::lock_guard<std::recursive_mutex> lock(mu_);
+  std::vector<Finding> out;
+  Finding f;
+  f.path = rel;
+  f.kind = "write";
+  f.action = "blocked";
+  Report(std::move(f), w, &out);
+}
+
 bool Guard::CachedOk(const std::string& rel, const struct stat& st) const {
   auto it = verified_.find(rel);
   if (it == verified_.end()) return false;

@@ -53,9 +53,9 @@ struct GuardOptions {
 
 struct Finding {
   std::string path;  // raw relative path
-  // modify | delete | create | chmod | chown | symlink_swap | type_change
+  // modify | delete | create | chmod | chown | symlink_swap | type_change | write (blocked)
   std::string kind;
-  // restored | quarantined | metadata_fixed | detected | failed
+  // restored | quarantined | metadata_fixed | detected | failed | blocked
   std::string action;
   std::optional<crypto::Digest> before, after;
   std::string quarantine_id;
@@ -83,6 +83,9 @@ class Guard {
   // Called (under the guard's lock) with the path and an fd of every directory the guard
   // creates, so a watcher can start watching it. Must not call back into the Guard.
   void SetDirCreatedCallback(std::function<void(const std::string& rel, int dir_fd)> cb);
+
+  // Records an open for writing that blocking mode denied ("kind":"write","action":"blocked").
+  void ReportBlockedWrite(const std::string& rel, const Writer& w);
 
   // True if `rel` or one of its ancestors is excluded by the manifest.
   bool IsExcludedPath(std::string_view rel) const;

@@ -607,6 +607,7 @@ TEST(Manifest, FuzzSeedCorpusHasValidAndInvalidSeeds) {
 
 #include <chrono>
 #include <random>
+#include <sstream>
 #include <thread>
 
 #include "testlib/subprocess.h"
@@ -635,12 +636,34 @@ std::vector<nlohmann::json> ReadRecords(const std::string& path) {
   return out;
 }
 
+// The records of `type` in an audit store, through the real `audit query --raw`.
+std::vector<nlohmann::json> AuditRecords(const std::string& store, const std::string& type) {
+  auto q =
+      RunProcess({GovshieldBinary(), "audit", "query", "--store", store, "--type", type, "--raw"});
+  EXPECT_EQ(q.exit_code, 0) << q.err;
+  std::vector<nlohmann::json> out;
+  std::istringstream in(q.out);
+  std::string line;
+  while (std::getline(in, line)) {
+    auto j = nlohmann::json::parse(line, nullptr, false);
+    EXPECT_FALSE(j.is_discarded()) << line;
+    if (!j.is_discarded()) out.push_back(j);
+  }
+  return out;
+}
+
+std::multiset<std::string> AuditPaths(const std::string& store, const std::string& type) {
+  std::multiset<std::string> m;
+  for (const auto& j : AuditRecords(store, type)) m.insert(RecordPath(j));
+  return m;
+}
+
 // Builds a tree of `files` files under `dirs` directories (two levels), runs the real
 // `tamper baseline` and `tamper watch`, performs random tamper actions on distinct targets and
 // waits until the watcher has converged: the tree verifies and every action has a record.
 void RunRandomTamper(bool fanotify) {
-  const size_t kFiles = EnvSize("GS_TAMPER_FILES", 2000);
-  const size_t kActions = EnvSize("GS_TAMPER_ACTIONS", 200);
+  const size_t kFiles = EnvSize("GS_TAMPER_FILES", 10000);
+  const size_t kActions = EnvSize("GS_TAMPER_ACTIONS", 1000);
   TempDir tmp;
   std::string root = tmp.path() + "/www", vault = tmp.path() + "/vault";
   std::string events = tmp.path() + "/events.jsonl", ready = tmp.path() + "/ready";
@@ -664,9 +687,14 @@ void RunRandomTamper(bool fanotify) {
                   tmp.path() + "/keys/sm2-private.pem"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::string pub = tmp.path() + "/keys/sm2-public.pem";
+  std::string store = tmp.path() + "/audit";
+  r = RunProcess(
+      {gs, "audit", "init", "--store", store, "--key", tmp.path() + "/keys/sm2-private.pem"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
   std::vector<std::string> argv = {
-      gs,  "tamper",   "watch", "--root",       root,  "--vault",          vault, "--pubkey",
-      pub, "--events", events,  "--ready-file", ready, "--sweep-interval", "0"};
+      gs,    "tamper",       "watch", "--root",           root,   "--vault",
+      vault, "--pubkey",     pub,     "--events",         events, "--audit",
+      store, "--ready-file", ready,   "--sweep-interval", "0"};
   if (!fanotify) argv.push_back("--no-fanotify");
   BackgroundProcess watch(argv, tmp.path());
   ASSERT_TRUE(WaitFor([&] { return platform::PathExists(ready); }, 30000))
@@ -783,6 +811,14 @@ void RunRandomTamper(bool fanotify) {
                converge_s);
   watch.Signal(SIGTERM);
   EXPECT_EQ(watch.Wait(10000), 0);
+  // The same records are in the tamper-evident audit store, which verifies.
+  EXPECT_EQ(AuditPaths(store, "tamper"), [&] {
+    std::multiset<std::string> m;
+    for (const auto& j : ReadRecords(events)) m.insert(RecordPath(j));
+    return m;
+  }());
+  auto av = RunProcess({gs, "audit", "verify", "--store", store});
+  EXPECT_EQ(av.exit_code, 0) << av.out << av.err;
 }
 
 bool FanotifyAvailable() {
@@ -832,16 +868,24 @@ TEST(TamperIntegration, PublishWhileWatching) {
   std::string gs = GovshieldBinary(), priv = tmp.path() + "/keys/sm2-private.pem",
               pub = tmp.path() + "/keys/sm2-public.pem";
   ASSERT_EQ(RunProcess({gs, "keys", "gen", "--out", tmp.path() + "/keys"}).exit_code, 0);
-  auto r = RunProcess({gs, "tamper", "baseline", "--root", root, "--vault", vault, "--key", priv});
+  std::string store = tmp.path() + "/audit";
+  ASSERT_EQ(RunProcess({gs, "audit", "init", "--store", store, "--key", priv}).exit_code, 0);
+  auto r = RunProcess({gs, "tamper", "baseline", "--root", root, "--vault", vault, "--key", priv,
+                       "--audit", store});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  BackgroundProcess watch(
-      {gs, "tamper", "watch", "--root", root, "--vault", vault, "--pubkey", pub, "--events", events,
-       "--ready-file", tmp.path() + "/ready", "--sweep-interval", "0", "--no-fanotify"},
-      tmp.path());
+  auto baseline_recs = AuditRecords(store, "baseline");
+  ASSERT_EQ(baseline_recs.size(), 1u);
+  EXPECT_EQ(baseline_recs[0]["version"], 1);
+  EXPECT_EQ(baseline_recs[0]["files"], 3);
+  BackgroundProcess watch({gs, "tamper", "watch", "--root", root, "--vault", vault, "--pubkey", pub,
+                           "--events", events, "--audit", store, "--ready-file",
+                           tmp.path() + "/ready", "--sweep-interval", "0", "--no-fanotify"},
+                          tmp.path());
   ASSERT_TRUE(WaitFor([&] { return platform::PathExists(tmp.path() + "/ready"); }, 30000));
 
+  // The watch holds the audit store: publish spools its records through the vault.
   r = RunProcess({gs, "tamper", "publish", "--root", root, "--vault", vault, "--key", priv,
-                  "--from", stage, "--events", tmp.path() + "/publish.jsonl"});
+                  "--from", stage, "--events", tmp.path() + "/publish.jsonl", "--audit", store});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(Read(root + "/index.html"), "<html>v2</html>");
   EXPECT_EQ(Read(root + "/new/page.html"), "fresh");
@@ -872,6 +916,8 @@ TEST(TamperIntegration, PublishWhileWatching) {
   // Tampering with published content restores the published version.
   Write(root + "/new/page.html", "defaced");
   EXPECT_TRUE(WaitFor([&] { return Read(root + "/new/page.html") == "fresh"; }, 10000));
+  // The record follows the restore.
+  EXPECT_TRUE(WaitFor([&] { return count_type("tamper") >= 1; }, 10000));
   std::vector<nlohmann::json> recs;
   for (const auto& j : ReadRecords(events))
     if (j["type"] == "tamper") recs.push_back(j);
@@ -880,6 +926,659 @@ TEST(TamperIntegration, PublishWhileWatching) {
   EXPECT_EQ(recs[0]["baseline_version"], 2);
   watch.Signal(SIGTERM);
   EXPECT_EQ(watch.Wait(10000), 0);
+
+  // In the audit store: the baseline, the watch's publish changes, the publisher's own summary
+  // (delivered through the spool) and the restore, each once; the store verifies.
+  auto stored_publish = AuditRecords(store, "publish");
+  size_t summaries = 0;
+  for (const auto& j : stored_publish) summaries += j.contains("manifest_sm3");
+  EXPECT_EQ(summaries, 1u);
+  EXPECT_EQ(stored_publish.size(), count_type("publish") + 1);
+  auto stored_tamper = AuditRecords(store, "tamper");
+  ASSERT_EQ(stored_tamper.size(), 1u);
+  EXPECT_EQ(stored_tamper[0]["path"], "new/page.html");
+  EXPECT_EQ(stored_tamper[0]["action"], "restored");
+  EXPECT_TRUE(stored_tamper[0].contains("before_sm3"));
+  EXPECT_TRUE(stored_tamper[0].contains("after_sm3"));
+  EXPECT_TRUE(platform::ListDir(vault + "/audit-spool")->empty());
+  auto av = RunProcess({gs, "audit", "verify", "--store", store});
+  EXPECT_EQ(av.exit_code, 0) << av.out << av.err;
+}
+
+}  // namespace
+}  // namespace gs::tamper
+
+// ---- Serve-time check (核心内嵌) ---------------------------------------------------------------
+
+#include <atomic>
+
+#include "tamper/serve_check.h"
+
+namespace gs::tamper {
+namespace {
+
+std::unique_ptr<ServeChecker> MakeChecker(Site& s, MemorySink* sink, bool vault_copy = true) {
+  ServeCheckOptions o;
+  o.sink = sink;
+  o.serve_vault_copy = vault_copy;
+  auto c = ServeChecker::Create(s.root, s.manifest, &*s.vault, o);
+  EXPECT_TRUE(c.ok()) << c.status().ToString();
+  return c.ok() ? std::move(*c) : nullptr;
+}
+
+TEST(ServeCheck, IntactFileServedAndThenFromCacheWithoutReading) {
+  Site s;
+  ASSERT_NO_FATAL_FAILURE(s.Baseline());
+  MemorySink sink;
+  auto c = MakeChecker(s, &sink);
+  auto r = c->Fetch("news/2026/a.html");
+  ASSERT_EQ(r.verdict, ServeVerdict::kIntact) << r.error;
+  EXPECT_EQ(*r.body, std::string(10240, 'a'));
+  EXPECT_FALSE(r.cache_hit);
+  r = c->Fetch("news/2026/a.html");
+  EXPECT_EQ(r.verdict, ServeVerdict::kIntact);
+  EXPECT_TRUE(r.cache_hit);
+  EXPECT_EQ(c->stats().hashed.load(), 1u);
+  EXPECT_EQ(c->Verify("index.html"), ServeVerdict::kIntact);
+  EXPECT_EQ(sink.size(), 0u);
+}
+
+TEST(ServeCheck, TamperedFileIsAnsweredWithTheVaultCopyAndReportedOnce) {
+  Site s;
+  ASSERT_NO_FATAL_FAILURE(s.Baseline());
+  MemorySink sink;
+  auto c = MakeChecker(s, &sink);
+  ASSERT_EQ(c->Fetch("index.html").verdict, ServeVerdict::kIntact);
+  Write(s.root + "/index.html", "<html>HACKED by x</html>");
+  for (int i = 0; i < 5; ++i) {
+    auto r = c->Fetch("index.html");
+    ASSERT_EQ(r.verdict, ServeVerdict::kFromVault);
+    EXPECT_EQ(*r.body, "<html>home</html>");
+  }
+  EXPECT_EQ(c->Verify("index.html"), ServeVerdict::kBlocked);
+  auto recs = sink.records();
+  ASSERT_EQ(recs.size(), 1u);
+  EXPECT_EQ(recs[0]["type"], "serve_tamper");
+  EXPECT_EQ(recs[0]["path"], "index.html");
+  EXPECT_EQ(recs[0]["action"], "served_vault_copy");
+  EXPECT_EQ(recs[0]["expected_sm3"], crypto::DigestHex(crypto::Sm3("<html>home</html>")));
+  EXPECT_EQ(recs[0]["actual_sm3"], crypto::DigestHex(crypto::Sm3("<html>HACKED by x</html>")));
+  // Restored by the guard: served from disk again.
+  s.guard->Check("index.html", false);
+  auto r = c->Fetch("index.html");
+  EXPECT_EQ(r.verdict, ServeVerdict::kIntact);
+  EXPECT_EQ(*r.body, "<html>home</html>");
+}
+
+TEST(ServeCheck, DeletedOrSymlinkSwappedFileNeverServesForeignBytes) {
+  Site s;
+  ASSERT_NO_FATAL_FAILURE(s.Baseline());
+  MemorySink sink;
+  auto c = MakeChecker(s, &sink);
+  ASSERT_EQ(::unlink((s.root + "/news/index.html").c_str()), 0);
+  auto r = c->Fetch("news/index.html");
+  ASSERT_EQ(r.verdict, ServeVerdict::kFromVault);
+  EXPECT_EQ(*r.body, "<html>news</html>");
+  ASSERT_EQ(::unlink((s.root + "/index.html").c_str()), 0);
+  ASSERT_EQ(::symlink("/etc/passwd", (s.root + "/index.html").c_str()), 0);
+  r = c->Fetch("index.html");
+  ASSERT_EQ(r.verdict, ServeVerdict::kFromVault);
+  EXPECT_EQ(*r.body, "<html>home</html>");
+  // A parent directory swapped for a symlink is not followed either.
+  TempDir outside;
+  platform::MakeDirs(outside.path() + "/2026").IgnoreError();
+  Write(outside.path() + "/2026/a.html", "outside");
+  ASSERT_EQ(::rename((s.root + "/news").c_str(), (s.tmp.path() + "/news-away").c_str()), 0);
+  ASSERT_EQ(::symlink(outside.path().c_str(), (s.root + "/news").c_str()), 0);
+  r = c->Fetch("news/2026/a.html");
+  ASSERT_EQ(r.verdict, ServeVerdict::kFromVault);
+  EXPECT_EQ(*r.body, std::string(10240, 'a'));
+  EXPECT_EQ(sink.size(), 3u);
+}
+
+TEST(ServeCheck, BlockModeUnknownExcludedAndBadPaths) {
+  Site s;
+  Write(s.root + "/debug.log", "log");
+  BaselineOptions bo;
+  bo.excludes = {"*.log"};
+  ASSERT_NO_FATAL_FAILURE(s.Baseline(bo));
+  MemorySink sink;
+  auto c = MakeChecker(s, &sink, /*vault_copy=*/false);
+  Write(s.root + "/static/app.js", "alert(1)");
+  auto r = c->Fetch("static/app.js");
+  EXPECT_EQ(r.verdict, ServeVerdict::kBlocked);
+  EXPECT_EQ(r.body, nullptr);
+  ASSERT_EQ(sink.size(), 1u);
+  EXPECT_EQ(sink.records()[0]["action"], "blocked");
+  Write(s.root + "/shell.php", "<?php eval($_POST[1]);");
+  EXPECT_EQ(c->Fetch("shell.php").verdict, ServeVerdict::kNotInBaseline);
+  EXPECT_EQ(c->Fetch("news").verdict, ServeVerdict::kNotInBaseline);       // a directory
+  EXPECT_EQ(c->Fetch("home.html").verdict, ServeVerdict::kNotInBaseline);  // a symlink entry
+  EXPECT_EQ(c->Fetch("debug.log").verdict, ServeVerdict::kExcluded);
+  for (const char* bad : {"../etc/passwd", "/etc/passwd", "news/../index.html", "", ".", "a//b"})
+    EXPECT_EQ(c->Fetch(bad).verdict, ServeVerdict::kError) << bad;
+  ServeCheckOptions o;
+  o.serve_vault_copy = true;
+  EXPECT_FALSE(ServeChecker::Create(s.root, s.manifest, nullptr, o).ok());
+}
+
+TEST(ServeCheck, OpenSiteVerifiesTheSignatureAndFollowsPublishedManifests) {
+  Site s;
+  ASSERT_NO_FATAL_FAILURE(s.Baseline());
+  auto other = crypto::Sm2PrivateKey::Generate();
+  ASSERT_TRUE(other.ok());
+  EXPECT_FALSE(
+      ServeChecker::OpenSite(s.root, s.vault_dir, other->PublicKey(), std::nullopt, {}).ok());
+  auto c = ServeChecker::OpenSite(s.root, s.vault_dir, TestKey().PublicKey(), std::nullopt, {});
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ((*c)->Fetch("index.html").verdict, ServeVerdict::kIntact);
+  // Publish new content: the old checker serves the new version once told of the new manifest.
+  TempDir stage;
+  platform::MakeDirs(stage.path() + "/s").IgnoreError();
+  Write(stage.path() + "/s/index.html", "<html>v2</html>");
+  auto p = Publish(s.root, stage.path() + "/s", *s.vault, TestKey(), {}, nullptr);
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  EXPECT_EQ((*c)->Fetch("index.html").verdict, ServeVerdict::kFromVault);  // still v1's judge
+  auto m = ParseSignedManifest(*s.vault->ReadCurrentManifest(), TestKey().PublicKey());
+  ASSERT_TRUE(m.ok());
+  (*c)->ReplaceManifest(*m);
+  EXPECT_EQ((*c)->manifest_version(), 2u);
+  auto r = (*c)->Fetch("index.html");
+  ASSERT_EQ(r.verdict, ServeVerdict::kIntact);
+  EXPECT_EQ(*r.body, "<html>v2</html>");
+  EXPECT_EQ((*c)->Fetch("news/index.html").verdict, ServeVerdict::kNotInBaseline);
+}
+
+// Acceptance 4 at the library level: a writer rewrites a page as fast as it can (in place, by
+// truncation, and by rename over it) while readers fetch it; no body that is not the baseline
+// is ever returned, among at least 100,000 responses. Run with the cache on and off.
+void RaceWriterAgainstReaders(uint64_t cache_bytes) {
+  Site s;
+  const std::string page(10240, 'p');
+  Write(s.root + "/hot.html", page);
+  ASSERT_NO_FATAL_FAILURE(s.Baseline());
+  ServeCheckOptions o;
+  o.cache_bytes = cache_bytes;
+  auto c = ServeChecker::Create(s.root, s.manifest, &*s.vault, o);
+  ASSERT_TRUE(c.ok());
+  const crypto::Digest want = crypto::Sm3(page);
+  std::atomic<bool> stop{false};
+  std::atomic<uint64_t> writes{0};
+  std::thread writer([&] {
+    std::string path = s.root + "/hot.html", tmp = s.root + "/.hot.tmp";
+    uint64_t i = 0;
+    while (!stop) {
+      std::string evil = page;
+      evil[i % evil.size()] = 'X';  // same size: only the content differs
+      if (i % 3 == 2) {
+        int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (fd >= 0) {
+          (void)!::write(fd, evil.data(), evil.size());
+          ::close(fd);
+          ::rename(tmp.c_str(), path.c_str());
+        }
+      } else {
+        int fd = ::open(path.c_str(), O_WRONLY | (i % 3 == 0 ? O_TRUNC : 0));
+        if (fd >= 0) {
+          (void)!::write(fd, i % 2 ? evil.data() : page.data(), evil.size());
+          ::close(fd);
+        }
+      }
+      ++i;
+      writes.fetch_add(1);
+    }
+  });
+  constexpr int kReaders = 2;
+  constexpr uint64_t kPerReader = 50'000;
+  std::atomic<uint64_t> bad{0}, intact{0}, from_vault{0};
+  std::vector<std::thread> readers;
+  for (int t = 0; t < kReaders; ++t) {
+    readers.emplace_back([&] {
+      for (uint64_t i = 0; i < kPerReader; ++i) {
+        auto r = (*c)->Fetch("hot.html");
+        if (!r.body || crypto::Sm3(*r.body) != want) bad.fetch_add(1);
+        if (r.verdict == ServeVerdict::kIntact) intact.fetch_add(1);
+        if (r.verdict == ServeVerdict::kFromVault) from_vault.fetch_add(1);
+      }
+    });
+  }
+  for (auto& t : readers) t.join();
+  stop = true;
+  writer.join();
+  EXPECT_EQ(bad.load(), 0u);
+  EXPECT_EQ(intact.load() + from_vault.load(), kReaders * kPerReader);
+  // The race really happened: the writer ran throughout and both answers occurred.
+  EXPECT_GT(writes.load(), 1000u);
+  EXPECT_GT(from_vault.load(), 0u);
+  std::fprintf(stderr,
+               "[serve-check cache=%llu] %llu responses, %llu intact, %llu from vault, %llu "
+               "writer rewrites, 0 tampered\n",
+               static_cast<unsigned long long>(cache_bytes),
+               static_cast<unsigned long long>(kReaders * kPerReader),
+               static_cast<unsigned long long>(intact.load()),
+               static_cast<unsigned long long>(from_vault.load()),
+               static_cast<unsigned long long>(writes.load()));
+}
+
+TEST(ServeCheck, WriterRaceNeverYieldsTamperedBodyCached) { RaceWriterAgainstReaders(64 << 20); }
+TEST(ServeCheck, WriterRaceNeverYieldsTamperedBodyUncached) { RaceWriterAgainstReaders(0); }
+
+}  // namespace
+}  // namespace gs::tamper
+
+// ---- Blocking mode with a real reader process --------------------------------------------------
+
+namespace gs::tamper {
+namespace {
+
+bool PermissionEventsAvailable(std::string* why) {
+  int fd = ::fanotify_init(FAN_CLASS_CONTENT, O_RDONLY);
+  if (fd < 0) {
+    *why = std::string("fanotify_init(FAN_CLASS_CONTENT): ") + std::strerror(errno);
+    return false;
+  }
+  ::close(fd);
+  return true;
+}
+
+// `tamper watch --block`: while this process tampers with a page 300 times (in place, truncated,
+// replaced by rename, replaced by a symlink to /etc/passwd), a separate reader process reads it
+// in a loop. The reader must never get anything but the baseline bytes (a denied read is
+// retried, as a web server would answer 403/500 and the next request succeeds).
+TEST(TamperIntegration, BlockingModeNeverServesTamperedPage) {
+  std::string why;
+  if (!PermissionEventsAvailable(&why)) {
+    // Then --block must fail with the kernel's reason rather than run unprotected.
+    GTEST_SKIP() << "fanotify permission events not available here: " << why;
+  }
+  TempDir tmp;
+  std::string root = tmp.path() + "/www", vault = tmp.path() + "/vault";
+  ASSERT_TRUE(platform::MakeDirs(root + "/news").ok());
+  const std::string good = "<html>" + std::string(10000, 'g') + "</html>";
+  Write(root + "/news/page.html", good);
+  Write(root + "/index.html", "<html>home</html>");
+  std::string gs = GovshieldBinary(), priv = tmp.path() + "/keys/sm2-private.pem",
+              pub = tmp.path() + "/keys/sm2-public.pem";
+  ASSERT_EQ(RunProcess({gs, "keys", "gen", "--out", tmp.path() + "/keys"}).exit_code, 0);
+  auto r = RunProcess({gs, "tamper", "baseline", "--root", root, "--vault", vault, "--key", priv});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::string events = tmp.path() + "/events.jsonl", ready = tmp.path() + "/ready";
+  BackgroundProcess watch(
+      {gs, "tamper", "watch", "--root", root, "--vault", vault, "--pubkey", pub, "--events", events,
+       "--ready-file", ready, "--sweep-interval", "0", "--block"},
+      tmp.path());
+  ASSERT_TRUE(WaitFor([&] { return platform::PathExists(ready); }, 30000))
+      << Read(watch.StderrPath());
+
+  // The reader: a separate process (python3) reading the page until told to stop; prints
+  // "good denied bad" counts.
+  std::string stop_file = tmp.path() + "/stop-reader";
+  std::string script = tmp.path() + "/reader.py";
+  Write(script,
+        "import os, sys\n"
+        "path, stop, want = sys.argv[1], sys.argv[2], open(sys.argv[3], 'rb').read()\n"
+        "good = denied = bad = 0\n"
+        "while not os.path.exists(stop):\n"
+        "    try:\n"
+        "        with open(path, 'rb') as f:\n"
+        "            data = f.read()\n"
+        "    except OSError:\n"
+        "        denied += 1\n"
+        "        continue\n"
+        "    if data == want: good += 1\n"
+        "    else: bad += 1\n"
+        "print(good, denied, bad)\n");
+  Write(tmp.path() + "/want", good);
+  BackgroundProcess reader(
+      {"python3", script, root + "/news/page.html", stop_file, tmp.path() + "/want"}, tmp.path());
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+
+  std::string page = root + "/news/page.html";
+  int writes_denied = 0, writes_through = 0;
+  for (int i = 0; i < 300; ++i) {
+    std::string evil = "<html>HACKED " + std::to_string(i) + "</html>";
+    switch (i % 3) {
+      case 0: {  // open for writing (in place, truncating, or a new file): denied
+        const char* target = i % 2 ? "/news/page.html" : "/news/shell.php";
+        int fd = ::open((root + target).c_str(), O_WRONLY | O_CREAT | (i % 4 ? O_TRUNC : 0), 0644);
+        if (fd >= 0) {
+          (void)!::write(fd, evil.data(), evil.size());
+          ::close(fd);
+          ++writes_through;
+        } else {
+          EXPECT_EQ(errno, EPERM);
+          ++writes_denied;
+        }
+        break;
+      }
+      default: {  // replace by rename: not a permission event; reads of it are denied
+        std::string t = tmp.path() + "/x" + std::to_string(i);
+        Write(t, evil);
+        ::rename(t.c_str(), page.c_str());
+        break;
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_EQ(writes_through, 0);
+  EXPECT_EQ(writes_denied, 100);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  Write(stop_file, "");
+  ASSERT_EQ(reader.Wait(30000), 0) << Read(reader.StderrPath());
+  std::istringstream counts(Read(reader.StdoutPath()));
+  uint64_t good_reads = 0, denied = 0, bad = 0;
+  counts >> good_reads >> denied >> bad;
+  EXPECT_EQ(bad, 0u) << "tampered bytes were read";
+  EXPECT_GT(good_reads, 100u);
+  EXPECT_GT(denied, 0u) << "the reader never hit a tampered page: the race did not happen";
+  // And the page is back.
+  EXPECT_TRUE(WaitFor([&] { return Read(page) == good; }, 10000));
+  watch.Signal(SIGTERM);
+  EXPECT_EQ(watch.Wait(10000), 0) << Read(watch.StderrPath());
+  size_t blocked = 0;
+  for (const auto& j : ReadRecords(events))
+    if (j["kind"] == "write" && j["action"] == "blocked" && j["writer_pid"] == int(::getpid()))
+      ++blocked;
+  EXPECT_EQ(blocked, 100u) << [&] {
+    std::string kinds;
+    for (const auto& j : ReadRecords(events))
+      if (j["kind"] == "write") kinds += j.value("path", "?") + " ";
+    return kinds;
+  }();
+  std::fprintf(stderr, "[tamper --block] reader: %llu good reads, %llu denied, %llu tampered\n",
+               static_cast<unsigned long long>(good_reads), static_cast<unsigned long long>(denied),
+               static_cast<unsigned long long>(bad));
+}
+
+}  // namespace
+}  // namespace gs::tamper
+
+// ---- kill -9 convergence (acceptance 3) --------------------------------------------------------
+
+namespace gs::tamper {
+namespace {
+
+// Checks what a crash must never break: the vault's current manifest verifies with the
+// publisher key and every object it names is present and intact. Returns the version.
+uint64_t ExpectVaultSound(const std::string& vault_dir, const crypto::Sm2PublicKey& pub) {
+  auto v = Vault::Open(vault_dir, std::nullopt);
+  EXPECT_TRUE(v.ok()) << v.status().ToString();
+  if (!v.ok()) return 0;
+  auto text = v->ReadCurrentManifest();
+  EXPECT_TRUE(text.ok()) << text.status().ToString();
+  if (!text.ok()) return 0;
+  auto m = ParseSignedManifest(*text, pub);
+  EXPECT_TRUE(m.ok()) << m.status().ToString();
+  if (!m.ok()) return 0;
+  auto objs = v->VerifyObjects(*m, 2);
+  EXPECT_TRUE(objs.ok()) << objs.status().ToString();
+  return m->version;
+}
+
+struct KillSite {
+  TempDir tmp;
+  std::string root = tmp.path() + "/www", vault = tmp.path() + "/vault";
+  std::string gs = GovshieldBinary();
+  std::string priv = tmp.path() + "/keys/sm2-private.pem",
+              pub = tmp.path() + "/keys/sm2-public.pem";
+  std::mt19937_64 rng{777};
+  std::vector<std::string> files;
+
+  void Build(const std::string& dir, int version) {
+    for (int d = 0; d < 10; ++d)
+      ASSERT_TRUE(platform::MakeDirs(dir + "/d" + std::to_string(d)).ok());
+    files.clear();
+    for (int i = 0; i < 400; ++i) {
+      std::string rel = "d" + std::to_string(i % 10) + "/p" + std::to_string(i) + ".html";
+      Write(dir + "/" + rel, "v" + std::to_string(version) +
+                                 std::string(8000 + (i * 997) % 32000, char('a' + i % 26)));
+      files.push_back(rel);
+    }
+  }
+
+  void Init() {
+    ASSERT_NO_FATAL_FAILURE(Build(root, 1));
+    ASSERT_EQ(RunProcess({gs, "keys", "gen", "--out", tmp.path() + "/keys"}).exit_code, 0);
+    auto r =
+        RunProcess({gs, "tamper", "baseline", "--root", root, "--vault", vault, "--key", priv});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+
+  // Tampers with ~40% of the tree without a watch running, so the next watch start has a long
+  // restore to do.
+  void Deface(int round) {
+    for (size_t i = 0; i < files.size(); ++i) {
+      std::string p = root + "/" + files[i];
+      switch (rng() % 10) {
+        case 0:
+        case 1:
+          Write(p, "<html>defaced in round " + std::to_string(round) + "</html>");
+          break;
+        case 2:
+          ::unlink(p.c_str());
+          break;
+        case 3:
+          Write(p + ".php", "<?php @eval($_POST['x']);");
+          break;
+        default:
+          break;
+      }
+    }
+  }
+
+  bool Verify() { return Differences() == 0; }
+
+  // Entries that differ from the current baseline (`tamper verify` prints one line each).
+  size_t Differences() {
+    auto r =
+        RunProcess({gs, "tamper", "verify", "--root", root, "--vault", vault, "--pubkey", pub});
+    if (r.exit_code == 0) return 0;
+    size_t n = std::count(r.out.begin(), r.out.end(), '\n');
+    return n == 0 ? 1 : n;
+  }
+
+  // Starts a watch, waits until its first scan is done (the restore), stops it.
+  void RunWatchToReady(const std::string& tag) {
+    std::string ready = tmp.path() + "/ready-" + tag;
+    BackgroundProcess w(
+        {gs, "tamper", "watch", "--root", root, "--vault", vault, "--pubkey", pub, "--events",
+         tmp.path() + "/events.jsonl", "--ready-file", ready, "--sweep-interval", "0"},
+        tmp.path());
+    ASSERT_TRUE(WaitFor([&] { return platform::PathExists(ready); }, 60000))
+        << tag << ": exit " << w.Wait(100) << " " << Read(w.StderrPath())
+        << RunProcess({"sh", "-c", "ps -eo pid,stat,etime,args | grep '[g]ovshield tamper'"}).out;
+    w.Signal(SIGTERM);
+    EXPECT_EQ(w.Wait(10000), 0);
+    ::unlink(ready.c_str());
+  }
+};
+
+TEST(TamperIntegration, KillNineDuringRestoreConverges) {
+  KillSite s;
+  ASSERT_NO_FATAL_FAILURE(s.Init());
+  auto pub = crypto::LoadSm2PublicKey(s.pub);
+  ASSERT_TRUE(pub.ok());
+  const int kRounds = int(EnvSize("GS_TAMPER_KILL_ROUNDS", 50));
+  // Calibrate: how long a start with a full restore takes here; kills land within it.
+  s.Deface(-1);
+  auto t0 = std::chrono::steady_clock::now();
+  ASSERT_NO_FATAL_FAILURE(s.RunWatchToReady("calibrate"));
+  int64_t start_us =
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0)
+          .count();
+  ASSERT_TRUE(s.Verify());
+  int partial = 0;  // kills that left the restore half done (some, not all, entries fixed)
+  for (int round = 0; round < kRounds; ++round) {
+    s.Deface(round);
+    size_t before = s.Differences();
+    ASSERT_GT(before, 0u);
+    BackgroundProcess w(
+        {s.gs, "tamper", "watch", "--root", s.root, "--vault", s.vault, "--pubkey", s.pub,
+         "--events", s.tmp.path() + "/events.jsonl", "--sweep-interval", "0"},
+        s.tmp.path());
+    std::this_thread::sleep_for(std::chrono::microseconds(start_us / 4 + s.rng() % start_us));
+    w.Signal(SIGKILL);
+    w.Wait(10000);
+    size_t after = s.Differences();
+    if (after > 0 && after < before) ++partial;
+    EXPECT_EQ(ExpectVaultSound(s.vault, *pub), 1u) << "round " << round;
+    // Restart: the site converges to exactly the baseline.
+    ASSERT_NO_FATAL_FAILURE(s.RunWatchToReady(std::to_string(round)));
+    ASSERT_TRUE(s.Verify()) << "round " << round;
+  }
+  std::fprintf(stderr,
+               "[kill -9 restore] %d rounds (start+restore %.0f ms), %d kills landed mid-restore; "
+               "all converged\n",
+               kRounds, start_us / 1000.0, partial);
+  EXPECT_GE(partial, kRounds / 5) << "the kills mostly missed the restore";
+}
+
+TEST(TamperIntegration, KillNineDuringPublishConverges) {
+  KillSite s;
+  ASSERT_NO_FATAL_FAILURE(s.Init());
+  auto pub = crypto::LoadSm2PublicKey(s.pub);
+  ASSERT_TRUE(pub.ok());
+  const int kRounds = int(EnvSize("GS_TAMPER_KILL_ROUNDS", 50));
+  int killed_mid = 0, publisher_killed = 0, watch_killed = 0;
+  uint64_t version = 1;
+  Write(s.root + "/version.html", "v1");
+  {
+    auto r = RunProcess(
+        {s.gs, "tamper", "baseline", "--root", s.root, "--vault", s.vault, "--key", s.priv});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    version = 2;  // the re-baseline above is v2
+    Write(s.root + "/version.html", "v1");
+  }
+  ASSERT_EQ(RunProcess({"cp", "-a", s.root, s.tmp.path() + "/stage-base"}).exit_code, 0);
+  // Calibrate: how long an uninterrupted publish takes here; kills land within it.
+  int64_t publish_us;
+  {
+    Write(s.tmp.path() + "/stage-base/version.html", "v1");
+    auto t0 = std::chrono::steady_clock::now();
+    auto r = RunProcess({s.gs, "tamper", "publish", "--root", s.root, "--vault", s.vault, "--key",
+                         s.priv, "--from", s.tmp.path() + "/stage-base", "--events",
+                         s.tmp.path() + "/publish.jsonl"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    publish_us =
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0)
+            .count();
+    version = 3;
+  }
+  for (int round = 0; round < kRounds; ++round) {
+    // Each round publishes a new version: 80 pages change, one is added, version.html says
+    // which version it is.
+    std::string stage = s.tmp.path() + "/stage";
+    ASSERT_EQ(RunProcess({"rm", "-rf", stage}).exit_code, 0);
+    ASSERT_EQ(RunProcess({"cp", "-a", s.vault + "/../stage-base", stage}).exit_code, 0);
+    for (int k = 0; k < 80; ++k)
+      Write(stage + "/" + s.files[s.rng() % s.files.size()],
+            "<html>v" + std::to_string(round + 2) + std::string(20000 + k, 'n') + "</html>");
+    Write(stage + "/d0/extra" + std::to_string(round) + ".html", "new");
+    Write(stage + "/version.html", "v" + std::to_string(round + 2));
+    bool kill_watch = round % 2 == 1;
+    std::unique_ptr<BackgroundProcess> watch;
+    std::string ready = s.tmp.path() + "/pready" + std::to_string(round);
+    if (kill_watch) {
+      // The watch applies the publish; it is the one killed, and the publisher takes over.
+      watch = std::make_unique<BackgroundProcess>(
+          std::vector<std::string>{s.gs, "tamper", "watch", "--root", s.root, "--vault", s.vault,
+                                   "--pubkey", s.pub, "--events", s.tmp.path() + "/events.jsonl",
+                                   "--ready-file", ready, "--sweep-interval", "0"},
+          s.tmp.path());
+      ASSERT_TRUE(WaitFor([&] { return platform::PathExists(ready); }, 60000));
+    }
+    BackgroundProcess p({s.gs, "tamper", "publish", "--root", s.root, "--vault", s.vault, "--key",
+                         s.priv, "--from", stage, "--events", s.tmp.path() + "/publish.jsonl"},
+                        s.tmp.path());
+    // Late in the publish, where it writes the vault, signs and applies.
+    std::this_thread::sleep_for(
+        std::chrono::microseconds(publish_us / 3 + s.rng() % (publish_us + 1)));
+    if (kill_watch) {
+      watch->Signal(SIGKILL);
+      watch->Wait(10000);
+      ++watch_killed;
+      // The publisher notices the free lock and completes the publish itself.
+      EXPECT_EQ(p.Wait(60000), 0) << Read(p.StderrPath());
+    } else {
+      p.Signal(SIGKILL);
+      int rc = p.Wait(10000);
+      if (rc == -SIGKILL) ++publisher_killed;
+    }
+    uint64_t now = ExpectVaultSound(s.vault, *pub);
+    ASSERT_TRUE(now == version || now == version + 1) << now << " after v" << version;
+    // The round's version number in version.html is round + 2 (v1 before round 0).
+    if (!s.Verify()) ++killed_mid;
+    // Restart the guard: the root converges to whichever baseline is signed and current.
+    ASSERT_NO_FATAL_FAILURE(s.RunWatchToReady("p" + std::to_string(round)));
+    ASSERT_TRUE(s.Verify()) << "round " << round;
+    // And that baseline's content is exactly what was published (or the previous version).
+    EXPECT_EQ(Read(s.root + "/version.html"),
+              "v" + std::to_string(now == version ? round + 1 : round + 2));
+    version = now;
+    // The next round's staging tree starts from what is now published.
+    ASSERT_EQ(RunProcess({"rm", "-rf", s.tmp.path() + "/stage-base"}).exit_code, 0);
+    ASSERT_EQ(RunProcess({"cp", "-a", s.root, s.tmp.path() + "/stage-base"}).exit_code, 0);
+  }
+  std::fprintf(stderr,
+               "[kill -9 publish] %d rounds (publish %.0f ms): %d publishers and %d watches "
+               "killed, %d kills left the root between versions; now at v%llu; all converged\n",
+               kRounds, publish_us / 1000.0, publisher_killed, watch_killed, killed_mid,
+               static_cast<unsigned long long>(version));
+  EXPECT_GE(killed_mid, kRounds / 10) << "the kills mostly missed the publish";
+}
+
+}  // namespace
+}  // namespace gs::tamper
+
+// ---- Publish gate: webshell scan of added and changed files -----------------------------------
+
+namespace gs::tamper {
+namespace {
+
+TEST(TamperIntegration, PublishRefusesWebshellUnlessOverriddenAndAudits) {
+  TempDir tmp;
+  std::string root = tmp.path() + "/www", stage = tmp.path() + "/stage";
+  std::string vault = tmp.path() + "/vault", store = tmp.path() + "/audit";
+  for (const std::string& d : {root, stage}) {
+    ASSERT_TRUE(platform::MakeDirs(d).ok());
+    Write(d + "/index.php", "<?php echo 'home';");
+  }
+  Write(stage + "/news.php", "<?php echo htmlspecialchars($_GET['q'] ?? '');");
+  Write(stage + "/up.php", "<?php $r = function($c) { eval($c); }; $r($_COOKIE['x']);");
+  std::string gs = GovshieldBinary(), priv = tmp.path() + "/keys/sm2-private.pem",
+              pub = tmp.path() + "/keys/sm2-public.pem";
+  ASSERT_EQ(RunProcess({gs, "keys", "gen", "--out", tmp.path() + "/keys"}).exit_code, 0);
+  ASSERT_EQ(RunProcess({gs, "audit", "init", "--store", store, "--key", priv}).exit_code, 0);
+  ASSERT_EQ(RunProcess({gs, "tamper", "baseline", "--root", root, "--vault", vault, "--key", priv})
+                .exit_code,
+            0);
+  std::vector<std::string> publish = {gs,        "tamper",  "publish", "--root", root,
+                                      "--vault", vault,     "--key",   priv,     "--from",
+                                      stage,     "--audit", store};
+  auto r = RunProcess(publish);
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_FALSE(platform::PathExists(root + "/up.php"));
+  EXPECT_FALSE(platform::PathExists(root + "/news.php"));  // nothing at all was published
+  auto flagged = AuditRecords(store, "publish_flagged");
+  ASSERT_EQ(flagged.size(), 1u);
+  EXPECT_EQ(flagged[0]["path"], "up.php");
+  EXPECT_EQ(flagged[0]["action"], "publish_refused");
+  EXPECT_EQ(AuditRecords(store, "publish").size(), 0u);
+  EXPECT_EQ(RunProcess({gs, "tamper", "verify", "--root", root, "--vault", vault, "--pubkey", pub})
+                .exit_code,
+            0);
+
+  publish.push_back("--allow-flagged");
+  r = RunProcess(publish);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(platform::PathExists(root + "/up.php"));
+  flagged = AuditRecords(store, "publish_flagged");
+  ASSERT_EQ(flagged.size(), 2u);
+  EXPECT_EQ(flagged[1]["action"], "published_by_override");
+  auto summary = AuditRecords(store, "publish");
+  ASSERT_FALSE(summary.empty());
+  EXPECT_EQ(summary.back()["added"], 2);
+  EXPECT_EQ(RunProcess({gs, "audit", "verify", "--store", store}).exit_code, 0);
 }
 
 }  // namespace

@@ -3,13 +3,17 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/eventfd.h>
 #include <sys/fanotify.h>
 #include <sys/inotify.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
+#include <climits>
 #include <condition_variable>
+#include <cstdio>
 #include <cstring>
 #include <mutex>
 #include <thread>
@@ -59,6 +63,177 @@ std::string ProcessCmdline(int pid) {
 Watcher::~Watcher() {
   if (fan_fd_ >= 0) ::close(fan_fd_);
   if (ino_fd_ >= 0) ::close(ino_fd_);
+  // Closing the permission group lets every pending access through (the kernel's rule).
+  if (perm_fd_ >= 0) ::close(perm_fd_);
+  if (wake_fd_ >= 0) ::close(wake_fd_);
+}
+
+constexpr uint64_t kPermMask = FAN_OPEN_PERM | FAN_ACCESS_PERM | FAN_EVENT_ON_CHILD;
+
+Status Watcher::SetUpBlocking() {
+  int fd = ::fanotify_init(
+      FAN_CLASS_CONTENT | FAN_REPORT_TID | FAN_CLOEXEC | FAN_NONBLOCK | FAN_UNLIMITED_QUEUE,
+      O_RDONLY | O_LARGEFILE | O_CLOEXEC);
+  if (fd < 0) {
+    int e = errno;
+    return UnavailableError(
+        std::string("blocking mode refused: fanotify_init(FAN_CLASS_CONTENT): ") +
+        strerrorname_np(e) + " (" + std::strerror(e) + ")");
+  }
+  if (::fanotify_mark(fd, FAN_MARK_ADD, kPermMask, guard_->root_fd(), nullptr) != 0) {
+    int e = errno;
+    ::close(fd);
+    return UnavailableError(std::string("blocking mode refused: fanotify_mark(FAN_OPEN_PERM | "
+                                        "FAN_ACCESS_PERM): ") +
+                            strerrorname_np(e) + " (" + std::strerror(e) + ")");
+  }
+  wake_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  if (wake_fd_ < 0) {
+    int e = errno;
+    ::close(fd);
+    return FsError("eventfd", e);
+  }
+  perm_fd_ = fd;
+  root_real_ = guard_->root_path();
+  perm_manifest_ = std::make_shared<const Manifest>(guard_->manifest());
+  return Status::Ok();
+}
+
+namespace {
+
+// How the blocked thread `tid` is opening a file, from /proc/TID/syscall (the thread sits in
+// the open call while we decide): kWrite for an open that can change content (write access,
+// O_TRUNC, O_CREAT, creat(2)), kRead for a read-only open, kUnknown when it cannot be told
+// (openat2's flags live in user memory, io_uring opens, an unreadable file).
+enum class OpenIntent { kRead, kWrite, kUnknown };
+
+OpenIntent OpenIntentOf(int tid) {
+  std::string path = "/proc/" + std::to_string(tid) + "/syscall";
+  unsigned long nr = 0, a[4] = {0, 0, 0, 0};
+  // The kernel answers "running" until the thread has actually gone to sleep waiting for us,
+  // which can lag the event by a moment.
+  bool parsed = false;
+  for (int attempt = 0; attempt < 200 && !parsed; ++attempt) {
+    auto text = platform::ReadFile(path);
+    if (!text.ok()) return OpenIntent::kUnknown;
+    parsed =
+        std::sscanf(text->c_str(), "%lu %lx %lx %lx %lx", &nr, &a[0], &a[1], &a[2], &a[3]) >= 4;
+    if (!parsed) std::this_thread::sleep_for(std::chrono::microseconds(50));
+  }
+  if (!parsed) return OpenIntent::kUnknown;
+  unsigned long flags;
+  if (nr == SYS_open) {
+    flags = a[1];
+  } else if (nr == SYS_openat) {
+    flags = a[2];
+  } else if (nr == SYS_creat) {
+    return OpenIntent::kWrite;
+  } else {
+    return OpenIntent::kUnknown;
+  }
+  if ((flags & O_ACCMODE) != O_RDONLY || (flags & (O_TRUNC | O_CREAT))) return OpenIntent::kWrite;
+  return OpenIntent::kRead;
+}
+
+}  // namespace
+
+bool Watcher::JudgePermission(int fd, int tid, bool open_event) {
+  struct stat st;
+  if (::fstat(fd, &st) != 0) return false;
+  if (S_ISDIR(st.st_mode)) return true;  // listing a directory reveals no page content
+  char link[PATH_MAX + 32];
+  std::string proc = "/proc/self/fd/" + std::to_string(fd);
+  ssize_t n = ::readlink(proc.c_str(), link, sizeof link - 1);
+  if (n <= 0) return false;
+  std::string abs(link, size_t(n));
+  // An unlinked inode (replaced by a rename, or just quarantined) reads "... (deleted)".
+  constexpr std::string_view kDeleted = " (deleted)";
+  bool unlinked = abs.size() > kDeleted.size() &&
+                  abs.compare(abs.size() - kDeleted.size(), kDeleted.size(), kDeleted) == 0;
+  if (unlinked) abs.resize(abs.size() - kDeleted.size());
+  std::string rel;
+  bool inside = abs.size() > root_real_.size() &&
+                abs.compare(0, root_real_.size(), root_real_) == 0 && abs[root_real_.size()] == '/';
+  if (inside) rel = abs.substr(root_real_.size() + 1);
+  std::shared_ptr<const Manifest> m;
+  {
+    std::lock_guard<std::mutex> lock(perm_mu_);
+    m = perm_manifest_;
+  }
+  if (inside && IsExcluded(m->excludes, rel)) return true;  // not protected: logs, caches
+  if (open_event && OpenIntentOf(tid) == OpenIntent::kWrite) {
+    // Only the publisher changes content, and it writes through this process. (The event came
+    // from a marked directory; an inode we just moved to quarantine is named by its new path.)
+    stats_.perm_write_denied.fetch_add(1, std::memory_order_relaxed);
+    Writer w{tid, ProcessCmdline(tid)};
+    std::lock_guard<std::mutex> lock(perm_mu_);
+    perm_write_denials_.push_back({inside ? rel : abs, w});
+    if (inside && !unlinked) perm_restore_.push_back(rel);  // an O_CREAT leaves a file behind
+    uint64_t one = 1;
+    (void)!::write(wake_fd_, &one, sizeof one);
+    return false;
+  }
+  // Not baseline content at a baseline path: an old inode, or a path outside the root.
+  if (!inside || unlinked) return false;
+  auto deny = [&] {
+    std::lock_guard<std::mutex> lock(perm_mu_);
+    perm_verified_.erase(rel);
+    perm_restore_.push_back(rel);
+    uint64_t one = 1;
+    (void)!::write(wake_fd_, &one, sizeof one);
+    return false;
+  };
+  if (!IsValidEntryPath(rel)) return deny();
+  const Entry* want = m->Find(rel);
+  if (!want || want->type != EntryType::kFile || !want->sm3 || !S_ISREG(st.st_mode)) return deny();
+  {
+    std::lock_guard<std::mutex> lock(perm_mu_);
+    auto it = perm_verified_.find(rel);
+    if (it != perm_verified_.end() && it->second.dev == st.st_dev && it->second.ino == st.st_ino &&
+        it->second.size == st.st_size && it->second.mtime.tv_sec == st.st_mtim.tv_sec &&
+        it->second.mtime.tv_nsec == st.st_mtim.tv_nsec &&
+        it->second.ctime.tv_sec == st.st_ctim.tv_sec &&
+        it->second.ctime.tv_nsec == st.st_ctim.tv_nsec)
+      return true;
+  }
+  if (uint64_t(st.st_size) != want->size) return deny();
+  // The event's descriptor is opened by the kernel with FMODE_NONOTIFY: reading it raises no
+  // further permission events. It is shared with nobody, so its offset is ours.
+  stats_.perm_hashed.fetch_add(1, std::memory_order_relaxed);
+  auto d = DigestFd(fd, false);
+  if (!d.ok() || d->sm3 != *want->sm3) return deny();
+  std::lock_guard<std::mutex> lock(perm_mu_);
+  perm_verified_[rel] = PermId{st.st_dev, st.st_ino, st.st_size, st.st_mtim, st.st_ctim};
+  return true;
+}
+
+void Watcher::PermLoop() {
+  alignas(fanotify_event_metadata) char buf[16 * 1024];
+  const std::string self_tasks = "/proc/" + std::to_string(::getpid()) + "/task/";
+  while (!stop_.load()) {
+    pollfd pfd{perm_fd_, POLLIN, 0};
+    int r = ::poll(&pfd, 1, 100);
+    if (r <= 0) continue;
+    ssize_t n = ::read(perm_fd_, buf, sizeof buf);
+    if (n <= 0) continue;
+    size_t off = 0;
+    while (off + sizeof(fanotify_event_metadata) <= size_t(n)) {
+      fanotify_event_metadata md;
+      std::memcpy(&md, buf + off, sizeof md);
+      if (md.event_len < sizeof md || off + md.event_len > size_t(n)) break;
+      off += md.event_len;
+      if (md.fd < 0) continue;  // overflow: permission events are never dropped, nothing to do
+      bool allow = true;
+      // md.pid is a thread id (FAN_REPORT_TID): ours are the restorer's own accesses.
+      bool own = ::access((self_tasks + std::to_string(md.pid)).c_str(), F_OK) == 0;
+      if ((md.mask & (FAN_OPEN_PERM | FAN_ACCESS_PERM)) && !own)
+        allow = JudgePermission(md.fd, md.pid, (md.mask & FAN_OPEN_PERM) != 0);
+      fanotify_response resp{md.fd, allow ? uint32_t(FAN_ALLOW) : uint32_t(FAN_DENY)};
+      (void)!::write(perm_fd_, &resp, sizeof resp);
+      ::close(md.fd);
+      (allow ? stats_.perm_allowed : stats_.perm_denied).fetch_add(1, std::memory_order_relaxed);
+    }
+  }
 }
 
 Result<std::unique_ptr<Watcher>> Watcher::Create(Guard* guard, WatchOptions options) {
@@ -74,6 +249,10 @@ Result<std::unique_ptr<Watcher>> Watcher::Create(Guard* guard, WatchOptions opti
     GS_RETURN_IF_ERROR(w->SetUpInotify());
     w->mechanism_ = "inotify";
     w->reason_ = std::string(fan.message()) + "; recursive inotify, overflow triggers a rescan";
+  }
+  if (w->options_.block) {
+    GS_RETURN_IF_ERROR(w->SetUpBlocking());
+    w->reason_ += "; blocking mode: FAN_OPEN_PERM/FAN_ACCESS_PERM on every baseline directory";
   }
   guard->set_mechanism(w->mechanism_);
   Watcher* raw = w.get();
@@ -114,6 +293,12 @@ Status Watcher::SetUpInotify() {
 }
 
 void Watcher::WatchDir(const std::string& rel, int dir_fd) {
+  if (perm_fd_ >= 0) {
+    // Inode marks follow the directory, so a restored (new) directory is marked again here.
+    if (::fanotify_mark(perm_fd_, FAN_MARK_ADD, kPermMask, dir_fd, nullptr) != 0)
+      LogWarning("tamper", "blocking mark on " + EncodeField(rel) +
+                               " failed: " + std::string(std::strerror(errno)));
+  }
   if (fan_fd_ >= 0) {
     auto key = DirHandleKey(dir_fd);
     if (!key) return;
@@ -341,6 +526,11 @@ void Watcher::ReloadManifestIfChanged() {
   if (m->version <= guard_->manifest().version) return;
   uint64_t version = m->version;
   LogInfo("tamper", "baseline v" + std::to_string(version) + " now in force");
+  if (perm_fd_ >= 0) {
+    std::lock_guard<std::mutex> lock(perm_mu_);
+    perm_manifest_ = std::make_shared<const Manifest>(*m);
+    perm_verified_.clear();
+  }
   guard_->ReplaceManifest(std::move(*m));
   WatchBaselineDirs();
   // A publish waits for us to apply it (its own temporary files would otherwise race ours).
@@ -353,6 +543,17 @@ void Watcher::ReloadManifestIfChanged() {
 }
 
 Status Watcher::Run() {
+  // The permission thread answers first of all: the scan below opens files under the marks.
+  std::thread perm;
+  if (perm_fd_ >= 0) perm = std::thread([this] { PermLoop(); });
+  struct JoinPerm {
+    Watcher* w;
+    std::thread* t;
+    ~JoinPerm() {
+      w->stop_ = true;
+      if (t->joinable()) t->join();
+    }
+  } join_perm{this, &perm};
   if (options_.vault) {
     auto lock = platform::FileLock::Acquire(options_.vault->dir() + "/watch.lock");
     if (!lock.ok())
@@ -373,8 +574,8 @@ Status Watcher::Run() {
   Status result;
   int fd = fan_fd_ >= 0 ? fan_fd_ : ino_fd_;
   while (!stop_.load()) {
-    pollfd pfd{fd, POLLIN, 0};
-    int r = ::poll(&pfd, 1, 100);
+    pollfd pfds[2] = {{fd, POLLIN, 0}, {wake_fd_, POLLIN, 0}};
+    int r = ::poll(pfds, wake_fd_ >= 0 ? 2 : 1, 100);
     if (r < 0 && errno != EINTR) {
       result = FsError("poll", errno);
       break;
@@ -385,7 +586,22 @@ Status Watcher::Run() {
     }
     std::unordered_map<std::string, Pending> pending;
     bool overflow = false;
-    Status s = fan_fd_ >= 0 ? ReadFanotify(&pending, &overflow) : ReadInotify(&pending, &overflow);
+    if (wake_fd_ >= 0 && (pfds[1].revents & POLLIN)) {
+      uint64_t v;
+      (void)!::read(wake_fd_, &v, sizeof v);
+      std::vector<std::string> denied;
+      std::vector<std::pair<std::string, Writer>> writes;
+      {
+        std::lock_guard<std::mutex> lock(perm_mu_);
+        denied.swap(perm_restore_);
+        writes.swap(perm_write_denials_);
+      }
+      for (const auto& [path, w] : writes) guard_->ReportBlockedWrite(path, w);
+      for (const auto& p : denied) Schedule(&pending, p, false, {});
+    }
+    Status s = Status::Ok();
+    if (pfds[0].revents & POLLIN)
+      s = fan_fd_ >= 0 ? ReadFanotify(&pending, &overflow) : ReadInotify(&pending, &overflow);
     if (!s.ok()) {
       result = s;
       break;

