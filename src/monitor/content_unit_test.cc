@@ -4,9 +4,11 @@
 
 #include <algorithm>
 
+#include "monitor/check.h"
 #include "monitor/checks/content/html_extract.h"
 #include "monitor/checks/content/keywords.h"
 #include "monitor/checks/content/sketch.h"
+#include "monitor/report.h"
 
 namespace gs::monitor {
 namespace {
@@ -169,6 +171,35 @@ TEST(Sketch, LargePagesStayBoundedAndEstimateJaccard) {
   EXPECT_EQ(sa.size(), kSketchSize);
   // True Jaccard ~ 2998 / 5000 = 0.6; bottom-512 estimate within 0.1.
   EXPECT_NEAR(Similarity(sa, sb), 0.6, 0.1);
+}
+
+}  // namespace
+}  // namespace gs::monitor
+
+namespace gs::monitor {
+namespace {
+
+// Every finding a check declares has a Chinese and an English title, so reports never fall
+// back to the bare identifier.
+TEST(Report, EveryDeclaredFindingHasTitles) {
+  for (const CheckDescriptor* d : AllChecks()) {
+    for (auto check : d->findings) {
+      EXPECT_NE(FindingTitle(check, Language::kZh), check) << check;
+      EXPECT_NE(FindingTitle(check, Language::kEn), check) << check;
+    }
+  }
+  Finding f{"dns_hijack",
+            "portal",
+            "www.example.gov.cn/A@127.0.0.1:53",
+            Severity::kCritical,
+            "resolver answers differently",
+            {}};
+  EXPECT_EQ(FormatFinding(f, Language::kZh),
+            "[严重] 域名解析被劫持 dns_hijack 目标 portal：www.example.gov.cn/A@127.0.0.1:53");
+  EXPECT_EQ(FormatFinding(f, Language::kEn),
+            "critical dns_hijack portal www.example.gov.cn/A@127.0.0.1:53: resolver answers "
+            "differently");
+  EXPECT_FALSE(ParseLanguage("de").ok());
 }
 
 }  // namespace
