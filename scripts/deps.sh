@@ -28,6 +28,8 @@ PACKAGES=(
   # monitor integration tests: real authoritative (nsd) and recursive (unbound) servers,
   # ldns-keygen/ldns-signzone to sign the test zone, drill to watch the servers
   nsd unbound ldnsutils
+  # bench/monitor: page-fetch peer on the same local site
+  linkchecker
 )
 
 missing=()

@@ -52,6 +52,9 @@ Result<std::vector<Finding>> Monitor::RunOnce() {
   fo.max_concurrency = config_.http_concurrency;
   fo.max_per_host = config_.http_per_host;
   std::vector<FetchResult> fetched = FetchAll(requests, fo);
+  const int64_t fetched_at = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                 std::chrono::steady_clock::now().time_since_epoch())
+                                 .count();
 
   // 2. DNS and TLS (blocking, per target) on worker threads; HTTP evaluation alongside.
   DnsHijackCheck dns(config_.dns, state_.get(), clock_);
@@ -96,6 +99,7 @@ Result<std::vector<Finding>> Monitor::RunOnce() {
   GS_RETURN_IF_ERROR(state_->PruneProbes(clock_.Now() - longest_window - kNanosPerDay));
 
   last_round_ = RoundReport{};
+  last_round_.fetch_seconds = static_cast<double>(fetched_at - started) / 1e9;
   if (sink_ != nullptr || !config_.webhooks.empty()) {
     GS_ASSIGN_OR_RETURN(auto events, Deduplicate(all));
     last_round_.events = static_cast<int>(events.size());

@@ -53,6 +53,7 @@ class Monitor {
     int events = 0;
     std::vector<WebhookDelivery> webhooks;
     double seconds = 0;
+    double fetch_seconds = 0;  // the shared libcurl-multi phase (availability + content)
   };
   const RoundReport& last_round() const { return last_round_; }
 
