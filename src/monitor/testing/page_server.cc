@@ -73,12 +73,30 @@ PageServer::~PageServer() {
     std::lock_guard<std::mutex> l(mu_);
     for (int fd : conn_fds_) shutdown(fd, SHUT_RDWR);
   }
-  for (auto& t : conns_) t.join();
+  // Connection threads move themselves to done_ as they end; wait until all have.
+  for (;;) {
+    std::vector<std::thread> done;
+    bool empty;
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      done.swap(done_);
+      empty = conns_.empty();
+    }
+    for (auto& t : done) t.join();
+    if (empty) break;
+    usleep(1000);
+  }
   if (listen_fd_ >= 0) close(listen_fd_);
 }
 
 void PageServer::AcceptLoop() {
   while (!stop_.load()) {
+    std::vector<std::thread> done;
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      done.swap(done_);
+    }
+    for (auto& t : done) t.join();
     pollfd p{listen_fd_, POLLIN, 0};
     if (poll(&p, 1, 50) <= 0) continue;
     int fd = accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
@@ -87,7 +105,7 @@ void PageServer::AcceptLoop() {
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     std::lock_guard<std::mutex> l(mu_);
     conn_fds_.push_back(fd);
-    conns_.emplace_back([this, fd] { Serve(fd); });
+    conns_[fd] = std::thread([this, fd] { Serve(fd); });
   }
 }
 
@@ -167,6 +185,12 @@ void PageServer::Serve(int fd) {
   shutdown(fd, SHUT_RDWR);
   std::lock_guard<std::mutex> l(mu_);
   conn_fds_.erase(std::remove(conn_fds_.begin(), conn_fds_.end(), fd), conn_fds_.end());
+  // The entry exists: the acceptor inserts it under mu_ before this thread can take mu_.
+  auto it = conns_.find(fd);
+  if (it != conns_.end()) {
+    done_.push_back(std::move(it->second));
+    conns_.erase(it);
+  }
   close(fd);
 }
 

@@ -1,8 +1,8 @@
 // Test and benchmark fixture: a small real HTTP/1.1 server on 127.0.0.1 (port 0) whose
 // responses come from a handler function, so one server can play many sites (by Host header),
-// a page that changes between requests, or a webhook receiver. One thread per connection,
-// keep-alive, Content-Length bodies only. The handler runs on connection threads concurrently
-// and must be thread-safe.
+// a page that changes between requests, or a webhook receiver. One thread per connection (joined
+// when it ends), keep-alive, Content-Length bodies only. The handler runs on connection threads
+// concurrently and must be thread-safe.
 #pragma once
 
 #include <atomic>
@@ -46,8 +46,9 @@ class PageServer {
   std::atomic<bool> stop_{false};
   std::atomic<int> requests_{0};
   std::mutex mu_;
-  std::vector<std::thread> conns_;
+  std::map<int, std::thread> conns_;  // by socket; finished ones are joined by the acceptor
   std::vector<int> conn_fds_;
+  std::vector<std::thread> done_;
   std::thread acceptor_;
 };
 
