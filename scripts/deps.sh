@@ -32,6 +32,8 @@ PACKAGES=(
   nsd unbound ldnsutils
   # bench/tamper: AIDE is the file-integrity peer the baseline speed is compared with
   aide
+  # bench/monitor: page-fetch peer on the same local site
+  linkchecker
 )
 
 missing=()

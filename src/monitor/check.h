@@ -40,6 +40,7 @@ struct CheckDescriptor {
 const CheckDescriptor& DnsHijackDescriptor();
 const CheckDescriptor& TlsDescriptor();
 const CheckDescriptor& AvailabilityDescriptor();
+const CheckDescriptor& ContentDescriptor();
 
 // Every check, in the order rounds run them.
 std::vector<const CheckDescriptor*> AllChecks();

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "monitor/testing/tls_test_server.h"
 #include "tests/testlib/subprocess.h"
@@ -27,9 +28,15 @@ TEST(MonitorCli, ExitCodesFollowSeverityThreshold) {
       << "state: s.db\ntargets:\n  - name: site\n    tls:\n      host: www.site.test\n"
          "      connect: 127.0.0.1\n      port: "
       << srv.port() << "\n      ca_bundle: " << ca.ca_pem() << "\n";
-  auto text = RunProcess({GovshieldBinary(), "monitor", "once", "-c", conf});
+  auto text = RunProcess({GovshieldBinary(), "monitor", "once", "-c", conf, "--lang", "en"});
   EXPECT_EQ(text.exit_code, 1) << text.err;
   EXPECT_NE(text.out.find("medium tls_hsts_missing site"), std::string::npos) << text.out;
+  // Simplified Chinese is the default report language.
+  auto zh = RunProcess({GovshieldBinary(), "monitor", "once", "-c", conf});
+  EXPECT_EQ(zh.exit_code, 1) << zh.err;
+  EXPECT_NE(zh.out.find("[中] 未启用HSTS tls_hsts_missing 目标 site"), std::string::npos) << zh.out;
+  auto bad_lang = RunProcess({GovshieldBinary(), "monitor", "once", "-c", conf, "--lang", "fr"});
+  EXPECT_EQ(bad_lang.exit_code, 2);
   auto high = RunProcess({GovshieldBinary(), "monitor", "once", "-c", conf, "--fail-on", "high"});
   EXPECT_EQ(high.exit_code, 0) << high.err;  // still printed, but below the threshold
   EXPECT_NE(high.out.find("tls_hsts_missing"), std::string::npos);
@@ -49,6 +56,37 @@ TEST(MonitorCli, CleanTargetExitsZero) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "");
   EXPECT_EQ(page.requests(), 1);
+}
+
+// `monitor once --audit-store` writes the round's finding into a store made by `audit init`;
+// `audit query` reads it back and `audit verify` passes; --progress reports the round on stderr.
+TEST(MonitorCli, FindingsIntoAuditStore) {
+  gs::testing::TempDir dir;
+  testing::ScriptedHttpServer page;
+  page.set_mode(testing::ScriptedHttpServer::Mode::kError);
+  const std::string key = dir.path() + "/k.pem", store = dir.path() + "/audit";
+  ASSERT_EQ(RunProcess({"openssl", "genpkey", "-algorithm", "EC", "-pkeyopt",
+                        "ec_paramgen_curve:SM2", "-out", key})
+                .exit_code,
+            0);
+  auto init = RunProcess({GovshieldBinary(), "audit", "init", "--store", store, "--key", key});
+  ASSERT_EQ(init.exit_code, 0) << init.err;
+  std::string conf = dir.path() + "/m.yaml";
+  std::ofstream(conf) << "interval: 1h\njitter: 0s\ntargets:\n  - name: p\n    content:\n"
+                         "      url: http://127.0.0.1:"
+                      << page.port() << "/\n      cloaking: false\n";
+  auto r = RunProcess({GovshieldBinary(), "monitor", "once", "-c", conf, "--audit-store", store,
+                       "--progress", "--fail-on", "high"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("本轮检测 1 个目标，发现 1 项问题"), std::string::npos) << r.err;
+  auto q = RunProcess({GovshieldBinary(), "audit", "query", "--store", store});
+  ASSERT_EQ(q.exit_code, 0) << q.err;
+  auto j = nlohmann::json::parse(q.out.substr(0, q.out.find('\n')), nullptr, false);
+  ASSERT_TRUE(j.is_object()) << q.out;
+  EXPECT_EQ(j["record"]["source"], "monitor");
+  EXPECT_EQ(j["record"]["check"], "content_unreachable");
+  auto v = RunProcess({GovshieldBinary(), "audit", "verify", "--store", store});
+  EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
 }
 
 TEST(MonitorCli, ConfigErrorsExitTwo) {

@@ -12,7 +12,8 @@
 namespace gs::monitor {
 
 std::vector<const CheckDescriptor*> AllChecks() {
-  return {&DnsHijackDescriptor(), &TlsDescriptor(), &AvailabilityDescriptor()};
+  return {&DnsHijackDescriptor(), &TlsDescriptor(), &AvailabilityDescriptor(),
+          &ContentDescriptor()};
 }
 
 std::string Endpoint::ToString() const {

@@ -72,8 +72,27 @@ struct AvailabilityTargetConfig {
   int min_probes = 20;       // no ratio verdict on fewer probes (one day at the minimum rate)
 };
 
+// Content integrity of the home page (defacement, 挂马, dark links, cloaking, freshness).
+struct ContentTargetConfig {
+  bool enabled = false;
+  std::string url;      // page whose content is baselined
+  std::string connect;  // address to connect to instead of resolving the URL's host
+  int64_t timeout_nanos = 15LL * 1'000'000'000;
+  double text_similarity = 0.5;       // below → content_defaced
+  double structure_similarity = 0.4;  // below → content_structure_changed
+  double roll_similarity = 0.85;      // at/above (text and structure) the baseline follows
+  bool cloaking = true;
+  std::vector<std::string> crawler_agents = {
+      "Mozilla/5.0 (compatible; Baiduspider/2.0; +http://www.baidu.com/search/spider.html)"};
+  std::string search_referer = "https://www.baidu.com/s?wd=%E6%94%BF%E5%BA%9C";
+  double cloaking_similarity = 0.6;  // crawler/referer view vs browser view below → cloaking
+  int freshness_days = 14;           // newest date on the page older than this → stale; 0 = off
+  std::string freshness_url;         // page carrying the dates ("" = url)
+};
+
 struct TargetConfig {
   std::string name;
+  ContentTargetConfig content;
   DnsTargetConfig dns;
   TlsTargetConfig tls;
   AvailabilityTargetConfig availability;
@@ -87,7 +106,23 @@ struct DnsGlobalConfig {
   int64_t timeout_nanos = 3LL * 1'000'000'000;
 };
 
+// Alert delivery: every new / repeated / resolved finding event at or above `min_severity`
+// is POSTed as JSON, signed with HMAC-SM3 over "<timestamp>.<body>" (header
+// X-GovShield-Signature: sm3=<hex>, X-GovShield-Timestamp: <unix seconds>).
+struct WebhookConfig {
+  std::string url;
+  std::string secret;  // read from secret_file at load time ("" = unsigned)
+  Severity min_severity = Severity::kLow;
+  int retries = 3;                              // attempts after the first
+  int64_t backoff_nanos = 1LL * 1'000'000'000;  // doubles after each failed attempt
+  int64_t timeout_nanos = 10LL * 1'000'000'000;
+};
+
 struct MonitorConfig {
+  int workers = 16;            // threads running the blocking DNS/TLS checks of a round
+  int http_concurrency = 256;  // transfers in flight in the round's libcurl multi
+  int http_per_host = 8;       // connections to one host at once
+  std::vector<WebhookConfig> webhooks;
   int64_t interval_nanos = 300LL * 1'000'000'000;
   int64_t jitter_nanos = 30LL * 1'000'000'000;
   std::string state_path;  // absolute after loading

@@ -181,12 +181,108 @@ Status ParseAvailabilityTarget(const YAML::Node& n, const std::string& where,
   return Status::Ok();
 }
 
+Status ParseContentTarget(const YAML::Node& n, const std::string& where, ContentTargetConfig* out) {
+  GS_RETURN_IF_ERROR(CheckKeys(n, ContentDescriptor().target_schema, where));
+  out->enabled = true;
+  if (!n["url"]) return InvalidArgumentError(where + ".url is required");
+  out->url = n["url"].as<std::string>();
+  if (out->url.rfind("http://", 0) != 0 && out->url.rfind("https://", 0) != 0)
+    return InvalidArgumentError(where + ".url must start with http:// or https://");
+  if (n["connect"]) out->connect = n["connect"].as<std::string>();
+  if (n["timeout"]) {
+    GS_ASSIGN_OR_RETURN(out->timeout_nanos, Duration(n["timeout"], where + ".timeout"));
+  }
+  if (n["text_similarity"]) {
+    GS_ASSIGN_OR_RETURN(out->text_similarity,
+                        Ratio(n["text_similarity"], where + ".text_similarity"));
+  }
+  if (n["structure_similarity"]) {
+    GS_ASSIGN_OR_RETURN(out->structure_similarity,
+                        Ratio(n["structure_similarity"], where + ".structure_similarity"));
+  }
+  if (n["roll_similarity"]) {
+    GS_ASSIGN_OR_RETURN(out->roll_similarity,
+                        Ratio(n["roll_similarity"], where + ".roll_similarity"));
+  }
+  if (out->roll_similarity <= std::max(out->text_similarity, out->structure_similarity))
+    return InvalidArgumentError(where +
+                                ".roll_similarity must be above text_similarity and "
+                                "structure_similarity");
+  if (n["cloaking"]) out->cloaking = n["cloaking"].as<bool>();
+  if (n["crawler_agents"]) {
+    GS_ASSIGN_OR_RETURN(out->crawler_agents,
+                        StringList(n["crawler_agents"], where + ".crawler_agents"));
+  }
+  if (n["search_referer"]) out->search_referer = n["search_referer"].as<std::string>();
+  if (n["cloaking_similarity"]) {
+    GS_ASSIGN_OR_RETURN(out->cloaking_similarity,
+                        Ratio(n["cloaking_similarity"], where + ".cloaking_similarity"));
+  }
+  if (n["freshness_days"]) {
+    GS_ASSIGN_OR_RETURN(out->freshness_days,
+                        IntIn(n["freshness_days"], 0, 3650, where + ".freshness_days"));
+  }
+  if (n["freshness_url"]) out->freshness_url = n["freshness_url"].as<std::string>();
+  return Status::Ok();
+}
+
+Status ParseWebhooks(const YAML::Node& n, const std::string& base,
+                     std::vector<WebhookConfig>* out) {
+  if (!n.IsSequence()) return InvalidArgumentError("webhooks: expected a list");
+  static constexpr ConfigField kHook[] = {{"url", FieldType::kString, "", ""},
+                                          {"secret_file", FieldType::kString, "", ""},
+                                          {"min_severity", FieldType::kSeverity, "low", ""},
+                                          {"retries", FieldType::kInt, "3", ""},
+                                          {"backoff", FieldType::kDuration, "1s", ""},
+                                          {"timeout", FieldType::kDuration, "10s", ""}};
+  size_t i = 0;
+  for (const auto& h : n) {
+    std::string where = "webhooks[" + std::to_string(i++) + "]";
+    GS_RETURN_IF_ERROR(CheckKeys(h, kHook, where));
+    WebhookConfig w;
+    if (!h["url"]) return InvalidArgumentError(where + ".url is required");
+    w.url = h["url"].as<std::string>();
+    if (w.url.rfind("http://", 0) != 0 && w.url.rfind("https://", 0) != 0)
+      return InvalidArgumentError(where + ".url must start with http:// or https://");
+    if (h["secret_file"]) {
+      auto secret = platform::ReadFile(Resolve(base, h["secret_file"].as<std::string>()));
+      if (!secret.ok()) return secret.status().WithContext(where + ".secret_file");
+      w.secret = *secret;
+      while (!w.secret.empty() && (w.secret.back() == '\n' || w.secret.back() == '\r'))
+        w.secret.pop_back();
+      if (w.secret.empty()) return InvalidArgumentError(where + ".secret_file is empty");
+    }
+    if (h["min_severity"]) {
+      GS_ASSIGN_OR_RETURN(w.min_severity, ParseSeverity(h["min_severity"].as<std::string>()));
+    }
+    if (h["retries"]) {
+      GS_ASSIGN_OR_RETURN(w.retries, IntIn(h["retries"], 0, 20, where + ".retries"));
+    }
+    if (h["backoff"]) {
+      GS_ASSIGN_OR_RETURN(w.backoff_nanos, Duration(h["backoff"], where + ".backoff"));
+    }
+    if (h["timeout"]) {
+      GS_ASSIGN_OR_RETURN(w.timeout_nanos, Duration(h["timeout"], where + ".timeout"));
+    }
+    out->push_back(std::move(w));
+  }
+  return Status::Ok();
+}
+
 Result<MonitorConfig> ParseRoot(const YAML::Node& root, const std::string& base) {
-  static constexpr ConfigField kRoot[] = {
-      {"interval", FieldType::kDuration, "5m", ""}, {"jitter", FieldType::kDuration, "30s", ""},
-      {"state", FieldType::kString, "", ""},        {"fail_on", FieldType::kSeverity, "low", ""},
-      {"dns", FieldType::kString, "", ""},          {"tls", FieldType::kString, "", ""},
-      {"targets", FieldType::kString, "", ""},      {"availability", FieldType::kString, "", ""}};
+  static constexpr ConfigField kRoot[] = {{"interval", FieldType::kDuration, "5m", ""},
+                                          {"jitter", FieldType::kDuration, "30s", ""},
+                                          {"state", FieldType::kString, "", ""},
+                                          {"fail_on", FieldType::kSeverity, "low", ""},
+                                          {"dns", FieldType::kString, "", ""},
+                                          {"tls", FieldType::kString, "", ""},
+                                          {"targets", FieldType::kString, "", ""},
+                                          {"availability", FieldType::kString, "", ""},
+                                          {"content", FieldType::kString, "", ""},
+                                          {"webhooks", FieldType::kString, "", ""},
+                                          {"workers", FieldType::kInt, "16", ""},
+                                          {"http_concurrency", FieldType::kInt, "256", ""},
+                                          {"http_per_host", FieldType::kInt, "8", ""}};
   GS_RETURN_IF_ERROR(CheckKeys(root, kRoot, "monitor config"));
   MonitorConfig c;
   if (root["interval"]) {
@@ -224,6 +320,19 @@ Result<MonitorConfig> ParseRoot(const YAML::Node& root, const std::string& base)
       GS_ASSIGN_OR_RETURN(c.dns.timeout_nanos, Duration(d["timeout"], "dns.timeout"));
     }
   }
+  if (root["workers"]) {
+    GS_ASSIGN_OR_RETURN(c.workers, IntIn(root["workers"], 1, 1024, "workers"));
+  }
+  if (root["http_concurrency"]) {
+    GS_ASSIGN_OR_RETURN(c.http_concurrency,
+                        IntIn(root["http_concurrency"], 1, 100000, "http_concurrency"));
+  }
+  if (root["http_per_host"]) {
+    GS_ASSIGN_OR_RETURN(c.http_per_host, IntIn(root["http_per_host"], 1, 10000, "http_per_host"));
+  }
+  if (root["webhooks"]) GS_RETURN_IF_ERROR(ParseWebhooks(root["webhooks"], base, &c.webhooks));
+  if (root["content"])
+    GS_RETURN_IF_ERROR(CheckKeys(root["content"], ContentDescriptor().global_schema, "content"));
   if (root["tls"]) GS_RETURN_IF_ERROR(CheckKeys(root["tls"], TlsDescriptor().global_schema, "tls"));
   if (root["availability"])
     GS_RETURN_IF_ERROR(
@@ -236,7 +345,8 @@ Result<MonitorConfig> ParseRoot(const YAML::Node& root, const std::string& base)
     static constexpr ConfigField kTarget[] = {{"name", FieldType::kString, "", ""},
                                               {"dns", FieldType::kString, "", ""},
                                               {"tls", FieldType::kString, "", ""},
-                                              {"availability", FieldType::kString, "", ""}};
+                                              {"availability", FieldType::kString, "", ""},
+                                              {"content", FieldType::kString, "", ""}};
     GS_RETURN_IF_ERROR(CheckKeys(t, kTarget, where));
     TargetConfig tc;
     if (!t["name"]) return InvalidArgumentError(where + ".name is required");
@@ -249,6 +359,8 @@ Result<MonitorConfig> ParseRoot(const YAML::Node& root, const std::string& base)
     if (t["availability"])
       GS_RETURN_IF_ERROR(
           ParseAvailabilityTarget(t["availability"], where + ".availability", &tc.availability));
+    if (t["content"])
+      GS_RETURN_IF_ERROR(ParseContentTarget(t["content"], where + ".content", &tc.content));
     // The national rule needs at least 20 probes a day: one round every 72 minutes at most.
     if (tc.availability.enabled && c.interval_nanos + c.jitter_nanos > 72LL * 60 * kNanosPerSecond)
       return InvalidArgumentError(where +

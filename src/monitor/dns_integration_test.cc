@@ -238,6 +238,56 @@ TEST_F(DnsMonitorTest, ParentDsChangeIsReportedUntilAccepted) {
   EXPECT_EQ(Find(*r2, "dns_ds_changed", "example.gov.cn/DS"), nullptr) << Describe(*r2);
 }
 
+// NS and SOA drift at the zone's own (real nsd) servers: the zone is re-signed with a new NS
+// set, then with another SOA primary; each raises its finding until accepted. A normal zone
+// update (higher serial, same primary) is followed silently; a serial going back is reported.
+TEST_F(DnsMonitorTest, ZoneNsAndSoaDriftAgainstBaseline) {
+  std::string conf = lab_.WriteMonitorConfig(1);
+  auto m = OpenMonitor(conf, nullptr);
+  ASSERT_TRUE(m.ok());
+  auto r0 = (*m)->RunOnce();
+  ASSERT_TRUE(r0.ok());
+  EXPECT_TRUE(r0->empty()) << Describe(*r0);
+  // Routine update: serial up, nothing else.
+  ASSERT_EQ(lab_.ResignApex({"ns1"}, "ns1", 2026112502), "");
+  auto r1 = (*m)->RunOnce();
+  ASSERT_TRUE(r1.ok());
+  EXPECT_TRUE(r1->empty()) << Describe(*r1);
+  // A second name server appears in the NS set.
+  ASSERT_EQ(lab_.ResignApex({"ns1", "ns2"}, "ns1", 2026112503), "");
+  auto r2 = (*m)->RunOnce();
+  ASSERT_TRUE(r2.ok());
+  const Finding* ns = Find(*r2, "dns_ns_changed", "example.gov.cn/NS");
+  ASSERT_NE(ns, nullptr) << Describe(*r2);
+  EXPECT_EQ(ns->severity, Severity::kCritical);
+  EXPECT_NE(
+      ns->evidence["authoritative"][0]["answer"].get<std::string>().find("NS ns2.example.gov.cn."),
+      std::string::npos);
+  EXPECT_EQ(ns->evidence["baseline"].get<std::string>().find("ns2"), std::string::npos);
+  EXPECT_EQ(Find(*r2, "dns_soa_changed", "example.gov.cn/SOA"), nullptr) << Describe(*r2);
+  ASSERT_TRUE((*m)->Accept("portal").ok());
+  auto r3 = (*m)->RunOnce();
+  ASSERT_TRUE(r3.ok());
+  EXPECT_EQ(Find(*r3, "dns_ns_changed", "example.gov.cn/NS"), nullptr) << Describe(*r3);
+  // Another primary in the SOA.
+  ASSERT_EQ(lab_.ResignApex({"ns1", "ns2"}, "ns2", 2026112504), "");
+  auto r4 = (*m)->RunOnce();
+  ASSERT_TRUE(r4.ok());
+  const Finding* soa = Find(*r4, "dns_soa_changed", "example.gov.cn/SOA");
+  ASSERT_NE(soa, nullptr) << Describe(*r4);
+  EXPECT_NE(soa->evidence["now"].get<std::string>().find("ns2.example.gov.cn."), std::string::npos);
+  ASSERT_TRUE((*m)->Accept("portal").ok());
+  // Old data republished: serial goes backwards.
+  ASSERT_EQ(lab_.ResignApex({"ns1", "ns2"}, "ns2", 2026112401), "");
+  auto r5 = (*m)->RunOnce();
+  ASSERT_TRUE(r5.ok());
+  const Finding* back = Find(*r5, "dns_soa_changed", "example.gov.cn/SOA");
+  ASSERT_NE(back, nullptr) << Describe(*r5);
+  EXPECT_EQ(back->evidence["now"], "ns2.example.gov.cn. hostmaster.example.gov.cn. 2026112401");
+  EXPECT_EQ(back->evidence["baseline"],
+            "ns2.example.gov.cn. hostmaster.example.gov.cn. 2026112504");
+}
+
 TEST_F(DnsMonitorTest, NxdomainRewritingIsDetected) {
   auto m = OpenMonitor(lab_.WriteMonitorConfig(1), nullptr);
   ASSERT_TRUE(m.ok());

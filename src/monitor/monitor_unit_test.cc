@@ -8,6 +8,7 @@
 #include "monitor/config.h"
 #include "monitor/finding.h"
 #include "monitor/state_store.h"
+#include "platform/file.h"
 #include "tests/testlib/temp_dir.h"
 
 namespace gs::monitor {
@@ -165,7 +166,13 @@ TEST(MonitorConfig, RejectsUnknownKeysAndBadValues) {
 }
 
 TEST(MonitorConfig, ExampleFileIsValid) {
-  auto c = LoadMonitorConfig(std::string(GS_SOURCE_DIR) + "/src/monitor/monitor.example.yaml");
+  // The example names a webhook secret file beside it; give it one in a copy.
+  testing::TempDir dir;
+  auto text = platform::ReadFile(std::string(GS_SOURCE_DIR) + "/src/monitor/monitor.example.yaml");
+  ASSERT_TRUE(text.ok());
+  ASSERT_TRUE(platform::WriteFileAtomic(dir.path() + "/m.yaml", *text).ok());
+  ASSERT_TRUE(platform::WriteFileAtomic(dir.path() + "/webhook.key", "k3y\n").ok());
+  auto c = LoadMonitorConfig(dir.path() + "/m.yaml");
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   ASSERT_EQ(c->targets.size(), 1u);
   EXPECT_EQ(c->dns.resolvers.size(), 3u);
@@ -174,6 +181,36 @@ TEST(MonitorConfig, ExampleFileIsValid) {
   EXPECT_TRUE(c->targets[0].tls.enabled);
   EXPECT_EQ(c->targets[0].availability.timeout_nanos, 15 * kNanosPerSecond);
   EXPECT_EQ(c->fail_on, Severity::kMedium);
+  EXPECT_TRUE(c->targets[0].content.enabled);
+  EXPECT_EQ(c->targets[0].content.freshness_days, 14);
+  ASSERT_EQ(c->webhooks.size(), 1u);
+  EXPECT_EQ(c->webhooks[0].secret, "k3y");
+  EXPECT_EQ(c->webhooks[0].min_severity, Severity::kHigh);
+  EXPECT_EQ(c->webhooks[0].backoff_nanos, 2 * kNanosPerSecond);
+  // A missing secret file is an error naming the key.
+  ASSERT_TRUE(platform::WriteFileAtomic(dir.path() + "/webhook.key", "").ok());
+  auto empty = LoadMonitorConfig(dir.path() + "/m.yaml");
+  ASSERT_FALSE(empty.ok());
+  EXPECT_NE(empty.status().message().find("secret_file"), std::string::npos);
+}
+
+TEST(MonitorConfig, ContentSectionValidation) {
+  auto ok = ParseMonitorConfig(
+      "targets:\n  - name: a\n    content: {url: 'http://x/', freshness_days: 0, cloaking: "
+      "false}\n",
+      "/");
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  EXPECT_FALSE(ok->targets[0].content.cloaking);
+  EXPECT_FALSE(
+      ParseMonitorConfig("targets:\n  - name: a\n    content: {url: 'ftp://x/'}\n", "/").ok());
+  EXPECT_FALSE(
+      ParseMonitorConfig("targets:\n  - name: a\n    content: {url: 'http://x/', colour: 1}\n", "/")
+          .ok());
+  EXPECT_FALSE(ParseMonitorConfig(
+                   "targets:\n  - name: a\n    content: {url: 'http://x/', text_similarity: 0.9}\n",
+                   "/")
+                   .ok());  // must stay below roll_similarity
+  EXPECT_FALSE(ParseMonitorConfig("webhooks: [{url: 'x'}]\ntargets: []\n", "/").ok());
 }
 
 TEST(MonitorConfig, EveryCheckHasDescriptorAndSchema) {

@@ -94,19 +94,43 @@ std::string DnsLab::Drill(int port, const std::string& name) {
   return r.out.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
 }
 
+std::string DnsLab::ZoneText(const std::vector<std::string>& ns_names, const std::string& soa_mname,
+                             unsigned serial) const {
+  std::ostringstream z;
+  z << "$ORIGIN example.gov.cn.\n$TTL 300\n@ IN SOA " << soa_mname << " hostmaster " << serial
+    << " 3600 600 86400 300\n";
+  for (const auto& ns : ns_names) z << "@ IN NS " << ns << "\n";
+  z << "ns1 IN A 127.0.0.1\n"
+       "ns2 IN A 127.0.0.1\n"
+       "www IN A 192.0.2.10\n"
+       "www IN AAAA 2001:db8::10\n"
+       "@ IN MX 10 mail\n"
+       "mail IN A 192.0.2.25\n"
+       "@ IN CAA 0 issue \"ca.example.cn\"\n"
+    << extra_records_;
+  return z.str();
+}
+
+std::string DnsLab::Sign() {
+  const std::string d = dir_.path();
+  auto sign = RunProcess(
+      {"sh", "-c", "cd '" + d + "' && ldns-signzone -f zone.signed zone " + ksk_ + " " + zsk_});
+  if (sign.exit_code != 0) return "ldns-signzone failed: " + sign.err;
+  return "";
+}
+
+std::string DnsLab::ResignApex(const std::vector<std::string>& ns_names,
+                               const std::string& soa_mname, unsigned serial) {
+  std::ofstream(dir_.path() + "/zone") << ZoneText(ns_names, soa_mname, serial);
+  std::string err = Sign();
+  if (err.empty()) err = RestartNsd();
+  return err;
+}
+
 std::string DnsLab::Start(const std::string& extra_records) {
   const std::string d = dir_.path();
-  std::ofstream(d + "/zone") << "$ORIGIN example.gov.cn.\n"
-                                "$TTL 300\n"
-                                "@ IN SOA ns1 hostmaster 2026112501 3600 600 86400 300\n"
-                                "@ IN NS ns1\n"
-                                "ns1 IN A 127.0.0.1\n"
-                                "www IN A 192.0.2.10\n"
-                                "www IN AAAA 2001:db8::10\n"
-                                "@ IN MX 10 mail\n"
-                                "mail IN A 192.0.2.25\n"
-                                "@ IN CAA 0 issue \"ca.example.cn\"\n"
-                             << extra_records;
+  extra_records_ = extra_records;
+  std::ofstream(d + "/zone") << ZoneText({"ns1"}, "ns1", 2026112501);
   // ldns-keygen writes into the current directory; run it through sh with cd.
   auto ksk = RunProcess(
       {"sh", "-c", "cd '" + d + "' && ldns-keygen -k -a ECDSAP256SHA256 example.gov.cn"});
@@ -115,9 +139,9 @@ std::string DnsLab::Start(const std::string& extra_records) {
   if (ksk.exit_code != 0 || zsk.exit_code != 0) return "ldns-keygen failed: " + ksk.err + zsk.err;
   std::string kname = ksk.out.substr(0, ksk.out.find_first_of("\r\n"));
   std::string zname = zsk.out.substr(0, zsk.out.find_first_of("\r\n"));
-  auto sign = RunProcess(
-      {"sh", "-c", "cd '" + d + "' && ldns-signzone -f zone.signed zone " + kname + " " + zname});
-  if (sign.exit_code != 0) return "ldns-signzone failed: " + sign.err;
+  ksk_ = kname;
+  zsk_ = zname;
+  if (std::string err = Sign(); !err.empty()) return err;
   // The KSK's DNSKEY record is the trust anchor (unbound's trust-anchor-file format).
   std::ofstream(d + "/ta.key") << Slurp(d + "/" + kname + ".key");
   std::ofstream(d + "/parent.zone") << "$ORIGIN gov.cn.\n"

@@ -38,6 +38,11 @@ class DnsLab {
   // restarts nsd on the same port.
   std::string CorruptSignedZone(const std::string& new_address);
 
+  // Rewrites the zone apex — `ns_names` (relative to the zone) as its NS set and `soa_mname`
+  // and `serial` in its SOA — re-signs it with the lab's keys and restarts nsd.
+  std::string ResignApex(const std::vector<std::string>& ns_names, const std::string& soa_mname,
+                         unsigned serial);
+
   const std::string& dir() const { return dir_.path(); }
   int nsd_port() const { return nsd_port_; }
   int unbound_port() const { return unbound_port_; }
@@ -57,7 +62,12 @@ class DnsLab {
                         const std::vector<std::string>& local_zones);
   static void Stop(std::unique_ptr<gs::testing::BackgroundProcess>& p);
 
+  std::string ZoneText(const std::vector<std::string>& ns_names, const std::string& soa_mname,
+                       unsigned serial) const;
+  std::string Sign();
+
   gs::testing::TempDir dir_;
+  std::string extra_records_, ksk_, zsk_;
   int nsd_port_ = 0;
   int unbound_port_ = 0;
   std::unique_ptr<gs::testing::BackgroundProcess> nsd_;

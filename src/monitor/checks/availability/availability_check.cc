@@ -83,11 +83,38 @@ ProbeOutcome ProbePage(const AvailabilityTargetConfig& cfg, const TimeSource& cl
   return o;
 }
 
+FetchRequest AvailabilityCheck::Request(const TargetConfig& target) {
+  FetchRequest r;
+  r.url = target.availability.url;
+  r.connect = target.availability.connect;
+  r.timeout_nanos = target.availability.timeout_nanos;
+  r.keep_body = false;
+  r.user_agent = "GovShield-Monitor/0.1";
+  return r;
+}
+
+ProbeOutcome AvailabilityCheck::FromFetch(const FetchResult& r) {
+  ProbeOutcome o;
+  o.latency_ms = r.latency_ms;
+  o.http_status = r.http_status;
+  o.ok = r.Ok();
+  if (!r.transport_ok)
+    o.error = r.error;
+  else if (!o.ok)
+    o.error = "HTTP status " + std::to_string(r.http_status);
+  return o;
+}
+
 Result<std::vector<Finding>> AvailabilityCheck::Run(const TargetConfig& target) {
+  if (!target.availability.enabled) return std::vector<Finding>{};
+  return Evaluate(target, ProbePage(target.availability, clock_));
+}
+
+Result<std::vector<Finding>> AvailabilityCheck::Evaluate(const TargetConfig& target,
+                                                         const ProbeOutcome& probe) {
   std::vector<Finding> out;
   const AvailabilityTargetConfig& cfg = target.availability;
   if (!cfg.enabled) return out;
-  ProbeOutcome probe = ProbePage(cfg, clock_);
   const UnixNanos now = clock_.Now();
   GS_RETURN_IF_ERROR(state_->RecordProbe(target.name, now, probe.ok, probe.latency_ms));
   GS_ASSIGN_OR_RETURN(auto stats, state_->GetProbeStats(target.name, now - cfg.window_nanos, now));

@@ -12,6 +12,7 @@
 #include "core/time.h"
 #include "monitor/config.h"
 #include "monitor/finding.h"
+#include "monitor/http_fetcher.h"
 #include "monitor/state_store.h"
 
 namespace gs::monitor {
@@ -31,6 +32,12 @@ class AvailabilityCheck {
   AvailabilityCheck(StateStore* state, const TimeSource& clock) : state_(state), clock_(clock) {}
   // Probes once, records it and evaluates the window. Error only for state failures.
   Result<std::vector<Finding>> Run(const TargetConfig& target);
+
+  // The probe of `target` as a request for a shared HttpFetcher round (rounds batch every
+  // target's probe into one libcurl multi), and the evaluation of its result.
+  static FetchRequest Request(const TargetConfig& target);
+  Result<std::vector<Finding>> Evaluate(const TargetConfig& target, const ProbeOutcome& probe);
+  static ProbeOutcome FromFetch(const FetchResult& r);
 
  private:
   StateStore* state_;

@@ -7,7 +7,7 @@ namespace {
 constexpr std::string_view kFindings[] = {
     "dns_hijack",           "dns_auth_changed",   "dns_unreachable", "dnssec_bogus",
     "dnssec_insecure",      "dns_resolver_error", "dnssec_error",    "dns_wildcard",
-    "dns_nxdomain_rewrite", "dns_ds_changed"};
+    "dns_nxdomain_rewrite", "dns_ds_changed",     "dns_ns_changed",  "dns_soa_changed"};
 
 constexpr ConfigField kTargetSchema[] = {
     {"names", FieldType::kStringList, "", "host names of the site to resolve (required)"},

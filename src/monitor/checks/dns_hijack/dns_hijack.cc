@@ -55,6 +55,28 @@ std::string SubjectKey(const std::string& name, uint16_t type) {
   return name + "/" + RrTypeName(type);
 }
 
+// The SOA of an answer as {mname rname, serial}; false without exactly one SOA record.
+bool SoaParts(const DnsAnswer& a, std::string* identity, uint32_t* serial) {
+  if (a.records.size() != 1) return false;
+  std::vector<std::string> tok;
+  size_t i = 0;
+  const std::string& r = a.records[0];
+  while (i < r.size()) {
+    size_t sp = r.find(' ', i);
+    if (sp == std::string::npos) sp = r.size();
+    tok.push_back(r.substr(i, sp - i));
+    i = sp + 1;
+  }
+  // owner SOA mname rname serial refresh retry expire minimum
+  if (tok.size() < 5 || tok[1] != "SOA") return false;
+  *identity = tok[2] + " " + tok[3];
+  *serial = static_cast<uint32_t>(std::strtoul(tok[4].c_str(), nullptr, 10));
+  return true;
+}
+
+// RFC 1982 serial arithmetic: true when `a` is older than `b`.
+bool SerialBefore(uint32_t a, uint32_t b) { return a != b && static_cast<int32_t>(a - b) < 0; }
+
 }  // namespace
 
 Result<std::vector<Finding>> DnsHijackCheck::Run(const TargetConfig& target) {
@@ -160,6 +182,61 @@ Result<std::vector<Finding>> DnsHijackCheck::Run(const TargetConfig& target) {
                       {"rounds", n}};
         if (res_base) f.evidence["accepted"] = *res_base;
         out.push_back(std::move(f));
+      }
+    }
+  }
+  // Zone apex NS and SOA at the authoritative servers: a changed NS set or a different
+  // primary/contact in the SOA is how a hijacked DNS account redirects a whole zone; a serial
+  // going backwards means someone republished old (or forged) data. Growing serials are normal
+  // zone updates and move the baseline forward.
+  if (!dns.zone.empty()) {
+    AuthResult ns = QueryAuthoritative(dns, dns.zone, /*NS=*/2, timeout);
+    if (!ns.answers.empty()) {
+      const std::string key = "zone|" + SubjectKey(dns.zone, 2);
+      GS_ASSIGN_OR_RETURN(auto base, state_->GetBaseline(kKind, target.name, key));
+      if (!base) {
+        GS_RETURN_IF_ERROR(state_->PutBaseline(kKind, target.name, key,
+                                               ns.answers[0].second.Canonical(), clock_.Now()));
+      } else if (!MatchesAny(*base, ns)) {
+        Finding f{"dns_ns_changed",
+                  target.name,
+                  SubjectKey(dns.zone, 2),
+                  Severity::kCritical,
+                  "NS records of " + dns.zone + " differ from the accepted baseline",
+                  {}};
+        f.evidence = {{"zone", dns.zone}, {"baseline", *base}, {"authoritative", AuthEvidence(ns)}};
+        out.push_back(std::move(f));
+      }
+    }
+    AuthResult soa = QueryAuthoritative(dns, dns.zone, /*SOA=*/6, timeout);
+    std::string identity;
+    uint32_t serial = 0;
+    if (!soa.answers.empty() && SoaParts(soa.answers[0].second, &identity, &serial)) {
+      const std::string key = "zone|" + SubjectKey(dns.zone, 6);
+      const std::string now_value = identity + " " + std::to_string(serial);
+      GS_ASSIGN_OR_RETURN(auto base, state_->GetBaseline(kKind, target.name, key));
+      std::string base_identity;
+      uint32_t base_serial = 0;
+      if (base) {
+        size_t sp = base->rfind(' ');
+        base_identity = base->substr(0, sp);
+        base_serial = static_cast<uint32_t>(std::strtoul(base->c_str() + sp + 1, nullptr, 10));
+      }
+      std::string why;
+      if (base && base_identity != identity)
+        why = "SOA primary/contact of " + dns.zone + " changed";
+      else if (base && SerialBefore(serial, base_serial))
+        why = "SOA serial of " + dns.zone + " went backwards";
+      if (!why.empty()) {
+        Finding f{"dns_soa_changed", target.name, SubjectKey(dns.zone, 6),
+                  Severity::kHigh,   why,         {}};
+        f.evidence = {{"zone", dns.zone},
+                      {"baseline", *base},
+                      {"now", now_value},
+                      {"authoritative", AuthEvidence(soa)}};
+        out.push_back(std::move(f));
+      } else if (!base || serial != base_serial) {
+        GS_RETURN_IF_ERROR(state_->PutBaseline(kKind, target.name, key, now_value, clock_.Now()));
       }
     }
   }
@@ -318,6 +395,23 @@ Result<int> DnsHijackCheck::Accept(const TargetConfig& target) {
             state_->PutBaseline(kKind, target.name, res_key, ans->Canonical(), clock_.Now()));
         ++recorded;
       }
+    }
+  }
+  if (!dns.zone.empty()) {
+    AuthResult ns = QueryAuthoritative(dns, dns.zone, 2, global_.timeout_nanos);
+    if (!ns.answers.empty()) {
+      GS_RETURN_IF_ERROR(state_->PutBaseline(kKind, target.name, "zone|" + SubjectKey(dns.zone, 2),
+                                             ns.answers[0].second.Canonical(), clock_.Now()));
+      ++recorded;
+    }
+    AuthResult soa = QueryAuthoritative(dns, dns.zone, 6, global_.timeout_nanos);
+    std::string identity;
+    uint32_t serial = 0;
+    if (!soa.answers.empty() && SoaParts(soa.answers[0].second, &identity, &serial)) {
+      GS_RETURN_IF_ERROR(state_->PutBaseline(kKind, target.name, "zone|" + SubjectKey(dns.zone, 6),
+                                             identity + " " + std::to_string(serial),
+                                             clock_.Now()));
+      ++recorded;
     }
   }
   if (!dns.parent.empty()) {

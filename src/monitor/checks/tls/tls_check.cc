@@ -13,10 +13,12 @@
 #include <pthread.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstring>
+#include <map>
 #include <memory>
 #include <mutex>
 
@@ -244,32 +246,62 @@ void InitTlsLibraries() {
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
-TlsHandshake TlsConnect(const TlsTargetConfig& cfg, int min_version, int max_version,
-                        const char* ciphers, bool seclevel0) {
-  TlsHandshake h;
-  ScopedSigpipeBlock no_sigpipe;
-  ERR_clear_error();
-  std::unique_ptr<SSL_CTX, SslCtxDeleter> ctx(SSL_CTX_new(TLS_client_method()));
+// A configured client SSL_CTX per (CA bundle file as it is now, versions, ciphers, level).
+// OpenSSL 3 makes SSL_CTX_new and loading a CA bundle cost far more than a handshake's own
+// crypto; a round does five handshakes per target with a handful of distinct settings, so the
+// contexts are built once and shared (SSL_new on a configured SSL_CTX is thread-safe). A
+// rewritten bundle (other size or mtime) gets a new context.
+std::shared_ptr<SSL_CTX> ClientContext(const std::string& ca_bundle, int min_version,
+                                       int max_version, const char* ciphers, bool seclevel0,
+                                       std::string* error) {
+  struct stat st {};
+  std::string key = ca_bundle + "|" + std::to_string(min_version) + "|" +
+                    std::to_string(max_version) + "|" + (ciphers ? ciphers : "") + "|" +
+                    (seclevel0 ? "0" : "d");
+  if (!ca_bundle.empty() && stat(ca_bundle.c_str(), &st) == 0)
+    key += "|" + std::to_string(st.st_size) + "|" + std::to_string(st.st_mtim.tv_sec) + "." +
+           std::to_string(st.st_mtim.tv_nsec);
+  static std::mutex mu;
+  static auto* cache = new std::map<std::string, std::shared_ptr<SSL_CTX>>();
+  {
+    std::lock_guard<std::mutex> l(mu);
+    auto it = cache->find(key);
+    if (it != cache->end()) return it->second;
+  }
+  std::shared_ptr<SSL_CTX> ctx(SSL_CTX_new(TLS_client_method()), SSL_CTX_free);
   if (!ctx) {
-    h.error = "SSL_CTX_new: " + OpenSslError();
-    return h;
+    *error = "SSL_CTX_new: " + OpenSslError();
+    return nullptr;
   }
   if (seclevel0) SSL_CTX_set_security_level(ctx.get(), 0);
   if (min_version) SSL_CTX_set_min_proto_version(ctx.get(), min_version);
   if (max_version) SSL_CTX_set_max_proto_version(ctx.get(), max_version);
   if (ciphers != nullptr && SSL_CTX_set_cipher_list(ctx.get(), ciphers) != 1) {
-    h.error = "no usable ciphers in \"" + std::string(ciphers) + "\"";
+    *error = "no usable ciphers in \"" + std::string(ciphers) + "\"";
     ERR_clear_error();
-    return h;
+    return nullptr;
   }
-  int loaded = cfg.ca_bundle.empty()
+  int loaded = ca_bundle.empty()
                    ? SSL_CTX_set_default_verify_paths(ctx.get())
-                   : SSL_CTX_load_verify_locations(ctx.get(), cfg.ca_bundle.c_str(), nullptr);
+                   : SSL_CTX_load_verify_locations(ctx.get(), ca_bundle.c_str(), nullptr);
   if (loaded != 1) {
-    h.error = "cannot load CA bundle " + cfg.ca_bundle + ": " + OpenSslError();
-    return h;
+    *error = "cannot load CA bundle " + ca_bundle + ": " + OpenSslError();
+    return nullptr;
   }
   SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_PEER, CollectVerifyErrors);
+  std::lock_guard<std::mutex> l(mu);
+  if (cache->size() > 256) cache->clear();  // bounded: settings x bundles seen recently
+  return cache->emplace(key, ctx).first->second;
+}
+
+TlsHandshake TlsConnect(const TlsTargetConfig& cfg, int min_version, int max_version,
+                        const char* ciphers, bool seclevel0) {
+  TlsHandshake h;
+  ScopedSigpipeBlock no_sigpipe;
+  ERR_clear_error();
+  std::shared_ptr<SSL_CTX> ctx =
+      ClientContext(cfg.ca_bundle, min_version, max_version, ciphers, seclevel0, &h.error);
+  if (!ctx) return h;
   int fd = ConnectTcp(cfg.connect, cfg.port, cfg.timeout_nanos, &h.error);
   if (fd < 0) return h;
   std::unique_ptr<SSL, SslDeleter> ssl(SSL_new(ctx.get()));
