@@ -1,6 +1,7 @@
 // Fuzz target for the SecLang operators: the first byte selects one of a fixed set of operators
 // compiled once (CRS-like arguments), the rest of the input is the value they inspect. Also
 // exercises captures and the dynamic-argument path (the input split in two: argument, value).
+// @pm is checked against a naive phrase search (verdict and TX.0).
 // Selector bytes whose low six bits are all ones (0x3f, 0x7f dynamic excluded, 0xbf, 0xff) go to
 // @detectSQLi, so the older seeds keep their operator; the sqli_* seeds use them.
 #include <cstddef>
@@ -104,6 +105,28 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   const auto& op = fixture->ops[selector % fixture->ops.size()];
   bool matched = op->Evaluate(input, ctx);
+  if (op->name() == "pm") {
+    // Oracle for @pm (Vectorscan once missed phrases near the end of inputs): the verdict and
+    // TX.0 must be the earliest-ending, then longest, phrase found by a naive caseless search.
+    // The quotes around |3c 73| are not the argument's outer quotes, so they stay in the phrase.
+    static const char* const kPhrases[] = {"select", "union",   "insert",
+                                           "\"<s\"", "<script", "javascript:"};
+    auto fold = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; };
+    std::string_view expected;
+    for (size_t end = 1; end <= input.size() && expected.empty(); ++end) {
+      for (std::string_view p : kPhrases) {
+        if (p.size() > end || p.size() <= expected.size()) continue;
+        bool eq = true;
+        for (size_t k = 0; k < p.size() && eq; ++k) eq = fold(input[end - p.size() + k]) == p[k];
+        if (eq) expected = p;
+      }
+    }
+    if (matched != !expected.empty()) std::abort();
+    if (matched && ctx->want_captures &&
+        (ctx->captures.size() != 1 || ctx->captures[0].value != expected)) {
+      std::abort();
+    }
+  }
   // Captures must point inside the input or the operator's own storage; touch them.
   size_t total = 0;
   if (matched) {

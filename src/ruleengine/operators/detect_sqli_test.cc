@@ -224,5 +224,28 @@ TEST_F(DetectSqliTest, EvaluationDoesNotAllocate) {
   EXPECT_GT(hits, 0);
 }
 
+// @pm shares this binary for its allocation counter: a warm context evaluates without the heap.
+TEST(PmAllocationTest, EvaluationDoesNotAllocate) {
+  OperatorRegistry registry;
+  RegisterBuiltinOperators(&registry);
+  auto pm = registry.Create("pm", "union select <script ab ac ad", {});
+  ASSERT_TRUE(pm.ok());
+  MatchContext ctx;
+  ctx.want_captures = true;
+  (*pm)->Evaluate("union", &ctx);  // warm
+  const std::string long_input = std::string(64, 'x') + "ab";
+  testing::g_allocations = 0;
+  testing::g_count_allocations = true;
+  int hits = 0;
+  for (int i = 0; i < 100; ++i) {
+    hits += (*pm)->Evaluate("1 UNION SELECT 2", &ctx);
+    hits += (*pm)->Evaluate(long_input, &ctx);
+    hits += (*pm)->Evaluate("nothing to see", &ctx);
+  }
+  testing::g_count_allocations = false;
+  EXPECT_EQ(testing::g_allocations.load(), 0u);
+  EXPECT_EQ(hits, 200);
+}
+
 }  // namespace
 }  // namespace gs::operators

@@ -4,7 +4,6 @@
 #include "ruleengine/operators/operator.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
-#include <hs/hs.h>
 #include <pcre2.h>
 
 #include <algorithm>
@@ -42,20 +41,9 @@ MatchContext::MatchContext() {
 }
 
 MatchContext::~MatchContext() {
-  if (hs_scratch_ != nullptr) hs_free_scratch(hs_scratch_);
   pcre2_match_data_free(pcre_md_);
   pcre2_jit_stack_free(jit_stack_);
   pcre2_match_context_free(pcre_mctx_);
-}
-
-hs_scratch* MatchContext::ScratchFor(const hs_database* db, uint64_t db_serial) {
-  auto it = std::lower_bound(hs_sized_for_.begin(), hs_sized_for_.end(), db_serial);
-  if (it != hs_sized_for_.end() && *it == db_serial) return hs_scratch_;
-  // hs_alloc_scratch validates the database (checksum) and grows the scratch: too slow for every
-  // call, so it runs once per (context, database).
-  if (hs_alloc_scratch(db, &hs_scratch_) != HS_SUCCESS) return nullptr;
-  hs_sized_for_.insert(it, db_serial);
-  return hs_scratch_;
 }
 
 const Operator* MatchContext::CachedDynamic(uint64_t owner, std::string_view argument) const {

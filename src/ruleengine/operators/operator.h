@@ -2,8 +2,8 @@
 //
 // An Operator is compiled ONCE, at rule-load time, from (name, argument, options) and is then
 // immutable: Evaluate() is const and may be called concurrently from any number of threads, each
-// with its own MatchContext. All per-call mutable state (PCRE2 match data and JIT stack,
-// Vectorscan scratch, capture output, error flags) lives in the MatchContext, which the rule
+// with its own MatchContext. All per-call mutable state (PCRE2 match data and JIT stack, capture
+// output, error flags) lives in the MatchContext, which the rule
 // engine keeps per thread (or per transaction, reused), so evaluation allocates nothing once the
 // context is warm.
 //
@@ -31,8 +31,6 @@
 struct pcre2_real_match_context_8;
 struct pcre2_real_match_data_8;
 struct pcre2_real_jit_stack_8;
-struct hs_scratch;
-struct hs_database;
 
 namespace gs::operators {
 
@@ -79,8 +77,8 @@ struct GeoResult {
 };
 
 // Per-thread mutable state for operator evaluation. Not thread-safe: one per thread. Owns the
-// PCRE2 match data / JIT stack and the Vectorscan scratch. Non-copyable, non-movable (handles
-// point into it).
+// PCRE2 match data / JIT stack (@pm's automaton needs no per-thread state). Non-copyable,
+// non-movable (handles point into it).
 class MatchContext {
  public:
   MatchContext();
@@ -116,9 +114,6 @@ class MatchContext {
   // --- internals used by operator implementations ---
   pcre2_real_match_context_8* pcre_match_context() { return pcre_mctx_; }
   pcre2_real_match_data_8* pcre_match_data() { return pcre_md_; }
-  // Returns a Vectorscan scratch valid for `db` (identified by `db_serial`, unique per database
-  // ever built), growing the scratch the first time a database is seen. nullptr on failure.
-  hs_scratch* ScratchFor(const hs_database* db, uint64_t db_serial);
   // Small cache of operators compiled from dynamic arguments, keyed by (owner serial, argument);
   // the serial is unique per dynamic operator ever created, so a reload cannot alias entries.
   const Operator* CachedDynamic(uint64_t owner, std::string_view argument) const;
@@ -128,8 +123,6 @@ class MatchContext {
   pcre2_real_match_context_8* pcre_mctx_ = nullptr;
   pcre2_real_jit_stack_8* jit_stack_ = nullptr;
   pcre2_real_match_data_8* pcre_md_ = nullptr;
-  hs_scratch* hs_scratch_ = nullptr;
-  std::vector<uint64_t> hs_sized_for_;  // sorted db serials the scratch has been grown for
   struct DynamicKey {
     uint64_t owner;
     std::string argument;
@@ -167,8 +160,9 @@ class Operator {
     return Evaluate(input, ctx);
   }
 
-  // Pre-sizes per-context scratch (Vectorscan) so the first evaluation does not allocate.
-  // Optional; safe to call any number of times.
+  // Pre-sizes per-context scratch so the first evaluation does not allocate. No built-in
+  // operator needs it today (kept so one with per-thread scratch can be added without touching
+  // the engine). Optional; safe to call any number of times.
   virtual void Prepare(MatchContext* ctx) const {}
 
   const std::string& name() const { return name_; }

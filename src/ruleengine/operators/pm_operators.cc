@@ -1,20 +1,24 @@
-// @pm and @pmFromFile (alias @pmf): case-insensitive multi-phrase matching through a Vectorscan
-// literal database (hs_compile_lit_multi, HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH). The database
-// is built once at load and shared read-only; each thread scans with the scratch in its
-// MatchContext. Like ModSecurity's Aho-Corasick, the first match reported is the one that ends
-// earliest, and its phrase becomes TX.0 under `capture`.
-#include <hs/hs.h>
-
-#include <atomic>
+// @pm and @pmFromFile (alias @pmf): ASCII-case-insensitive multi-phrase matching, as
+// ModSecurity's @pm (which uses its own Aho-Corasick, acmp). The phrases are compiled once at
+// load into the prefilter module's Aho-Corasick automaton (ruleengine/prefilter/automaton.h,
+// checked exhaustively against a reference matcher), which is immutable and shared read-only;
+// evaluation needs no per-thread state and allocates nothing. The first match reported is the
+// one that ends earliest, and its phrase (as written in the rule or file) becomes TX.0 under
+// `capture`.
+//
+// Not Vectorscan: libvectorscan 5.4.9 (Debian 12) on AVX-512 hardware misses literal matches
+// near the end of inputs when the database holds several short literals (1,871 of 19,700
+// placements of "ab" in {"ab","ac","ad"}), which would make @pm rules miss attacks; see
+// docs/adr/0005-no-vectorscan.md.
 #include <cctype>
+#include <memory>
 
 #include "platform/file.h"
 #include "ruleengine/operators/internal.h"
+#include "ruleengine/prefilter/automaton.h"
 
 namespace gs::operators::internal {
 namespace {
-
-std::atomic<uint64_t> next_db_serial{1};
 
 int HexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -69,79 +73,41 @@ class PmOperator final : public Operator {
   static Result<std::unique_ptr<const Operator>> Create(std::string name, std::string_view arg,
                                                         std::vector<std::string> phrases) {
     auto op = std::unique_ptr<PmOperator>(new PmOperator(std::move(name), arg));
+    // The parsers never produce empty phrases; drop any defensively (the automaton needs
+    // non-empty literals, and ModSecurity's trie ignores them too).
+    std::erase_if(phrases, [](const std::string& p) { return p.empty(); });
     op->phrases_ = std::move(phrases);
     if (op->phrases_.empty()) return std::unique_ptr<const Operator>(std::move(op));
-    std::vector<const char*> exprs;
-    std::vector<size_t> lens;
-    std::vector<unsigned> flags, ids;
-    for (size_t i = 0; i < op->phrases_.size(); ++i) {
-      exprs.push_back(op->phrases_[i].data());
-      lens.push_back(op->phrases_[i].size());
-      flags.push_back(HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH);
-      ids.push_back(static_cast<unsigned>(i));
-    }
-    hs_compile_error_t* err = nullptr;
-    hs_error_t rc = hs_compile_lit_multi(exprs.data(), flags.data(), ids.data(), lens.data(),
-                                         static_cast<unsigned>(exprs.size()), HS_MODE_BLOCK,
-                                         nullptr, &op->db_, &err);
-    if (rc != HS_SUCCESS) {
-      std::string msg = err != nullptr && err->message != nullptr ? err->message : "unknown";
-      int which = err != nullptr ? err->expression : -1;
-      hs_free_compile_error(err);
-      std::string where =
-          which >= 0 ? " (phrase '" + op->phrases_[static_cast<size_t>(which)] + "')" : "";
-      return InvalidArgumentError("Vectorscan cannot compile the phrase list: " + msg + where);
-    }
-    // Validate that a scratch can be built, so evaluation failures cannot come from here.
-    hs_scratch_t* probe = nullptr;
-    if (hs_alloc_scratch(op->db_, &probe) != HS_SUCCESS) {
-      return ResourceExhaustedError("cannot allocate Vectorscan scratch");
-    }
-    hs_free_scratch(probe);
-    op->serial_ = next_db_serial.fetch_add(1);
+    std::vector<prefilter::Literal> literals;
+    literals.reserve(op->phrases_.size());
+    for (const auto& p : op->phrases_) literals.push_back({p, /*caseless=*/true});
+    op->automaton_ = std::make_unique<const prefilter::internal::LiteralAutomaton>(literals);
     return std::unique_ptr<const Operator>(std::move(op));
-  }
-
-  ~PmOperator() override {
-    if (db_ != nullptr) hs_free_database(db_);
   }
 
   bool Evaluate(std::string_view input, MatchContext* ctx) const override {
     if (ctx->want_captures) ctx->ClearCaptures();
-    if (db_ == nullptr) return false;
-    hs_scratch_t* scratch = ctx->ScratchFor(db_, serial_);
-    if (scratch == nullptr) return false;
-    struct Hit {
-      bool found = false;
-      unsigned id = 0;
-    } hit;
-    auto on_match = [](unsigned id, unsigned long long, unsigned long long, unsigned,
-                       void* user) -> int {
-      auto* h = static_cast<Hit*>(user);
-      h->found = true;
-      h->id = id;
-      return 1;  // stop at the first (earliest-ending) match
-    };
-    // hs_scan takes an unsigned length; scan huge inputs in one call only when they fit.
-    if (input.size() > 0xFFFFFFFFu) input = input.substr(0, 0xFFFFFFFFu);
-    hs_scan(db_, input.data(), static_cast<unsigned>(input.size()), 0, scratch, on_match, &hit);
-    if (hit.found && ctx->want_captures) {
-      ctx->captures.push_back({true, phrases_[hit.id]});
-    }
-    return hit.found;
-  }
-
-  void Prepare(MatchContext* ctx) const override {
-    if (db_ != nullptr) ctx->ScratchFor(db_, serial_);
+    if (automaton_ == nullptr) return false;
+    // The automaton reports hits by end position, and at one end position the longest phrase
+    // first (the state's own phrases before its dictionary suffixes), so the first hit is the
+    // earliest-ending phrase, the longest among ties: what ModSecurity's acmp reports. Among
+    // phrases equal up to case the first listed is reported, as acmp keeps the first's text.
+    const std::string* hit = nullptr;
+    automaton_->Scan(input, [&](uint32_t id) {
+      hit = &phrases_[id];
+      return false;  // stop at the first hit
+    });
+    if (hit == nullptr) return false;
+    if (ctx->want_captures) ctx->captures.push_back({true, *hit});
+    return true;
   }
 
  private:
   PmOperator(std::string name, std::string_view arg)
       : Operator(std::move(name), std::string(arg)) {}
 
-  std::vector<std::string> phrases_;
-  hs_database_t* db_ = nullptr;
-  uint64_t serial_ = 0;
+  std::vector<std::string> phrases_;  // as written; ids of automaton_
+  std::unique_ptr<const prefilter::internal::LiteralAutomaton> automaton_;  // null: no phrases
 };
 
 Result<std::unique_ptr<const Operator>> MakePm(std::string_view arg, const OperatorOptions&) {
