@@ -317,6 +317,7 @@ void RegisterWaf(CLI::App& app) {
                    "File with the raw HTTP response (status line, headers, body)");
   eval->add_flag("--json", eval_opts->json, "Print one JSON object instead of text");
   eval->callback(Action([eval_opts] { return RunWafEval(*eval_opts); }));
+  RegisterWafConformance(*waf);
 }
 
 }  // namespace gs::cli

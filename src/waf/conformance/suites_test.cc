@@ -14,6 +14,7 @@
 #include "waf/conformance/crs.h"
 #include "waf/conformance/engine_waf.h"
 #include "waf/conformance/modsec.h"
+#include "waf/conformance/secrules.h"
 
 namespace gs::waf::conformance {
 namespace {
@@ -65,6 +66,19 @@ TEST(ConformanceGate, ModsecRegressionSuite) {
   EXPECT_TRUE(r.errors.empty());
   EXPECT_EQ(r.total(), 656);
   EXPECT_GE(r.pass, baseline) << "ModSecurity regression pass count fell below modsec_baseline.txt";
+}
+
+TEST(ConformanceGate, SecrulesLanguageTests) {
+  SecrulesOptions o;
+  o.suite_dir = GS_SOURCE_DIR "/../shared/conformance/secrules-language-tests";
+  o.data_dir = GS_SOURCE_DIR "/../shared/conformance";
+  ASSERT_TRUE(std::filesystem::is_directory(o.suite_dir)) << o.suite_dir;
+  SuiteReport r = RunSecrulesSuite(o);
+  std::printf("%s", FormatReport(r, /*list_failures=*/true).c_str());
+  EXPECT_TRUE(r.errors.empty());
+  EXPECT_EQ(r.total(), 4326);
+  // Acceptance: at least 99% of all 4,326 cases (skips count against it).
+  EXPECT_GE(r.pass * 100, r.total() * 99);
 }
 
 }  // namespace
