@@ -126,6 +126,13 @@ struct TxVar {
   std::string value;
 };
 
+// Heterogeneous lookup, so finding a TX variable by a string_view key allocates nothing.
+struct SvHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+using TxMap = std::unordered_map<std::string, TxVar, SvHash, std::equal_to<>>;
+
 struct RuleMsg {
   std::string msg;
   std::string data;
@@ -154,6 +161,11 @@ struct Engine::Impl {
   std::mutex coll_mu;
   std::unordered_map<std::string, Record> records;
 
+  // Finished transactions' resources, reused by NewTransaction (bounded).
+  std::mutex pool_mu;
+  std::vector<std::unique_ptr<Transaction::Impl>> pool;
+  static constexpr size_t kMaxPooled = 256;
+
   int64_t Now() const { return time->Now(); }
 };
 
@@ -163,7 +175,6 @@ Engine::Engine(std::shared_ptr<const CompiledRules> rules, EngineOptions options
   impl_->options = options;
   impl_->time = options.time_source != nullptr ? options.time_source : &SystemTime();
 }
-Engine::~Engine() = default;
 
 void Engine::SwapRules(std::shared_ptr<const CompiledRules> rules) {
   std::lock_guard<std::mutex> l(impl_->rules_mu);
@@ -177,18 +188,14 @@ std::shared_ptr<const CompiledRules> Engine::rules() const {
 
 // ---- Transaction --------------------------------------------------------------------------
 
-struct Transaction::Impl {
+// Per-transaction state that starts fresh for every transaction (cheap to construct: nothing
+// here allocates until used).
+struct TxState {
   Engine::Impl* engine = nullptr;
   std::shared_ptr<const CompiledRules> rules_holder;
   const CompiledRules* rules = nullptr;
   const WafConfig* cfg = nullptr;
   std::string id;
-
-  body::Arena arena;
-  operators::MatchContext mctx;
-  operators::MatchContext key_mctx;  // key regexes, so they never clobber captures
-  std::string scratch_a, scratch_b;
-  std::vector<VarValue> values;  // reused per target
   int64_t start_ns = 0;
 
   // Request.
@@ -196,11 +203,7 @@ struct Transaction::Impl {
   std::string_view uri_raw, method, http_version, request_line, protocol, query_string, request_uri,
       filename, basename;
   bool has_query = false;
-  std::vector<KV> req_headers;
-  std::vector<KV> cookies;
   std::string_view content_type;
-  body::BodyResult args;  // query-string args, then body args, files, multipart facts
-  std::string req_body;
   bool body_processed = false;
   bool multipart_seen = false;
   std::string reqbody_processor;  // REQBODY_PROCESSOR (empty: unset)
@@ -216,14 +219,11 @@ struct Transaction::Impl {
   // Response.
   int response_status = 0;
   std::string_view response_protocol;
-  std::vector<KV> resp_headers;
   std::string_view resp_content_type;
-  std::string resp_body;
   bool resp_body_set = false;
 
   // State.
   EngineMode mode = EngineMode::kDetectionOnly;
-  std::unordered_map<std::string, TxVar> tx;
   std::string matched_var, matched_var_name;
   bool matched_set = false;
   std::vector<std::pair<std::string, std::string>> matched_vars;
@@ -238,7 +238,6 @@ struct Transaction::Impl {
   std::vector<const RunAction*> remove_target_by_id;
   std::vector<const RunAction*> remove_target_by_tag;
   std::vector<MatchedRule> matched;
-  std::vector<int64_t> matched_ids;
   std::string persistent_key[kPersistentCount];
   int highest_severity = 255;
   operators::GeoResult geo;
@@ -249,6 +248,44 @@ struct Transaction::Impl {
   const CompiledRule* current_head = nullptr;
   RuleMsg* current_msg = nullptr;
   int current_phase = 0;
+};
+
+// A transaction: TxState plus the expensive-to-build resources (PCRE2 match data, Vectorscan
+// scratch, arena blocks, buffers with their capacity) that the Engine pools and reuses, so a
+// transaction in steady state sets nothing up.
+struct Transaction::Impl : TxState {
+  body::Arena arena;
+  operators::MatchContext mctx;
+  operators::MatchContext key_mctx;  // key regexes, so they never clobber captures
+  std::string scratch_a, scratch_b;
+  std::vector<VarValue> values;          // reused per target
+  std::vector<std::string_view> multi_;  // values to test for one target value (multiMatch)
+  std::vector<KV> req_headers;
+  std::vector<KV> cookies;
+  body::BodyResult args;  // query-string args, then body args, files, multipart facts
+  std::string req_body;
+  std::vector<KV> resp_headers;
+  std::string resp_body;
+  TxMap tx;
+  std::vector<int64_t> matched_ids;
+
+  // Back to the state of a new transaction, keeping the pooled resources' capacity.
+  void Reset() {
+    static_cast<TxState&>(*this) = TxState{};
+    arena.Reset();
+    mctx.ResetFlags();
+    mctx.ClearCaptures();
+    key_mctx.ResetFlags();
+    values.clear();
+    req_headers.clear();
+    cookies.clear();
+    args.Clear();
+    req_body.clear();
+    resp_headers.clear();
+    resp_body.clear();
+    tx.clear();
+    matched_ids.clear();
+  }
 
   // --- helpers ---
   std::string_view id_view() const;
@@ -286,7 +323,7 @@ struct Transaction::Impl {
 
   // Collections.
   std::string* TxFind(std::string_view name_lower) {
-    auto it = tx.find(std::string(name_lower));
+    auto it = tx.find(name_lower);
     return it == tx.end() ? nullptr : &it->second.value;
   }
   void TxSet(std::string_view name, std::string value) {
@@ -788,6 +825,12 @@ void Transaction::Impl::Collect(VariableId id, std::string_view key, std::string
       }
       return;
     case VariableId::kTx:
+      if (key_re == nullptr && !key_lower.empty()) {
+        auto it = tx.find(key_lower);
+        if (it != tx.end())
+          out->push_back(VarValue{id, Keep(it->second.name), Keep(it->second.value)});
+        return;
+      }
       for (const auto& [k, v] : tx) {
         if (key_re != nullptr ? key_re->Evaluate(k, &key_mctx)
                               : (key_lower.empty() || k == key_lower)) {
@@ -1047,15 +1090,15 @@ bool Transaction::Impl::EvalRule(const CompiledRule& r, const CompiledRule& head
   for (const CompiledVar& cv : r.vars) {
     values.clear();
     CollectVar(cv, &values);
-    // `values` may be reused by macro expansion inside OnMatch; iterate a stable copy.
-    std::vector<VarValue> local;
-    local.swap(values);
-    for (const VarValue& v : local) {
+    // Only EvalRule fills `values` (macro expansion collects into its own vector), and a chain
+    // child runs after this loop, so iterating it directly is safe.
+    for (const VarValue& v : values) {
       if (Excluded(r, head, v)) continue;
       // Transformations.
       std::string_view cur = v.value;
       int which = 0;  // 0: input, 1: scratch_a, 2: scratch_b
-      std::vector<std::string_view> multi;
+      std::vector<std::string_view>& multi = multi_;
+      multi.clear();
       if (r.multi_match) multi.push_back(cur);
       for (transforms::TransformFn fn : r.transforms) {
         std::string* out = which == 1 ? &scratch_b : &scratch_a;
@@ -1093,7 +1136,6 @@ bool Transaction::Impl::EvalRule(const CompiledRule& r, const CompiledRule& head
         matched_any = true;
       }
     }
-    values.swap(local);
   }
   if (!matched_any) {
     matched_set = false;
@@ -1366,13 +1408,29 @@ void Transaction::Impl::ProcessBody() {
 // ---- public API ------------------------------------------------------------------------------
 
 std::unique_ptr<Transaction> Engine::NewTransaction(std::string id) {
-  auto impl = std::make_unique<Transaction::Impl>();
+  std::unique_ptr<Transaction::Impl> impl;
+  {
+    std::lock_guard<std::mutex> l(impl_->pool_mu);
+    if (!impl_->pool.empty()) {
+      impl = std::move(impl_->pool.back());
+      impl_->pool.pop_back();
+    }
+  }
+  if (!impl) impl = std::make_unique<Transaction::Impl>();
   impl->Init(impl_.get(), rules(), std::move(id));
   return std::unique_ptr<Transaction>(new Transaction(std::move(impl)));
 }
 
+Engine::~Engine() = default;
+
 Transaction::Transaction(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-Transaction::~Transaction() = default;
+
+Transaction::~Transaction() {
+  Engine::Impl* engine = impl_->engine;
+  impl_->Reset();
+  std::lock_guard<std::mutex> l(engine->pool_mu);
+  if (engine->pool.size() < Engine::Impl::kMaxPooled) engine->pool.push_back(std::move(impl_));
+}
 
 void Transaction::ProcessConnection(std::string_view client_ip, int client_port,
                                     std::string_view server_ip, int server_port) {

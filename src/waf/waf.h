@@ -126,6 +126,8 @@ class Engine {
   std::shared_ptr<const CompiledRules> rules() const;
 
   // A fresh transaction. `id` is the unique id (UNIQUE_ID); empty: one is generated.
+  // Transactions reuse pooled per-transaction resources (match contexts, scratch, buffers), so
+  // steady-state creation sets nothing up. Every Transaction must be destroyed before its Engine.
   std::unique_ptr<Transaction> NewTransaction(std::string id = {});
 
   struct Impl;

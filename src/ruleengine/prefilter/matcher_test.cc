@@ -1,0 +1,209 @@
+// Tests of the compiled matchers (LiteralMatcher, PrefilterSet) against the reference
+// LiteralRequirement::SatisfiedBy: fixed edge cases, then randomised literal sets over a small
+// alphabet (so overlaps, shared prefixes/suffixes and case variants are frequent) with matches
+// at every position of inputs up to a few hundred bytes — the region where Vectorscan 5.4.9
+// misses literals on this machine (see automaton.h).
+#include <gtest/gtest.h>
+
+#include <random>
+#include <thread>
+
+#include "ruleengine/prefilter/prefilter.h"
+
+namespace gs::prefilter {
+namespace {
+
+LiteralRequirement MakeReq(std::vector<Literal> lits) {
+  LiteralRequirement r;
+  r.literals = std::move(lits);
+  return r;
+}
+
+std::shared_ptr<const LiteralMatcher> Build(const LiteralRequirement& r) {
+  auto m = LiteralMatcher::Build(r);
+  EXPECT_TRUE(m.ok()) << m.status().ToString();
+  return m.ok() ? *m : nullptr;
+}
+
+TEST(LiteralMatcherTest, DirectAndAutomatonPaths) {
+  // Case-sensitive, few literals: memmem path.
+  auto direct = Build(MakeReq({{"union", false}, {"select", false}}));
+  EXPECT_TRUE(direct->MayMatch("1 union 2"));
+  EXPECT_TRUE(direct->MayMatch("select"));
+  EXPECT_FALSE(direct->MayMatch("UNION"));
+  EXPECT_FALSE(direct->MayMatch(""));
+  // Caseless: automaton path.
+  auto ci = Build(MakeReq({{"union", true}}));
+  EXPECT_TRUE(ci->MayMatch("1 UnIoN 2"));
+  EXPECT_TRUE(ci->MayMatch("union"));
+  EXPECT_FALSE(ci->MayMatch("unio n"));
+  // Many literals, overlapping (the classic Aho-Corasick example).
+  auto ac = Build(MakeReq({{"he", false}, {"she", false}, {"his", false}, {"hers", false}}));
+  EXPECT_TRUE(ac->MayMatch("ushers"));
+  EXPECT_TRUE(ac->MayMatch("xhisx"));
+  EXPECT_FALSE(ac->MayMatch("HE SHE HIS"));
+  // NUL and high bytes are ordinary bytes.
+  std::string nul("a\0b", 3);
+  auto bin = Build(MakeReq({{nul, false}, {"\xac\xed", false}, {"x", true}, {"\xff", false}}));
+  EXPECT_TRUE(bin->MayMatch(std::string("zza\0bzz", 7)));
+  EXPECT_TRUE(bin->MayMatch("\xac\xed\x00\x05"));
+  EXPECT_FALSE(bin->MayMatch(std::string("zza\0czz", 7)));
+  EXPECT_FALSE(bin->MayMatch("\xac"));
+}
+
+TEST(LiteralMatcherTest, UnfilterableRequirementIsRejected) {
+  LiteralRequirement r;
+  r.unfilterable_reason = "can match the empty string";
+  EXPECT_FALSE(LiteralMatcher::Build(r).ok());
+  EXPECT_TRUE(r.SatisfiedBy("anything"));
+  EXPECT_FALSE(LiteralMatcher::Build(MakeReq({{"", false}})).ok());
+}
+
+std::string RandomString(std::mt19937_64* rng, size_t len, std::string_view alphabet) {
+  std::string s(len, ' ');
+  for (auto& c : s) c = alphabet[(*rng)() % alphabet.size()];
+  return s;
+}
+
+std::vector<Literal> RandomLiterals(std::mt19937_64* rng, size_t n) {
+  std::vector<Literal> lits;
+  for (size_t i = 0; i < n; ++i) {
+    Literal l;
+    l.caseless = ((*rng)() & 1) != 0;
+    l.bytes = RandomString(rng, 1 + (*rng)() % 4, l.caseless ? "ab\x01" : "abAB\x01");
+    lits.push_back(std::move(l));
+  }
+  return lits;
+}
+
+TEST(LiteralMatcherTest, RandomSetsAgreeWithReferenceAtEveryPosition) {
+  std::mt19937_64 rng(42);
+  size_t checks = 0, hits = 0;
+  for (int round = 0; round < 300; ++round) {
+    auto req = MakeReq(RandomLiterals(&rng, 1 + rng() % 12));
+    auto m = Build(req);
+    ASSERT_NE(m, nullptr);
+    for (int k = 0; k < 40; ++k) {
+      // Filler from other bytes, one literal (case-flipped) planted at a random spot.
+      std::string in = RandomString(&rng, rng() % 300, "xyzXYZ");
+      const Literal& l = req.literals[rng() % req.literals.size()];
+      std::string planted = l.bytes;
+      if (l.caseless)
+        for (auto& c : planted)
+          if (c >= 'a' && c <= 'z' && (rng() & 1)) c = static_cast<char>(c - 32);
+      if (rng() % 4 != 0) in.insert(in.empty() ? 0 : rng() % (in.size() + 1), planted);
+      bool want = req.SatisfiedBy(in);
+      ASSERT_EQ(m->MayMatch(in), want) << req.ToString() << " on " << testing::PrintToString(in);
+      ++checks;
+      hits += want;
+    }
+  }
+  EXPECT_GT(hits, checks / 2);
+  EXPECT_LT(hits, checks);
+}
+
+TEST(PrefilterSetTest, MarksExactlyTheRulesWhoseRequirementHolds) {
+  std::mt19937_64 rng(7);
+  for (int round = 0; round < 40; ++round) {
+    std::vector<PrefilterSet::Entry> entries;
+    size_t rules = 1 + rng() % 40;
+    for (size_t i = 0; i < rules; ++i) {
+      LiteralRequirement r;
+      if (rng() % 8 == 0) {
+        r.unfilterable_reason = "test";
+      } else {
+        r.literals = RandomLiterals(&rng, 1 + rng() % 5);
+      }
+      entries.push_back({i * 3 + 1, r});  // sparse numbering
+    }
+    auto set = PrefilterSet::Build(entries);
+    ASSERT_TRUE(set.ok()) << set.status().ToString();
+    EXPECT_EQ((*set)->rule_index_bound(), (rules - 1) * 3 + 2);
+    Bitset may;
+    for (int k = 0; k < 50; ++k) {
+      std::string in = RandomString(&rng, rng() % 200, "abABxy\x01");
+      may.Clear();
+      (*set)->Scan(in, nullptr, &may);
+      for (const auto& e : entries) {
+        bool covered = e.requirement.filterable();
+        ASSERT_EQ((*set)->Covers(e.rule_index), covered);
+        if (covered) {
+          ASSERT_EQ(may.Test(e.rule_index), e.requirement.SatisfiedBy(in))
+              << e.requirement.ToString() << " on " << testing::PrintToString(in);
+        } else {
+          ASSERT_FALSE(may.Test(e.rule_index));  // not covered: never marked, always run
+        }
+      }
+      // Only rule indices that exist are ever marked.
+      size_t marked = 0;
+      for (const auto& e : entries) marked += may.Test(e.rule_index);
+      ASSERT_EQ(marked, may.Count());
+    }
+  }
+}
+
+TEST(PrefilterSetTest, AccumulatesAcrossScansAndMergesDuplicateIndices) {
+  std::vector<PrefilterSet::Entry> entries = {
+      {0, MakeReq({{"union", true}})},
+      {1, MakeReq({{"<script", true}})},
+      {1, MakeReq({{"javascript:", true}})},  // same rule twice: OR of both
+  };
+  auto set = PrefilterSet::Build(entries);
+  ASSERT_TRUE(set.ok());
+  EXPECT_EQ((*set)->covered_rules(), 2u);
+  Scratch scratch;
+  Bitset may;  // empty: Scan sizes it
+  (*set)->Scan("JavaScript:alert(1)", &scratch, &may);
+  EXPECT_FALSE(may.Test(0));
+  EXPECT_TRUE(may.Test(1));
+  (*set)->Scan("1 UNION select", &scratch, &may);  // not cleared: both now
+  EXPECT_TRUE(may.Test(0));
+  EXPECT_TRUE(may.Test(1));
+  may.Clear();
+  (*set)->Scan("hello", &scratch, &may);
+  EXPECT_EQ(may.Count(), 0u);
+}
+
+TEST(PrefilterSetTest, EmptyAndAllUnfilterableSets) {
+  auto empty = PrefilterSet::Build({});
+  ASSERT_TRUE(empty.ok());
+  Bitset may;
+  (*empty)->Scan("anything", nullptr, &may);
+  EXPECT_EQ(may.Count(), 0u);
+  LiteralRequirement none;
+  none.unfilterable_reason = "x";
+  auto unf = PrefilterSet::Build({{5, none}});
+  ASSERT_TRUE(unf.ok());
+  EXPECT_FALSE((*unf)->Covers(5));
+  EXPECT_EQ((*unf)->rule_index_bound(), 6u);
+}
+
+TEST(PrefilterSetTest, SharedSetIsSafeAcrossThreads) {
+  std::vector<PrefilterSet::Entry> entries;
+  for (size_t i = 0; i < 200; ++i) {
+    entries.push_back({i, MakeReq({{"tok" + std::to_string(i) + "x", (i % 2) == 0}})});
+  }
+  auto set = PrefilterSet::Build(entries);
+  ASSERT_TRUE(set.ok());
+  std::shared_ptr<const PrefilterSet> shared = *set;
+  std::vector<size_t> counts(4, 0);
+  std::vector<std::thread> threads;
+  for (size_t t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      Scratch scratch;
+      Bitset may;
+      for (size_t i = 0; i < 2000; ++i) {
+        may.Clear();
+        std::string in = "a TOK" + std::to_string((i + t) % 200) + "X b";
+        shared->Scan(in, &scratch, &may);
+        counts[t] += may.Count();
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  // Even indices are caseless (match "TOKnX"), odd ones are not: exactly half the scans hit.
+  for (size_t t = 0; t < 4; ++t) EXPECT_EQ(counts[t], 1000u) << t;
+}
+
+}  // namespace
+}  // namespace gs::prefilter
