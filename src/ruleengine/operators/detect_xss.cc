@@ -359,26 +359,19 @@ class Tokenizer {
     }
   }
 
-  bool PercentComment() {
+  bool PercentComment() { return CommentUntil("%>"); }
+  bool BogusComment() { return CommentUntil(">"); }
+
+  // A comment running to `close` (excluded) or, unterminated, to the end of the input.
+  bool CommentUntil(std::string_view close) {
     size_t b = pos_;
-    size_t end = s_.find("%>", pos_);
+    size_t end = s_.find(close, pos_);
     if (end == s_.npos) {
       pos_ = s_.size();
       return Emit(TokenType::kComment, b, s_.size(), nullptr);
     }
-    pos_ = end + 2;
+    pos_ = end + close.size();
     return Emit(TokenType::kComment, b, end, &Tokenizer::Data);
-  }
-
-  bool BogusComment() {
-    size_t b = pos_;
-    size_t gt = s_.find('>', pos_);
-    if (gt == s_.npos) {
-      pos_ = s_.size();
-      return Emit(TokenType::kComment, b, s_.size(), nullptr);
-    }
-    pos_ = gt + 1;
-    return Emit(TokenType::kComment, b, gt, &Tokenizer::Data);
   }
 
   bool Stop() {

@@ -23,6 +23,8 @@ using internal::Writer;
 namespace {
 
 size_t FindByte(std::string_view in, char c) {
+  // memchr with a null pointer is undefined even for length 0 (an empty string_view has one).
+  if (in.empty()) return 0;
   const void* p = std::memchr(in.data(), c, in.size());
   return p ? static_cast<size_t>(static_cast<const char*>(p) - in.data()) : in.size();
 }
@@ -274,6 +276,32 @@ bool HtmlEntityDecode(std::string_view in, std::string* out, const TransformCont
   return true;
 }
 
+namespace {
+
+// The letter escapes JavaScript and C share: \a \b \f \n \r \t \v. Returns the control
+// byte, or -1 for any other character.
+int ControlEscape(uint8_t c) {
+  switch (c) {
+    case 'a':
+      return '\a';
+    case 'b':
+      return '\b';
+    case 'f':
+      return '\f';
+    case 'n':
+      return '\n';
+    case 'r':
+      return '\r';
+    case 't':
+      return '\t';
+    case 'v':
+      return '\v';
+    default:
+      return -1;
+  }
+}
+}  // namespace
+
 // JavaScript escapes: \uHHHH (low byte, full-width ASCII adjusted), \xHH, \OOO (at most one
 // byte: a fourth-digit-making value above \377 stops after two digits), \a \b \f \n \r \t \v,
 // and \C -> C for any other C. A lone trailing backslash stays.
@@ -306,32 +334,8 @@ bool JsDecode(std::string_view in, std::string* out, const TransformContext*) {
       w.Put(static_cast<uint8_t>(v));
       i += 1 + len;
     } else if (i + 1 < n) {
-      uint8_t c = s[i + 1];
-      switch (c) {
-        case 'a':
-          c = '\a';
-          break;
-        case 'b':
-          c = '\b';
-          break;
-        case 'f':
-          c = '\f';
-          break;
-        case 'n':
-          c = '\n';
-          break;
-        case 'r':
-          c = '\r';
-          break;
-        case 't':
-          c = '\t';
-          break;
-        case 'v':
-          c = '\v';
-          break;
-        default:
-          break;
-      }
+      const int mapped = ControlEscape(s[i + 1]);
+      const uint8_t c = mapped >= 0 ? static_cast<uint8_t>(mapped) : s[i + 1];
       w.Put(c);
       i += 2;
     } else {
@@ -413,43 +417,9 @@ bool EscapeSeqDecode(std::string_view in, std::string* out, const TransformConte
       w.Put(s[i++]);  // trailing backslash
       continue;
     }
-    int c = -1;
-    switch (s[i + 1]) {
-      case 'a':
-        c = '\a';
-        break;
-      case 'b':
-        c = '\b';
-        break;
-      case 'f':
-        c = '\f';
-        break;
-      case 'n':
-        c = '\n';
-        break;
-      case 'r':
-        c = '\r';
-        break;
-      case 't':
-        c = '\t';
-        break;
-      case 'v':
-        c = '\v';
-        break;
-      case '\\':
-        c = '\\';
-        break;
-      case '?':
-        c = '?';
-        break;
-      case '\'':
-        c = '\'';
-        break;
-      case '"':
-        c = '"';
-        break;
-      default:
-        break;
+    int c = ControlEscape(s[i + 1]);
+    if (c == -1 && (s[i + 1] == '\\' || s[i + 1] == '?' || s[i + 1] == '\'' || s[i + 1] == '"')) {
+      c = s[i + 1];
     }
     if (c != -1) {
       i += 2;

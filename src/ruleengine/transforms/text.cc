@@ -103,6 +103,7 @@ bool FlipCase(std::string_view in, std::string* out, uint8_t lo, uint8_t hi) {
 }
 
 size_t FindNul(std::string_view in) {
+  if (in.empty()) return 0;  // memchr(nullptr, ..., 0) is undefined
   const void* p = std::memchr(in.data(), '\0', in.size());
   return p ? static_cast<size_t>(static_cast<const char*>(p) - in.data()) : in.size();
 }

@@ -558,5 +558,20 @@ TEST(UnicodeMapTest, ParsesModSecurityFormatAndDrivesUrlDecodeUni) {
   EXPECT_FALSE(UnicodeMap::Parse("20127 zz:1\n", 20127).ok());
 }
 
+// A default-constructed string_view has a null data pointer: what the engine passes for an
+// empty variable. Every transformation must accept it (under UBSan this catches memchr(nullptr)
+// and friends) and give the same result as for a non-null empty string.
+TEST(ContractTest, NullEmptyInputIsAnEmptyString) {
+  const std::string empty;
+  for (const Transform& t : AllTransforms()) {
+    std::string from_null = "sentinel";
+    std::string from_empty = "sentinel";
+    const bool changed_null = t.fn(std::string_view(), &from_null, nullptr);
+    const bool changed_empty = t.fn(std::string_view(empty.data(), 0), &from_empty, nullptr);
+    EXPECT_EQ(changed_null, changed_empty) << t.name;
+    EXPECT_EQ(from_null, from_empty) << t.name;
+  }
+}
+
 }  // namespace
 }  // namespace gs::transforms
