@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "ruleengine/operators/operator.h"
+#include "ruleengine/prefilter/prefilter.h"
 #include "ruleengine/transforms/transforms.h"
 #include "seclang/ast.h"
 #include "seclang/names.h"
@@ -46,6 +47,7 @@ struct CompiledVar {
   bool count = false;
   std::shared_ptr<const operators::Operator> key_regex;  // /regex/ keys, case-insensitive
   std::string key_regex_text;
+  uint32_t target_id = 0;  // equal for equal (variable, key) selections across rules
 };
 
 enum class Disruptive : uint8_t { kNone, kPass, kBlock, kDeny, kDrop, kAllow, kRedirect };
@@ -93,6 +95,8 @@ struct CompiledRule {
   MacroString op_arg;
 
   std::vector<transforms::TransformFn> transforms;
+  uint32_t chain_id = 0;    // index of `transforms` in CompiledRules::chains (shared chains)
+  uint32_t rule_index = 0;  // dense index over every compiled rule (prefilter bit)
   bool multi_match = false;
   bool capture = false;
 
@@ -113,8 +117,9 @@ struct CompiledRule {
   const CompiledRule* child = nullptr;  // next rule in the chain
   bool is_chain_child = false;
 
-  // Prefilter facts (M4).
+  // A literal prefilter guards the regex (see CompiledRules::all_prefilter); else why not.
   bool prefiltered = false;
+  std::string prefilter_note;
 };
 
 struct DefaultActions {
@@ -131,7 +136,7 @@ enum class EngineMode : uint8_t { kOff, kOn, kDetectionOnly };
 
 struct WafConfig {
   EngineMode engine = EngineMode::kDetectionOnly;
-  bool request_body_access = false;
+  bool request_body_access = true;  // libmodsecurity: only an explicit Off disables it
   uint64_t request_body_limit = 134217728;
   bool request_body_limit_reject = false;
   uint64_t request_body_no_files_limit = 1048576;
@@ -163,6 +168,13 @@ class CompiledRules {
   std::vector<std::string> marker_names;
   std::vector<CompileReport::RuleInfo> rule_info;
   transforms::TransformContext transform_ctx;
+  // Distinct transformation chains; rules with the same chain share cached results per value.
+  std::vector<std::vector<transforms::TransformFn>> chains;
+  // Every prefiltered @rx rule's literal requirement in one automaton: one pass over a distinct
+  // transformed value decides all those rules at once (shared by every chain producing it).
+  std::shared_ptr<const prefilter::PrefilterSet> all_prefilter;
+  uint32_t rule_count = 0;
+  uint32_t target_count = 0;  // distinct CompiledVar::target_id values
   std::unique_ptr<transforms::UnicodeMap> unicode_map;
 };
 

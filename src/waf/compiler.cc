@@ -77,9 +77,11 @@ class Compiler {
   operators::OperatorRegistry registry_;
   std::shared_ptr<CompiledRules> rules_ = std::make_shared<CompiledRules>();
   std::map<std::string, int> markers_;
+  std::map<std::string, uint32_t> targets_;
   std::vector<std::pair<int64_t, int64_t>> removed_ids_;
   std::vector<std::string> removed_tags_;
   std::vector<std::string> removed_msgs_;
+  std::vector<std::vector<prefilter::PrefilterSet::Entry>> prefilter_entries_;  // per chain
 };
 
 MacroString Compiler::Macro(std::string_view text, const seclang::SourceLocation& loc) {
@@ -102,6 +104,11 @@ bool Compiler::CompileVar(const seclang::Variable& v, CompiledVar* out) {
   out->key = v.key;
   out->key_lower = Lower(v.key);
   out->count = v.count;
+  std::string target = std::to_string(static_cast<int>(v.id)) + (v.key_is_regex ? "/" : ":") +
+                       (v.key_is_regex ? v.key : out->key_lower);
+  auto [it, inserted] = targets_.emplace(target, rules_->target_count);
+  if (inserted) ++rules_->target_count;
+  out->target_id = it->second;
   if (v.key_is_regex) {
     operators::OperatorOptions oo;
     auto op = registry_.Create("rx", "(?i)" + v.key, oo);
@@ -159,8 +166,7 @@ void Compiler::BuildDefaults(const seclang::Directive& d) {
         def.disruptive = Disruptive::kDrop;
         break;
       case ActionId::kBlock:
-        def.disruptive = Disruptive::kPass;
-        break;
+        break;  // `block` in a default only marks it; the default's own disruptive action stays
       case ActionId::kAllow:
         def.disruptive = Disruptive::kAllow;
         def.allow = seclang::EqualsIgnoreCase(a.value, "phase")     ? AllowType::kPhase
@@ -667,6 +673,32 @@ std::unique_ptr<CompiledRule> Compiler::CompileRule(const seclang::Rule& r, int 
     cr->transforms.push_back(tf->fn);
   }
   CompileActions(r, cr.get());
+  // Share identical transformation chains (cache key at run time).
+  auto it = std::find(rules_->chains.begin(), rules_->chains.end(), cr->transforms);
+  if (it == rules_->chains.end()) {
+    rules_->chains.push_back(cr->transforms);
+    it = rules_->chains.end() - 1;
+  }
+  cr->chain_id = static_cast<uint32_t>(it - rules_->chains.begin());
+  cr->rule_index = rules_->rule_count++;
+  // Literal prefilter: a plain @rx (not macro-expanded, not multiMatch, whose every match must
+  // contain one of a set of literals) is skipped when the transformed value has none of them.
+  if (cr->op != nullptr && cr->op_id == seclang::OperatorId::kRx && !cr->dynamic &&
+      !cr->multi_match) {
+    auto req = prefilter::ExtractRequirement(r.op.argument);
+    if (req.ok() && req.value().filterable()) {
+      prefilter_entries_.resize(rules_->chains.size());
+      prefilter_entries_[cr->chain_id].push_back({cr->rule_index, std::move(req).value()});
+      cr->prefiltered = true;
+    } else {
+      cr->prefilter_note =
+          req.ok() ? req.value().unfilterable_reason : std::string(req.status().message());
+    }
+  } else if (cr->op_id != seclang::OperatorId::kRx) {
+    cr->prefilter_note = "operator @" + cr->op_name + " is not prefiltered";
+  } else {
+    cr->prefilter_note = cr->dynamic ? "macro in the pattern" : "multiMatch";
+  }
   return cr;
 }
 
@@ -730,9 +762,26 @@ void Compiler::Run(seclang::RuleSet set) {
     info.id = head.id;
     info.location = head.location.file + ":" + std::to_string(head.location.line);
     info.phase = phase;
-    info.prefiltered = false;
-    info.note = "no prefilter in this build";
+    info.prefiltered = head_ptr->prefiltered;
+    info.note = head_ptr->prefiltered ? std::string() : head_ptr->prefilter_note;
     report_->rule_info.push_back(std::move(info));
+  }
+  prefilter_entries_.resize(rules_->chains.size());
+  {
+    std::vector<prefilter::PrefilterSet::Entry> all;
+    for (const auto& entries : prefilter_entries_)
+      all.insert(all.end(), entries.begin(), entries.end());
+    if (!all.empty()) {
+      auto set = prefilter::PrefilterSet::Build(all);
+      if (set.ok()) {
+        rules_->all_prefilter = std::move(set).value();
+      } else {
+        prefilter_entries_.assign(prefilter_entries_.size(), {});
+        for (auto& st : rules_->storage) st->prefiltered = false;
+        report_->warnings.push_back(
+            seclang::Diagnostic{{}, "prefilter: " + std::string(set.status().message()), {}});
+      }
+    }
   }
   if (report_->errors.empty()) report_->rules = rules_;
 }

@@ -350,3 +350,42 @@ TEST(WafSemantics, MatchedVarsAndCookies) {
 
 }  // namespace
 }  // namespace gs::waf
+
+namespace gs::waf {
+namespace {
+
+TEST(WafPrefilter, NegatedAndSharedValuesStayExact) {
+  // 1: a negated regex whose literal is absent must match (the prefilter says "cannot match").
+  // 2/3: the same value under two chains: the cached transformation of one chain must not
+  // leak into the other.
+  auto rules = Rules(
+      "SecRule ARGS:a \"!@rx needle\" \"id:1,phase:2,pass,log,msg:'no needle'\"\n"
+      "SecRule ARGS:b \"@rx secret\" \"id:2,phase:2,pass,log,t:none,t:lowercase\"\n"
+      "SecRule ARGS:b \"@rx secret\" \"id:3,phase:2,pass,log,t:none\"\n"
+      "SecRule ARGS:c \"@rx select.{0,10}from\" \"id:4,phase:2,pass,log,t:none,t:urlDecodeUni\"\n");
+  Outcome o = Eval(rules, Get("/?a=haystack&b=SECRET&c=SELECT%2520x%2520FROM"));
+  EXPECT_TRUE(Has(o.matched_rule_ids, 1));
+  EXPECT_TRUE(Has(o.matched_rule_ids, 2));
+  EXPECT_FALSE(Has(o.matched_rule_ids, 3));
+  EXPECT_FALSE(Has(o.matched_rule_ids, 4));  // case-sensitive regex, value stays upper case
+  Outcome n = Eval(rules, Get("/?a=the+needle&b=secret&c=select%2520x%2520from"));
+  EXPECT_FALSE(Has(n.matched_rule_ids, 1));
+  EXPECT_TRUE(Has(n.matched_rule_ids, 2));
+  EXPECT_TRUE(Has(n.matched_rule_ids, 3));
+  EXPECT_TRUE(Has(n.matched_rule_ids, 4));
+}
+
+TEST(WafPrefilter, PooledTransactionsDoNotLeakState) {
+  auto rules = Rules(
+      "SecRule ARGS:x \"@rx attack\" \"id:1,phase:2,pass,log,setvar:tx.hit=1\"\n"
+      "SecRule TX:hit \"@eq 1\" \"id:2,phase:2,deny,status:403\"\n");
+  Engine engine(rules);
+  for (int i = 0; i < 6; ++i) {
+    bool bad = i % 2 == 0;
+    Outcome o = RunExchange(engine, Get(bad ? "/?x=attack" : "/?x=fine"));
+    EXPECT_EQ(o.disruptive, bad) << i;
+  }
+}
+
+}  // namespace
+}  // namespace gs::waf

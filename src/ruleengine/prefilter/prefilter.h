@@ -42,6 +42,8 @@
 //   if (!set->Covers(i) || may.Test(i)) RunPcre2(i, value);
 #pragma once
 
+#include <algorithm>
+
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -127,6 +129,11 @@ class Bitset {
   }
   void Clear() {
     for (auto& w : words_) w = 0;
+  }
+  // this |= other (over the common prefix of words).
+  void OrWith(const Bitset& other) {
+    size_t n = std::min(words_.size(), other.words_.size());
+    for (size_t i = 0; i < n; ++i) words_[i] |= other.words_[i];
   }
   size_t Count() const;
 
