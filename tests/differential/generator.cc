@@ -6,10 +6,10 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <set>
-#include <sstream>
 #include <type_traits>
 
 namespace gs::differential {

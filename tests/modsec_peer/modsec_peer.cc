@@ -13,6 +13,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <map>
 #include <mutex>
 #include <unordered_set>
@@ -64,6 +65,7 @@ int64_t IdFromLog(const char* log) {
 }  // namespace
 
 struct ModsecPeer::Impl {
+  PeerOptions options;
   std::unique_ptr<modsecurity::ModSecurity> modsec;
   std::unique_ptr<modsecurity::RulesSet> rules;
   MatchRecorder recorder;
@@ -114,7 +116,8 @@ std::string ModsecVersion() {
   return modsec.whoAmI();
 }
 
-ModsecPeer::ModsecPeer() : impl_(std::make_unique<Impl>()) {
+ModsecPeer::ModsecPeer(PeerOptions options) : impl_(std::make_unique<Impl>()) {
+  impl_->options = options;
   impl_->modsec = std::make_unique<modsecurity::ModSecurity>();
   impl_->modsec->setConnectorInformation("govshield-modsec-peer");
   // Without a callback ModSecurity prints every rule message on stdout.
@@ -154,6 +157,17 @@ gs::waf::Outcome ModsecPeer::Evaluate(const gs::waf::Exchange& ex, PeerDetail* d
   int phase = 0;
   // Reads a pending intervention; true when it disrupts.
   auto intervened = [&]() {
+    if (!impl_->options.take_intervention) {
+      const modsecurity::ModSecurityIntervention& it = tx.m_it;
+      if (it.disruptive && !outcome.disruptive) {
+        outcome.disruptive = true;
+        outcome.status = it.status;
+        if (it.url != nullptr) outcome.redirect_url = it.url;
+        outcome.deciding_rule_id = IdFromLog(it.log);
+        outcome.decided_in_phase = phase;
+      }
+      return it.disruptive != 0;
+    }
     modsecurity::ModSecurityIntervention it;
     modsecurity::intervention::clean(&it);
     bool disruptive = tx.intervention(&it) && it.disruptive != 0;
@@ -220,6 +234,20 @@ gs::waf::Outcome ModsecPeer::Evaluate(const gs::waf::Exchange& ex, PeerDetail* d
   }
   tl_matched = saved;
   return outcome;
+}
+
+std::vector<int64_t> ModsecPeer::PhaseRuleIds(int phase) const {
+  // libmodsecurity's phase index: 0 connection, 1 URI, 2..6 = SecLang phases 1..5.
+  std::vector<int64_t> ids;
+  if (phase < 1 || phase > 5) return ids;
+  for (const std::shared_ptr<modsecurity::Rule>& rule :
+       impl_->rules->m_rulesSetPhases[phase + 1]->m_rules) {
+    auto* with_actions = dynamic_cast<modsecurity::RuleWithActions*>(rule.get());
+    if (with_actions != nullptr && with_actions->m_ruleId != 0) {
+      ids.push_back(with_actions->m_ruleId);
+    }
+  }
+  return ids;
 }
 
 ModsecPeer& ModsecPeer::SharedCrs(int paranoia_level) {

@@ -43,9 +43,17 @@ struct PeerDetail {
   std::vector<int64_t> logged_rule_ids;  // from m_rulesMessages, in order (may repeat)
 };
 
+struct PeerOptions {
+  // true: take the intervention after every step with Transaction::intervention(), as the nginx
+  // connector does (libmodsecurity then resets it). false: only peek at it
+  // (Transaction::m_it), as a harness that never takes it. Either way 3.0.9 runs every phase-5
+  // rule after a deny (tested); the option exists to show exactly that.
+  bool take_intervention = true;
+};
+
 class ModsecPeer {
  public:
-  ModsecPeer();
+  explicit ModsecPeer(PeerOptions options = {});
   ~ModsecPeer();
   ModsecPeer(const ModsecPeer&) = delete;
   ModsecPeer& operator=(const ModsecPeer&) = delete;
@@ -59,6 +67,9 @@ class ModsecPeer {
   // Runs the exchange through a fresh ModSecurity transaction. Never fails: a request that
   // ModSecurity cannot process is what it is (the outcome says what happened).
   gs::waf::Outcome Evaluate(const gs::waf::Exchange& exchange, PeerDetail* detail = nullptr);
+
+  // Ids of the top-level rules of SecLang phase 1..5, in rule-set order.
+  std::vector<int64_t> PhaseRuleIds(int phase) const;
 
   // Process-wide, lazily built peer with CrsConfigText(pl); built once per level and reused
   // (loading CRS takes ~0.5 s). Dies with a message when CRS fails to load (test setup bug).

@@ -80,6 +80,26 @@ TEST(ModsecPeer, StopsRequestSideAtFirstDisruptionButRunsLogging) {
   EXPECT_THAT(out.matched_rule_ids, Contains(51));
 }
 
+TEST(ModsecPeer, EvenWithoutTakingTheInterventionPhase5RunsEveryRule) {
+  ModsecPeer peer(PeerOptions{.take_intervention = false});
+  ASSERT_TRUE(peer.LoadText(kRules, "rules.conf").ok());
+  gs::waf::Outcome out = peer.Evaluate(Get("/x?a=one&stop=1"));
+  EXPECT_TRUE(out.disruptive);
+  EXPECT_EQ(out.status, 406);
+  EXPECT_EQ(out.deciding_rule_id, 16);
+  // libmodsecurity 3.0.9 does not leave phase 5 early because an intervention is pending.
+  EXPECT_THAT(out.matched_rule_ids, Contains(50));
+  EXPECT_THAT(out.matched_rule_ids, Contains(51));
+}
+
+TEST(ModsecPeer, ListsRuleIdsPerPhase) {
+  ModsecPeer peer;
+  ASSERT_TRUE(peer.LoadText(kRules, "rules.conf").ok());
+  EXPECT_THAT(peer.PhaseRuleIds(5), ElementsAre(50, 51));
+  EXPECT_THAT(peer.PhaseRuleIds(3), ElementsAre(30));
+  EXPECT_TRUE(peer.PhaseRuleIds(6).empty());
+}
+
 TEST(ModsecPeer, RunsResponsePhasesWhenTheExchangeHasAResponse) {
   ModsecPeer peer;
   Status st = peer.LoadText(kRules, "rules.conf");
