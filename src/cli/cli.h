@@ -19,6 +19,8 @@ void RegisterKeys(CLI::App& app);
 void RegisterAudit(CLI::App& app);
 void RegisterConfig(CLI::App& app);
 void RegisterWaf(CLI::App& app);
+// Adds `conformance` to the `waf` command group (waf_conformance_cmd.cc).
+void RegisterWafConformance(CLI::App& waf_group);
 void RegisterUp(CLI::App& app);
 // Adds `serve` to the `audit` group (audit_serve_cmd.cc).
 void RegisterAuditServe(CLI::App& audit_group);

@@ -75,6 +75,12 @@ int RunWafLint(const WafLintOptions& o) {
           static_cast<std::ptrdiff_t>(std::min(parse_errors, report.errors.size())),
       report.errors.end());
   PrintDiagnostics(compile_errors, "error");
+  size_t parse_warnings = parser.warnings().size();
+  std::vector<seclang::Diagnostic> compile_warnings(
+      report.warnings.begin() +
+          static_cast<std::ptrdiff_t>(std::min(parse_warnings, report.warnings.size())),
+      report.warnings.end());
+  PrintDiagnostics(compile_warnings, "warning");
   std::printf("compiled: %zu rule(s), %zu prefiltered, %zu compile error(s)\n",
               report.rule_info.size(), prefiltered, compile_errors.size());
   if (!report.ok()) {
@@ -317,6 +323,7 @@ void RegisterWaf(CLI::App& app) {
                    "File with the raw HTTP response (status line, headers, body)");
   eval->add_flag("--json", eval_opts->json, "Print one JSON object instead of text");
   eval->callback(Action([eval_opts] { return RunWafEval(*eval_opts); }));
+  RegisterWafConformance(*waf);
 }
 
 }  // namespace gs::cli

@@ -143,7 +143,12 @@ std::string SkipReason(const Json& c, const std::string& rules) {
 
 }  // namespace
 
-SuiteReport RunModsecSuite(WafUnderTest& waf, const ModsecOptions& o) {
+SuiteReport RunModsecSuite(WafUnderTest& waf, const ModsecOptions& options) {
+  // Rules name fixtures relative to the test directory; an absolute base keeps that
+  // independent of how the engine joins relative paths.
+  ModsecOptions o = options;
+  std::error_code abs_ec;
+  if (auto abs = std::filesystem::absolute(o.test_dir, abs_ec); !abs_ec) o.test_dir = abs.string();
   SuiteReport report;
   report.suite = "modsec";
   report.engine = waf.name();

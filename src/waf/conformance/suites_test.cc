@@ -8,12 +8,15 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "platform/file.h"
+#include "tests/testlib/subprocess.h"
 #include "waf/conformance/crs.h"
 #include "waf/conformance/engine_waf.h"
 #include "waf/conformance/modsec.h"
+#include "waf/conformance/secrules.h"
 
 namespace gs::waf::conformance {
 namespace {
@@ -65,6 +68,44 @@ TEST(ConformanceGate, ModsecRegressionSuite) {
   EXPECT_TRUE(r.errors.empty());
   EXPECT_EQ(r.total(), 656);
   EXPECT_GE(r.pass, baseline) << "ModSecurity regression pass count fell below modsec_baseline.txt";
+}
+
+TEST(ConformanceGate, SecrulesLanguageTests) {
+  SecrulesOptions o;
+  o.suite_dir = GS_SOURCE_DIR "/../shared/conformance/secrules-language-tests";
+  o.data_dir = GS_SOURCE_DIR "/../shared/conformance";
+  ASSERT_TRUE(std::filesystem::is_directory(o.suite_dir)) << o.suite_dir;
+  SuiteReport r = RunSecrulesSuite(o);
+  std::printf("%s", FormatReport(r, /*list_failures=*/true).c_str());
+  EXPECT_TRUE(r.errors.empty());
+  EXPECT_EQ(r.total(), 4326);
+  // Acceptance: at least 99% of all 4,326 cases (skips count against it).
+  EXPECT_GE(r.pass * 100, r.total() * 99);
+}
+
+// The command runs the same runners: its JSON counts equal an in-process run, and a suite that
+// cannot run makes it exit 1.
+TEST(ConformanceGate, CommandLine) {
+  std::string dir = GS_SOURCE_DIR "/../shared/conformance";
+  auto r = testing::RunProcess({testing::GovshieldBinary(), "waf", "conformance", "--suite",
+                                "secrules", "--json", "--conformance-dir", dir});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  nlohmann::json j = nlohmann::json::parse(r.out, nullptr, /*allow_exceptions=*/false);
+  ASSERT_TRUE(j.is_object()) << r.out;
+  ASSERT_EQ(j["suites"].size(), 1u);
+  SecrulesOptions o;
+  o.suite_dir = dir + "/secrules-language-tests";
+  o.data_dir = dir;
+  SuiteReport in_process = RunSecrulesSuite(o);
+  EXPECT_EQ(j["suites"][0]["pass"].get<int>(), in_process.pass);
+  EXPECT_EQ(j["suites"][0]["fail"].get<int>(), in_process.fail);
+  EXPECT_EQ(j["suites"][0]["skip"].get<int>(), in_process.skip);
+  EXPECT_EQ(j["suites"][0]["not_passed"].size(),
+            static_cast<size_t>(in_process.fail + in_process.skip));
+
+  auto missing = testing::RunProcess({testing::GovshieldBinary(), "waf", "conformance", "--suite",
+                                      "crs", "--conformance-dir", "/nonexistent-conformance"});
+  EXPECT_EQ(missing.exit_code, 1);
 }
 
 }  // namespace
