@@ -1273,7 +1273,8 @@ int32_t Transaction::Impl::ContentBits(std::string_view s) {
   uint64_t h = s.size() * 0x9E3779B97F4A7C15ull;
   {
     uint64_t w[4] = {0, 0, 0, 0};
-    std::memcpy(w, s.data(), std::min<size_t>(s.size(), 16));
+    // memcpy/memcmp with a null pointer are undefined even for 0 bytes (empty string_view).
+    if (!s.empty()) std::memcpy(w, s.data(), std::min<size_t>(s.size(), 16));
     if (s.size() > 16) std::memcpy(w + 2, s.data() + s.size() - 16, 16);
     for (uint64_t x : w) h = (h ^ x) * 0xC2B2AE3D27D4EB4Full;
     h ^= h >> 31;
@@ -1294,7 +1295,8 @@ int32_t Transaction::Impl::ContentBits(std::string_view s) {
   while (content_[i].gen == tgen_) {
     const ContentEntry& e = content_[i];
     if (e.hash == h && e.text.size() == s.size() &&
-        (e.text.data() == s.data() || std::memcmp(e.text.data(), s.data(), s.size()) == 0)) {
+        (s.empty() || e.text.data() == s.data() ||
+         std::memcmp(e.text.data(), s.data(), s.size()) == 0)) {
       return e.bits;
     }
     i = (i + 1) & mask;
@@ -1632,9 +1634,10 @@ void Transaction::Impl::RunPhase(int phase) {
   if (phase_done[phase]) return;
   phase_done[phase] = true;
   if (mode == EngineMode::kOff) return;
-  // After an intervention libmodsecurity still enters later phases: it evaluates the first
-  // rule that is not skipped, then sees the intervention and leaves the phase. Kept for parity
-  // (it decides whether e.g. a phase-5 correlation rule logs).
+  // After an intervention libmodsecurity still enters later request/response phases: it
+  // evaluates the first rule that is not skipped, then sees the intervention and leaves the
+  // phase. Phase 5 (logging) is different: 3.0.9 runs every logging rule after a deny, which
+  // decides whether CRS's correlation rules (980xxx) log; tests/modsec_peer pins this down.
   if (allow == AllowType::kFromNowOn && phase != 5) return;
   if (allow == AllowType::kRequest && phase <= 2) return;
   allow = AllowType::kNone;
@@ -1654,7 +1657,7 @@ void Transaction::Impl::RunPhase(int phase) {
     if (r->is_marker) continue;
     if (RuleRemovedByCtl(*r)) continue;
     EvalHead(*r);
-    if (it.disruptive()) break;
+    if (it.disruptive() && phase != 5) break;
   }
 }
 

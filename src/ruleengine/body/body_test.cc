@@ -349,6 +349,23 @@ TEST(Multipart, InvalidQuoting) {
   EXPECT_EQ(Args(r), (Pairs{{"a", "1"}}));
 }
 
+TEST(Multipart, SingleQuoteInsideDoubleQuotesIsNotInvalidQuoting) {
+  // ModSecurity v3.0.7 (#2352): "O'Brien.pdf" is a normal file name; unquoted it is not.
+  std::vector<std::string> quoted = {
+      "--0000", "Content-Disposition: form-data; name=\"f\"; filename=\"O'Brien.pdf\"", "", "x",
+      "--0000--"};
+  BodyResult q;
+  ParseMultipart("multipart/form-data; boundary=0000", Crlf(quoted), Limits{}, &q);
+  EXPECT_FALSE(q.Has(Flag::kMultipartInvalidQuoting));
+  EXPECT_EQ(q.files.size(), 1u);
+  std::vector<std::string> bare = {
+      "--0000", "Content-Disposition: form-data; name=\"f\"; filename=O'Brien.pdf", "", "x",
+      "--0000--"};
+  BodyResult b;
+  ParseMultipart("multipart/form-data; boundary=0000", Crlf(bare), Limits{}, &b);
+  EXPECT_TRUE(b.Has(Flag::kMultipartInvalidQuoting));
+}
+
 TEST(Multipart, PartWithoutDispositionIsInvalidPart) {
   // regression "no disposition": error recorded, parsing goes on, the part is dropped.
   std::vector<std::string> lines = {

@@ -411,8 +411,9 @@ class MultipartParser {
       while (at(p) == '\t' || at(p) == ' ') ++p;
       if (at(p) == '\0') return -6;
       std::string_view value;
+      char quote = 0;
       if (at(p) == '"' || at(p) == '\'') {
-        char quote = at(p);
+        quote = at(p);
         if (quote == '\'') r_->Set(Flag::kMultipartInvalidQuoting);
         ++p;
         if (at(p) == '\0') return -7;
@@ -433,13 +434,16 @@ class MultipartParser {
         while (at(p) != '\0' && IsTokenChar(static_cast<unsigned char>(at(p)))) ++p;
         value = v.substr(start, p - start);
       }
+      // A single quote inside a double-quoted value is legitimate (ModSecurity v3.0.7, #2352:
+      // "Multipart names/filenames may include single quote if double-quote enclosed").
+      const bool stray_single_quote = quote != '"' && value.find('\'') != std::string_view::npos;
       if (name == "name") {
-        if (value.find('\'') != std::string_view::npos) r_->Set(Flag::kMultipartInvalidQuoting);
+        if (stray_single_quote) r_->Set(Flag::kMultipartInvalidQuoting);
         r_->multipart_names.push_back(value);
         if (!part.name.empty()) return -14;
         part.name = value;
       } else if (name == "filename") {
-        if (value.find('\'') != std::string_view::npos) r_->Set(Flag::kMultipartInvalidQuoting);
+        if (stray_single_quote) r_->Set(Flag::kMultipartInvalidQuoting);
         r_->multipart_filenames.push_back(value);
         if (!part.filename.empty()) return -15;
         part.filename = value;
