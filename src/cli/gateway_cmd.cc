@@ -22,6 +22,7 @@
 #include "cli/config_load.h"
 #include "cli/gateway_run.h"
 #include "gateway/builtin_filters.h"
+#include "gateway/policy/filters.h"
 #include "gateway/runtime.h"
 #include "gateway/service.h"
 #include "platform/file.h"
@@ -30,7 +31,16 @@ namespace gs::cli {
 namespace {
 
 // The policy module (access control, CC defence) plugs in here once it is part of the build.
-gateway::PolicyBuilder MakePolicyBuilder() { return nullptr; }
+// Access control and CC defence (src/gateway/policy) for each site. One builder for the
+// process, so country data and a site's CC buckets and bans survive reloads.
+gateway::PolicyBuilder MakePolicyBuilder() {
+  auto builder = std::make_shared<gateway::policy::PolicyBuilder>();
+  return [builder](const config::GatewaySection& g, const config::GatewaySiteSection& site,
+                   const std::string& file) {
+    return builder->Build(
+        {site.name, g.geo.get(), site.access.get(), site.cc.get(), file, &SystemTime(), {}});
+  };
+}
 
 Status ReloadFromFile(gateway::GatewayService* svc, const std::string& file) {
   config::LoadReport report;

@@ -123,6 +123,48 @@ TEST(GatewayCli, RunProxiesAndReloadsViaAdminAndSighupKeepingOldConfigOnError) {
   EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
 }
 
+// `gateway run` wires the policy module: a staff-only path refuses a client outside its CIDRs
+// with 403 (the bilingual block page) before the upstream sees anything, and the decision is in
+// the audit log.
+TEST(GatewayCli, RunEnforcesAccessPolicyFromConfig) {
+  gs::testing::TempDir dir;
+  std::string bin = GovshieldBinary();
+  std::string key = platform::JoinPath(dir.path(), "keys");
+  ASSERT_EQ(RunProcess({bin, "keys", "gen", "--out", key}).exit_code, 0);
+  key += "/sm2-private.pem";
+  std::string store = platform::JoinPath(dir.path(), "store");
+  ASSERT_EQ(RunProcess({bin, "audit", "init", "--store", store, "--key", key}).exit_code, 0);
+  RecordingUpstream up;
+  uint16_t admin = FreePort();
+  std::string cfg = platform::JoinPath(dir.path(), "gs.yaml");
+  std::string text = Config(store, key, admin, up.port()) +
+                     "      access:\n        policies:\n"
+                     "          - {name: admin, prefix: /admin, type: staff_only, cidrs: "
+                     "[10.0.0.0/8]}\n";
+  ASSERT_TRUE(platform::WriteFileAtomic(cfg, text).ok());
+  std::string ports = platform::JoinPath(dir.path(), "ports.json");
+  BackgroundProcess gw({bin, "gateway", "run", "-c", cfg, "--ports-file", ports}, dir.path());
+  ASSERT_TRUE(WaitFor([&] { return platform::PathExists(ports); }, 20000))
+      << platform::ReadFile(gw.StderrPath()).value_or("");
+  int port = PortFrom(platform::ReadFile(ports).value_or(""), "gateway");
+  ASSERT_GT(port, 0);
+  auto get = [&](const std::string& path) {
+    return Exchange(static_cast<uint16_t>(port), "GET " + path +
+                                                     " HTTP/1.1\r\nHost: www.example.gov.cn\r\n"
+                                                     "Connection: close\r\n\r\n");
+  };
+  std::string refused = get("/admin/users");
+  EXPECT_EQ(StatusOf(refused), 403) << refused;
+  EXPECT_EQ(up.requests(), 0);
+  EXPECT_EQ(StatusOf(get("/news")), 200);
+  EXPECT_EQ(up.requests(), 1);
+  gw.Signal(SIGTERM);
+  EXPECT_EQ(gw.Wait(), 0);
+  auto events = RunProcess({bin, "audit", "query", "--store", store, "--type", "access_control"});
+  EXPECT_EQ(events.exit_code, 0) << events.err;
+  EXPECT_NE(events.out.find("/admin/users"), std::string::npos) << events.out;
+}
+
 TEST(GatewayCli, UpDemoServesTheChineseSiteBlocksAnAttackAndLogsIt) {
   gs::testing::TempDir dir;
   std::string bin = GovshieldBinary();
