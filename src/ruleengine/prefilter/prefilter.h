@@ -48,7 +48,6 @@
 #pragma once
 
 #include <algorithm>
-
 #include <cstddef>
 #include <cstdint>
 #include <memory>
