@@ -1273,7 +1273,7 @@ int32_t Transaction::Impl::ContentBits(std::string_view s) {
   uint64_t h = s.size() * 0x9E3779B97F4A7C15ull;
   {
     uint64_t w[4] = {0, 0, 0, 0};
-    std::memcpy(w, s.data(), std::min<size_t>(s.size(), 16));
+    if (!s.empty()) std::memcpy(w, s.data(), std::min<size_t>(s.size(), 16));
     if (s.size() > 16) std::memcpy(w + 2, s.data() + s.size() - 16, 16);
     for (uint64_t x : w) h = (h ^ x) * 0xC2B2AE3D27D4EB4Full;
     h ^= h >> 31;
@@ -1294,7 +1294,8 @@ int32_t Transaction::Impl::ContentBits(std::string_view s) {
   while (content_[i].gen == tgen_) {
     const ContentEntry& e = content_[i];
     if (e.hash == h && e.text.size() == s.size() &&
-        (e.text.data() == s.data() || std::memcmp(e.text.data(), s.data(), s.size()) == 0)) {
+        (e.text.data() == s.data() || s.empty() ||
+         std::memcmp(e.text.data(), s.data(), s.size()) == 0)) {
       return e.bits;
     }
     i = (i + 1) & mask;

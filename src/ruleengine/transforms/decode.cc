@@ -23,6 +23,7 @@ using internal::Writer;
 namespace {
 
 size_t FindByte(std::string_view in, char c) {
+  if (in.empty()) return 0;  // memchr(nullptr, ...) is undefined even for size 0
   const void* p = std::memchr(in.data(), c, in.size());
   return p ? static_cast<size_t>(static_cast<const char*>(p) - in.data()) : in.size();
 }
