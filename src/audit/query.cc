@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "audit/store.h"
+#include "core/utf8.h"
 
 namespace gs::audit {
 
@@ -19,35 +20,9 @@ Result<std::pair<std::string, std::string>> ParseFieldFilter(std::string_view kv
 }
 
 std::string JsonQuote(std::string_view s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          char b[8];
-          std::snprintf(b, sizeof b, "\\u%04x", c);
-          out += b;
-        } else {
-          out += char(c);
-        }
-    }
-  }
-  return out + "\"";
+  std::string out;
+  AppendJsonString(&out, s);  // core/utf8.h: UTF-8 kept, other bytes U+FFFD
+  return out;
 }
 
 std::string InsertStringField(std::string_view json, std::string_view key, std::string_view value) {

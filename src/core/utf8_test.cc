@@ -25,5 +25,21 @@ TEST(Utf8Test, RejectsMalformed) {
   }
 }
 
+TEST(Utf8Test, JsonStringKeepsChineseAndReplacesInvalidBytes) {
+  std::string out;
+  EXPECT_TRUE(AppendJsonString(&out, "\xe6\x94\xbf\xe7\x9b\xbe \"q\"\n\x01"));
+  EXPECT_EQ(out, "\"\xe6\x94\xbf\xe7\x9b\xbe \\\"q\\\"\\n\\u0001\"");
+  out.clear();
+  EXPECT_FALSE(AppendJsonString(&out, std::string_view("a\xff\xe6\x94"
+                                                       "b",
+                                                       5)));
+  EXPECT_EQ(out,
+            "\"a\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
+            "b\"");
+  out.clear();
+  EXPECT_TRUE(AppendJsonString(&out, std::string_view()));
+  EXPECT_EQ(out, "\"\"");
+}
+
 }  // namespace
 }  // namespace gs

@@ -11,11 +11,8 @@
 
 namespace gs::logingest {
 
-using ::gs::IsValidUtf8;  // core/utf8.h
-
-// Appends `s` as a JSON string literal (with quotes) to `out`. Returns false if some bytes were
-// not valid UTF-8 (they were written as U+FFFD).
-bool AppendJsonString(std::string* out, std::string_view s);
+using ::gs::AppendJsonString;  // core/utf8.h
+using ::gs::IsValidUtf8;       // core/utf8.h
 
 // RFC 4648 base64 with padding.
 std::string Base64Encode(std::string_view bytes);

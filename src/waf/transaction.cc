@@ -24,6 +24,7 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "core/utf8.h"
 #include "ruleengine/body/body.h"
 #include "waf/compiled.h"
 #include "waf/exchange.h"
@@ -1925,37 +1926,9 @@ bool Transaction::GetTxVariable(std::string_view name, std::string* value) const
 }
 
 namespace {
-void JsonEscape(std::string_view s, std::string* out) {
-  out->push_back('"');
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"':
-        out->append("\\\"");
-        break;
-      case '\\':
-        out->append("\\\\");
-        break;
-      case '\n':
-        out->append("\\n");
-        break;
-      case '\r':
-        out->append("\\r");
-        break;
-      case '\t':
-        out->append("\\t");
-        break;
-      default:
-        if (c < 0x20 || c >= 0x7f) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out->append(buf);
-        } else {
-          out->push_back(static_cast<char>(c));
-        }
-    }
-  }
-  out->push_back('"');
-}
+// Audit JSON strings: UTF-8 (Chinese msg/data, request lines) kept as text; bytes that are not
+// UTF-8 become U+FFFD (core/utf8.h).
+void JsonEscape(std::string_view s, std::string* out) { AppendJsonString(out, s); }
 }  // namespace
 
 std::string Transaction::AuditJson() const {
