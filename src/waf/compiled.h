@@ -120,6 +120,10 @@ struct CompiledRule {
   // A literal prefilter guards the regex (see CompiledRules::all_prefilter); else why not.
   bool prefiltered = false;
   std::string prefilter_note;
+  // The same requirement's literals (caseless ones lowercased) when there are few of them: values
+  // too large for the prefilter automaton are checked with memmem per literal instead (empty: no
+  // such check, the regex runs).
+  std::vector<prefilter::Literal> large_literals;
 };
 
 struct DefaultActions {

@@ -352,6 +352,8 @@ struct Transaction::Impl : TxState {
     return static_cast<size_t>(h ^ (h >> 29));
   }
   int Transformed(std::string_view in, uint32_t chain);
+  bool LargeMayMatch(const CompiledRule& r, std::string_view s);
+  std::string large_lower_;  // LargeMayMatch's lowercase copy
   const prefilter::Bitset& PrefilterBits(int slot, uint32_t chain);
   struct ContentEntry {
     uint64_t hash = 0;
@@ -1319,6 +1321,39 @@ int32_t Transaction::Impl::ContentBits(std::string_view s) {
   return e.bits;
 }
 
+// Values over kMaxPrefilterScan get every prefilter bit set (ContentBits); for a rule with few
+// required literals, one memmem pass per literal is still far cheaper than the regex on them.
+// Caseless literals are stored lowercased, so they are searched in a lowercase view of `s`.
+bool Transaction::Impl::LargeMayMatch(const CompiledRule& r, std::string_view s) {
+  if (s.size() <= kMaxPrefilterScan || r.large_literals.empty()) return true;
+  std::string_view lower = s;
+  bool lowered = false;
+  auto find = [](std::string_view hay, const std::string& needle) {
+    return memmem(hay.data(), hay.size(), needle.data(), needle.size()) != nullptr;
+  };
+  for (const prefilter::Literal& lit : r.large_literals) {
+    if (!lit.caseless) {
+      if (find(s, lit.bytes)) return true;
+      continue;
+    }
+    if (!lowered) {
+      lowered = true;
+      bool has_upper = false;
+      for (char c : s) has_upper |= (c >= 'A' && c <= 'Z');
+      if (has_upper) {
+        large_lower_.resize(s.size());
+        for (size_t i = 0; i < s.size(); ++i) {
+          char c = s[i];
+          large_lower_[i] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+        }
+        lower = large_lower_;
+      }
+    }
+    if (find(lower, lit.bytes)) return true;
+  }
+  return false;
+}
+
 const prefilter::Bitset& Transaction::Impl::TargetMayMatch(const CompiledVar& cv, uint32_t chain) {
   size_t idx = static_cast<size_t>(cv.target_id) * rules->chains.size() + chain;
   if (targets_.size() < static_cast<size_t>(rules->target_count) * rules->chains.size()) {
@@ -1393,7 +1428,7 @@ bool Transaction::Impl::EvalRule(const CompiledRule& r, const CompiledRule& head
       }
       for (std::string_view tv : multi) {
         if (r.prefiltered && cache_slot >= 0 &&
-            !PrefilterBits(cache_slot, r.chain_id).Test(r.rule_index)) {
+            (!PrefilterBits(cache_slot, r.chain_id).Test(r.rule_index) || !LargeMayMatch(r, tv))) {
           // None of the literals every match needs is present: the regex cannot match.
           if (r.negated) {
             std::string tv_copy(tv);

@@ -387,5 +387,33 @@ TEST(WafPrefilter, PooledTransactionsDoNotLeakState) {
   }
 }
 
+// Values over the prefilter's scan limit are checked per rule with memmem of the required
+// literals; a caseless literal must still be found in mixed-case content (no t:lowercase), a
+// case-sensitive one exactly, and a negated rule must match when the literal is absent.
+TEST(WafSemantics, LargeBodyLiteralCheckKeepsRegexVerdicts) {
+  auto rules = Rules(
+      "SecRule REQUEST_BODY \"@rx (?i)(?:clonetransformer|forclosure|whileclosure)\" "
+      "\"id:1,phase:2,pass,t:none\"\n"
+      "SecRule REQUEST_BODY \"@rx (?:CloneTransformer|forclosurex|whileclosurey)\" "
+      "\"id:2,phase:2,pass,t:none\"\n"
+      "SecRule REQUEST_BODY \"@rx (?:clonetransformer|instantiatefactory)\" "
+      "\"id:3,phase:2,pass,t:none\"\n"
+      "SecRule REQUEST_BODY \"!@rx (?:whileclosure|instantiatefactory)\" "
+      "\"id:4,phase:2,pass,t:none\"\n");
+  std::string body(40 * 1024, 'q');
+  body += " CloneTransformer ";
+  body += std::string(40 * 1024, 'Z');
+  Outcome o = Eval(rules, Post("/up", "text/plain", body));
+  EXPECT_TRUE(Has(o.matched_rule_ids, 1));
+  EXPECT_TRUE(Has(o.matched_rule_ids, 2));
+  EXPECT_FALSE(Has(o.matched_rule_ids, 3));  // only "CloneTransformer", case-sensitively absent
+  EXPECT_TRUE(Has(o.matched_rule_ids, 4));
+  // Without the literal nothing positive matches.
+  Outcome none = Eval(rules, Post("/up", "text/plain", std::string(80 * 1024, 'q')));
+  EXPECT_FALSE(Has(none.matched_rule_ids, 1));
+  EXPECT_FALSE(Has(none.matched_rule_ids, 2));
+  EXPECT_TRUE(Has(none.matched_rule_ids, 4));
+}
+
 }  // namespace
 }  // namespace gs::waf
