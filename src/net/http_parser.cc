@@ -3,44 +3,18 @@
 // complete; the body is decoded as a small state machine over Content-Length or chunked framing.
 #include "net/http_parser.h"
 
-#include <array>
 #include <cstring>
+
+#include "net/http_syntax.h"
 
 namespace gs::net {
 namespace {
 
-constexpr size_t kNeed = static_cast<size_t>(-1);
-
-constexpr std::array<bool, 256> MakeTchar() {
-  std::array<bool, 256> t{};
-  for (int c = '0'; c <= '9'; ++c) t[c] = true;
-  for (int c = 'a'; c <= 'z'; ++c) t[c] = true;
-  for (int c = 'A'; c <= 'Z'; ++c) t[c] = true;
-  for (char c : std::string_view("!#$%&'*+-.^_`|~")) t[static_cast<unsigned char>(c)] = true;
-  return t;
-}
-constexpr std::array<bool, 256> kTchar = MakeTchar();
-
-inline bool IsTchar(char c) { return kTchar[static_cast<unsigned char>(c)]; }
-inline bool IsOws(char c) { return c == ' ' || c == '\t'; }
-
-bool IEquals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x + 32);
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y + 32);
-    if (x != y) return false;
-  }
-  return true;
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
+using syntax::IEquals;
+using syntax::IsOws;
+using syntax::IsTchar;
+using syntax::kNeed;
+using syntax::NextLine;
 
 // Field value: HTAB, SP, VCHAR, obs-text. Everything else (NUL, CTLs, DEL) is refused.
 bool ValidFieldValue(std::string_view v) {
@@ -193,26 +167,10 @@ HttpStep HttpRequestParser::Execute(std::string_view in) {
       size_t len = NextLine(in, limits_.max_chunk_line, HttpError::kChunkLineTooLong, &err);
       if (err != HttpError::kNone) return Fail(err);
       if (len == kNeed) return {HttpEvent::kNeedMore, 0, {}};
-      std::string_view line = in.substr(0, len);
-      size_t i = 0;
       uint64_t size = 0;
-      while (i < line.size() && HexValue(line[i]) >= 0) {
-        if (i >= 16) return Fail(HttpError::kChunkSizeOverflow);
-        size = (size << 4) | static_cast<uint64_t>(HexValue(line[i]));
-        ++i;
-      }
-      if (i == 0) return Fail(HttpError::kInvalidChunkSize);
-      if (i < line.size()) {
-        // Only an extension may follow, introduced directly by ';' (no BWS: "5 ;x" is one of
-        // the shapes front ends disagree on).
-        if (line[i] != ';') return Fail(HttpError::kInvalidChunkSize);
-        std::string_view ext = line.substr(i + 1);
-        if (ext.empty()) return Fail(HttpError::kInvalidChunkExtension);
-        for (char ch : ext) {
-          auto c = static_cast<unsigned char>(ch);
-          if ((c < 0x20 && c != '\t') || c == 0x7f) return Fail(HttpError::kInvalidChunkExtension);
-        }
-      }
+      if (HttpError e = syntax::ParseChunkSizeLine(in.substr(0, len), {16, false}, &size);
+          e != HttpError::kNone)
+        return Fail(e);
       if (size > limits_.max_body || body_bytes_ + size > limits_.max_body)
         return Fail(HttpError::kBodyTooLarge);
       if (size == 0) {
@@ -261,32 +219,6 @@ HttpStep HttpRequestParser::Execute(std::string_view in) {
     }
   }
   return Fail(HttpError::kInvalidRequestLine);
-}
-
-size_t HttpRequestParser::NextLine(std::string_view in, size_t max, HttpError too_long,
-                                   HttpError* err) {
-  size_t limit = in.size() < max + 2 ? in.size() : max + 2;
-  for (size_t i = 0; i < limit; ++i) {
-    char c = in[i];
-    if (c == '\n') {
-      *err = HttpError::kBareLf;  // a CRLF is consumed at the CR below
-      return kNeed;
-    }
-    if (c == '\r') {
-      if (i + 1 >= in.size()) return kNeed;
-      if (in[i + 1] != '\n') {
-        *err = HttpError::kBareCr;
-        return kNeed;
-      }
-      if (i > max) {
-        *err = too_long;
-        return kNeed;
-      }
-      return i;
-    }
-  }
-  if (in.size() > max) *err = too_long;
-  return kNeed;
 }
 
 HttpStep HttpRequestParser::ScanHead(std::string_view in) {

@@ -152,9 +152,6 @@ class HttpRequestParser {
   HttpError ParseRequestLine(std::string_view line);
   HttpError ParseField(std::string_view line, HttpHeader* out);
   HttpError ApplySemantics();
-  // Finds the next CRLF-terminated line at the front of `in`; returns its length without the
-  // CRLF, kNeedMore (SIZE_MAX) or sets *err.
-  size_t NextLine(std::string_view in, size_t max, HttpError too_long, HttpError* err);
 
   HttpParserLimits limits_;
   State state_ = State::kHead;

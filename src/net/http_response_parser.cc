@@ -3,63 +3,16 @@
 // over Content-Length, chunked or until-close framing.
 #include "net/http_response_parser.h"
 
-#include <array>
+#include "net/http_syntax.h"
 
 namespace gs::net {
 namespace {
 
-constexpr size_t kNeed = static_cast<size_t>(-1);
-
-bool IsTchar(char ch) {
-  auto c = static_cast<unsigned char>(ch);
-  if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return true;
-  return std::string_view("!#$%&'*+-.^_`|~").find(ch) != std::string_view::npos;
-}
-bool IsOws(char c) { return c == ' ' || c == '\t'; }
-
-bool IEquals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x + 32);
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y + 32);
-    if (x != y) return false;
-  }
-  return true;
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// Length of the CRLF-terminated line at the front of `in` (without CRLF), kNeed, or *err set.
-size_t NextLine(std::string_view in, size_t max, HttpError too_long, HttpError* err) {
-  size_t limit = in.size() < max + 2 ? in.size() : max + 2;
-  for (size_t i = 0; i < limit; ++i) {
-    char c = in[i];
-    if (c == '\n') {
-      *err = HttpError::kBareLf;
-      return kNeed;
-    }
-    if (c == '\r') {
-      if (i + 1 >= in.size()) return kNeed;
-      if (in[i + 1] != '\n') {
-        *err = HttpError::kBareCr;
-        return kNeed;
-      }
-      if (i > max) {
-        *err = too_long;
-        return kNeed;
-      }
-      return i;
-    }
-  }
-  if (in.size() > max) *err = too_long;
-  return kNeed;
-}
+using syntax::IEquals;
+using syntax::IsOws;
+using syntax::IsTchar;
+using syntax::kNeed;
+using syntax::NextLine;
 
 }  // namespace
 
@@ -142,20 +95,10 @@ HttpStep HttpResponseParser::Execute(std::string_view in) {
       size_t len = NextLine(in, limits_.max_chunk_line, HttpError::kChunkLineTooLong, &err);
       if (err != HttpError::kNone) return Fail(err);
       if (len == kNeed) return {HttpEvent::kNeedMore, 0, {}};
-      std::string_view line = in.substr(0, len);
-      size_t i = 0;
       uint64_t size = 0;
-      while (i < line.size() && HexValue(line[i]) >= 0) {
-        if (i >= 15) return Fail(HttpError::kChunkSizeOverflow);
-        size = (size << 4) | static_cast<uint64_t>(HexValue(line[i]));
-        ++i;
-      }
-      if (i == 0) return Fail(HttpError::kInvalidChunkSize);
-      if (i < line.size() && line[i] != ';') return Fail(HttpError::kInvalidChunkSize);
-      for (size_t k = i; k < line.size(); ++k) {
-        auto c = static_cast<unsigned char>(line[k]);
-        if ((c < 0x20 && c != '\t') || c == 0x7f) return Fail(HttpError::kInvalidChunkExtension);
-      }
+      if (HttpError e = syntax::ParseChunkSizeLine(in.substr(0, len), {15, true}, &size);
+          e != HttpError::kNone)
+        return Fail(e);
       if (size == 0) {
         state_ = State::kTrailer;
       } else {
