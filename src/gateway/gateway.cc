@@ -28,6 +28,7 @@
 #include "net/http_parser.h"
 #include "net/http_response.h"
 #include "net/http_response_parser.h"
+#include "net/http_syntax.h"
 #include "net/socket.h"
 #include "net/tcp_server.h"
 
@@ -46,16 +47,7 @@ constexpr size_t kMaxPipelined = 64 * 1024;      // unparsed client bytes kept w
 
 int64_t MonoNow() { return SystemTime().MonotonicNanos(); }
 
-bool IEquals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x + 32);
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y + 32);
-    if (x != y) return false;
-  }
-  return true;
-}
+using net::syntax::IEquals;
 
 // True when the comma-separated list `v` contains token `tok` (case-insensitive).
 bool HasToken(std::string_view v, std::string_view tok) {

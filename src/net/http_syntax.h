@@ -1,6 +1,7 @@
 // HTTP/1.1 lexical pieces shared by the request parser (http_parser.cc) and the response parser
 // (http_response_parser.cc): token characters, case-insensitive compare, strict CRLF line
-// splitting and chunk-size lines. Internal to src/net; pure functions, thread-safe.
+// splitting and chunk-size lines. Also for net's users that handle header names (the gateway).
+// Pure functions, thread-safe.
 #pragma once
 
 #include <cstddef>
