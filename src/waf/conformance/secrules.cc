@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <nlohmann/json.hpp>
 
 #include "platform/file.h"
@@ -83,11 +84,12 @@ std::vector<std::string> JsonFiles(const std::string& dir) {
 
 std::string Base(const std::string& path) { return path.substr(path.find_last_of('/') + 1); }
 
-void RunOperators(const SecrulesOptions& o, SuiteReport* report) {
-  operators::OperatorRegistry registry;
-  operators::RegisterBuiltinOperators(&registry);
-  std::vector<std::string> files = JsonFiles(o.suite_dir + "/operators");
-  if (files.empty()) report->errors.push_back("no operator cases under " + o.suite_dir);
+// Calls `fn(file, 1-based index, case)` for every case of every *.json file under `dir`; an
+// unreadable or malformed file is a suite error, not a crash.
+void ForEachCase(const std::string& dir, const char* what, SuiteReport* report,
+                 const std::function<void(const std::string&, int, const nlohmann::json&)>& fn) {
+  std::vector<std::string> files = JsonFiles(dir);
+  if (files.empty()) report->errors.push_back(std::string("no ") + what + " cases under " + dir);
   for (const std::string& file : files) {
     auto text = platform::ReadFile(file);
     if (!text.ok()) {
@@ -100,126 +102,118 @@ void RunOperators(const SecrulesOptions& o, SuiteReport* report) {
       continue;
     }
     int index = 0;
-    for (const auto& c : cases) {
-      ++index;
-      CaseResult r;
-      r.file = Base(file);
-      std::string name = c.value("name", "");
-      std::string param = c.value("param", "");
-      std::string input = OperatorInput(c.value("input", ""));
-      r.id = "@" + name + "#" + std::to_string(index);
-      auto done = [&](Verdict v, std::string klass, std::string reason) {
-        r.verdict = v;
-        r.klass = std::move(klass);
-        r.reason = std::move(reason);
-        report->Add(std::move(r));
-      };
-      if (c.contains("resource")) {
-        done(Verdict::kSkip, "needs a GeoIP database", "resource " + c["resource"].dump());
-        continue;
-      }
-      if (!registry.Contains(name)) {
-        done(Verdict::kSkip, "operator not implemented: @" + name, "");
-        continue;
-      }
-      operators::OperatorOptions options;
-      if (param.rfind("test-cases/", 0) == 0) {  // paths as in ModSecurity's source tree
-        param = param.substr(std::strlen("test-cases/"));
-        options.base_dir = o.data_dir;
-      }
-      auto op = registry.Create(name, param, options);
-      if (!op.ok()) {
-        if (op.status().code() == StatusCode::kUnimplemented) {
-          done(Verdict::kSkip, "operator not implemented: @" + name, op.status().ToString());
-        } else if ((name == "validateByteRange" || name == "ipMatch") &&
-                   op.status().code() == StatusCode::kInvalidArgument) {
-          done(Verdict::kFail, "deliberate deviation (rejected at load)", op.status().ToString());
-        } else {
-          done(Verdict::kFail, "operator failed to load", op.status().ToString());
-        }
-        continue;
-      }
-      operators::MatchContext ctx;
-      ctx.want_captures = c.contains("re_groups");
-      bool got = (*op)->Evaluate(input, &ctx);
-      int want = c.value("ret", -1);
-      if (static_cast<int>(got) != want) {
-        done(Verdict::kFail, "operator result",
-             "param '" + param + "': returned " + std::to_string(got) + ", expected " +
-                 std::to_string(want));
-        continue;
-      }
-      if (c.contains("re_groups") && c["re_groups"].is_array()) {
-        std::vector<std::string> want_groups;
-        for (const auto& g : c["re_groups"])
-          want_groups.push_back(g.is_string() ? g.get<std::string>() : g.dump());
-        std::vector<std::string> got_groups;
-        for (const auto& cap : ctx.captures) got_groups.emplace_back(cap.value);
-        if (want_groups != got_groups) {
-          done(Verdict::kFail, "captures", "param '" + param + "': captures differ");
-          continue;
-        }
-      }
-      done(Verdict::kPass, "", "");
-    }
+    for (const auto& c : cases) fn(file, ++index, c);
   }
 }
 
+void RunOperators(const SecrulesOptions& o, SuiteReport* report) {
+  operators::OperatorRegistry registry;
+  operators::RegisterBuiltinOperators(&registry);
+  ForEachCase(
+      o.suite_dir + "/operators", "operator", report,
+      [&](const std::string& file, int index, const nlohmann::json& c) {
+        CaseResult r;
+        r.file = Base(file);
+        std::string name = c.value("name", "");
+        std::string param = c.value("param", "");
+        std::string input = OperatorInput(c.value("input", ""));
+        r.id = "@" + name + "#" + std::to_string(index);
+        auto done = [&](Verdict v, std::string klass, std::string reason) {
+          r.verdict = v;
+          r.klass = std::move(klass);
+          r.reason = std::move(reason);
+          report->Add(std::move(r));
+        };
+        if (c.contains("resource")) {
+          done(Verdict::kSkip, "needs a GeoIP database", "resource " + c["resource"].dump());
+          return;
+        }
+        if (!registry.Contains(name)) {
+          done(Verdict::kSkip, "operator not implemented: @" + name, "");
+          return;
+        }
+        operators::OperatorOptions options;
+        if (param.rfind("test-cases/", 0) == 0) {  // paths as in ModSecurity's source tree
+          param = param.substr(std::strlen("test-cases/"));
+          options.base_dir = o.data_dir;
+        }
+        auto op = registry.Create(name, param, options);
+        if (!op.ok()) {
+          if (op.status().code() == StatusCode::kUnimplemented) {
+            done(Verdict::kSkip, "operator not implemented: @" + name, op.status().ToString());
+          } else if ((name == "validateByteRange" || name == "ipMatch") &&
+                     op.status().code() == StatusCode::kInvalidArgument) {
+            done(Verdict::kFail, "deliberate deviation (rejected at load)", op.status().ToString());
+          } else {
+            done(Verdict::kFail, "operator failed to load", op.status().ToString());
+          }
+          return;
+        }
+        operators::MatchContext ctx;
+        ctx.want_captures = c.contains("re_groups");
+        bool got = (*op)->Evaluate(input, &ctx);
+        int want = c.value("ret", -1);
+        if (static_cast<int>(got) != want) {
+          done(Verdict::kFail, "operator result",
+               "param '" + param + "': returned " + std::to_string(got) + ", expected " +
+                   std::to_string(want));
+          return;
+        }
+        if (c.contains("re_groups") && c["re_groups"].is_array()) {
+          std::vector<std::string> want_groups;
+          for (const auto& g : c["re_groups"])
+            want_groups.push_back(g.is_string() ? g.get<std::string>() : g.dump());
+          std::vector<std::string> got_groups;
+          for (const auto& cap : ctx.captures) got_groups.emplace_back(cap.value);
+          if (want_groups != got_groups) {
+            done(Verdict::kFail, "captures", "param '" + param + "': captures differ");
+            return;
+          }
+        }
+        done(Verdict::kPass, "", "");
+      });
+}
+
 void RunTransforms(const SecrulesOptions& o, SuiteReport* report) {
-  std::vector<std::string> files = JsonFiles(o.suite_dir + "/transformations");
-  if (files.empty()) report->errors.push_back("no transformation cases under " + o.suite_dir);
-  for (const std::string& file : files) {
-    auto text = platform::ReadFile(file);
-    if (!text.ok()) {
-      report->errors.push_back(text.status().ToString());
-      continue;
-    }
-    nlohmann::json cases = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
-    if (!cases.is_array()) {
-      report->errors.push_back(file + ": not a JSON array");
-      continue;
-    }
-    int index = 0;
-    for (const auto& c : cases) {
-      ++index;
-      CaseResult r;
-      r.file = Base(file);
-      std::string name = c.value("name", "");
-      if (name == "cmd_line") name = "cmdLine";  // the harness's spelling of t:cmdLine
-      r.id = "t:" + name + "#" + std::to_string(index);
-      auto done = [&](Verdict v, std::string klass, std::string reason) {
-        r.verdict = v;
-        r.klass = std::move(klass);
-        r.reason = std::move(reason);
-        report->Add(std::move(r));
-      };
-      if (!c.contains("input") || !c.contains("output") || !c["input"].is_string() ||
-          !c["output"].is_string()) {
-        done(Verdict::kFail, "malformed case", "no input/output strings");
-        continue;
-      }
-      std::string input = c["input"].get<std::string>();
-      std::string expected = c["output"].get<std::string>();
-      // yajl hands C strings over: a real NUL ends the string.
-      input.resize(std::strlen(input.c_str()));
-      expected.resize(std::strlen(expected.c_str()));
-      Json2Bin(&input);
-      Json2Bin(&expected);
-      const transforms::Transform* t = transforms::FindTransform(name);
-      if (t == nullptr) {
-        done(Verdict::kSkip, "transformation not implemented: t:" + name, "");
-        continue;
-      }
-      std::string out;
-      bool changed = t->fn(input, &out, nullptr);
-      const std::string& got = changed ? out : input;
-      if (got != expected) {
-        done(Verdict::kFail, "transformation output", "t:" + name + " output differs");
-        continue;
-      }
-      done(Verdict::kPass, "", "");
-    }
-  }
+  ForEachCase(o.suite_dir + "/transformations", "transformation", report,
+              [&](const std::string& file, int index, const nlohmann::json& c) {
+                CaseResult r;
+                r.file = Base(file);
+                std::string name = c.value("name", "");
+                if (name == "cmd_line") name = "cmdLine";  // the harness's spelling of t:cmdLine
+                r.id = "t:" + name + "#" + std::to_string(index);
+                auto done = [&](Verdict v, std::string klass, std::string reason) {
+                  r.verdict = v;
+                  r.klass = std::move(klass);
+                  r.reason = std::move(reason);
+                  report->Add(std::move(r));
+                };
+                if (!c.contains("input") || !c.contains("output") || !c["input"].is_string() ||
+                    !c["output"].is_string()) {
+                  done(Verdict::kFail, "malformed case", "no input/output strings");
+                  return;
+                }
+                std::string input = c["input"].get<std::string>();
+                std::string expected = c["output"].get<std::string>();
+                // yajl hands C strings over: a real NUL ends the string.
+                input.resize(std::strlen(input.c_str()));
+                expected.resize(std::strlen(expected.c_str()));
+                Json2Bin(&input);
+                Json2Bin(&expected);
+                const transforms::Transform* t = transforms::FindTransform(name);
+                if (t == nullptr) {
+                  done(Verdict::kSkip, "transformation not implemented: t:" + name, "");
+                  return;
+                }
+                std::string out;
+                bool changed = t->fn(input, &out, nullptr);
+                const std::string& got = changed ? out : input;
+                if (got != expected) {
+                  done(Verdict::kFail, "transformation output", "t:" + name + " output differs");
+                  return;
+                }
+                done(Verdict::kPass, "", "");
+              });
 }
 
 }  // namespace
