@@ -21,6 +21,7 @@
 #include "tamper/vault.h"
 #include "testlib/base64.h"
 #include "testlib/memory_sink.h"
+#include "testlib/tamper_writer.h"
 #include "testlib/temp_dir.h"
 
 namespace gs::tamper {
@@ -1108,22 +1109,7 @@ void RaceWriterAgainstReaders(uint64_t cache_bytes) {
     std::string path = s.root + "/hot.html", tmp = s.root + "/.hot.tmp";
     uint64_t i = 0;
     while (!stop) {
-      std::string evil = page;
-      evil[i % evil.size()] = 'X';  // same size: only the content differs
-      if (i % 3 == 2) {
-        int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (fd >= 0) {
-          (void)!::write(fd, evil.data(), evil.size());
-          ::close(fd);
-          ::rename(tmp.c_str(), path.c_str());
-        }
-      } else {
-        int fd = ::open(path.c_str(), O_WRONLY | (i % 3 == 0 ? O_TRUNC : 0));
-        if (fd >= 0) {
-          (void)!::write(fd, i % 2 ? evil.data() : page.data(), evil.size());
-          ::close(fd);
-        }
-      }
+      gs::testing::TamperRewrite(path, tmp, page, i);  // same size: only the content differs
       ++i;
       writes.fetch_add(1);
     }

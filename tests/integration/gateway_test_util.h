@@ -230,6 +230,22 @@ class RecordingUpstream {
   std::vector<std::thread> conn_threads_;
 };
 
+// Every record of `type` ("" = all) in the store at `store_dir`, after flushing `gw`'s queue.
+inline std::vector<std::string> StoreRecords(Gateway& gw, audit::AuditStore& store,
+                                             const std::string& store_dir,
+                                             const std::string& type) {
+  gw.audit().Flush();
+  store.Sync().IgnoreError();
+  std::vector<std::string> out;
+  audit::QueryFilter f;
+  f.type = type;
+  audit::QueryStore(store_dir, f, [&](const audit::StoredRecord& r) {
+    out.emplace_back(r.json);
+    return true;
+  }).IgnoreError();
+  return out;
+}
+
 // A real AuditStore in a temp dir (fresh SM2 key) plus a gateway in front of `upstream_ports`.
 class GatewayFixture {
  public:
@@ -266,16 +282,7 @@ class GatewayFixture {
   uint16_t port() const { return gw_->ports()[0]; }
   // Every audit record (JSON text) written so far, after flushing the gateway's queue.
   std::vector<std::string> Records(const std::string& type = "") {
-    gw_->audit().Flush();
-    store_->Sync().IgnoreError();
-    std::vector<std::string> out;
-    audit::QueryFilter f;
-    f.type = type;
-    audit::QueryStore(store_dir_, f, [&](const audit::StoredRecord& r) {
-      out.emplace_back(r.json);
-      return true;
-    }).IgnoreError();
-    return out;
+    return StoreRecords(*gw_, *store_, store_dir_, type);
   }
 
  private:
