@@ -21,6 +21,7 @@
 #include "cli/cli.h"
 #include "cli/config_load.h"
 #include "cli/gateway_run.h"
+#include "cli/tamper_guard.h"
 #include "gateway/builtin_filters.h"
 #include "gateway/policy/filters.h"
 #include "gateway/runtime.h"
@@ -87,6 +88,7 @@ void AttachGateway(AuditServiceOptions* svc, std::shared_ptr<GatewayRunState> st
     so.config_file = state->config_file;
     so.audit_sink = sink;
     so.policy = MakePolicyBuilder();
+    so.content_guard = MakeTamperGuardBuilder();
     auto started = gateway::GatewayService::Start(state->section, std::move(so));
     if (!started.ok()) return started.status().WithContext("start gateway");
     state->service = std::move(*started);

@@ -118,6 +118,29 @@ void BindConfig(MapReader& r, GatewaySecurityHeadersSection* c) {
 void BindConfig(MapReader& r, GatewayTlsSection* c) {
   r.Field("cert", &c->cert, Required());
   r.Field("key", &c->key, Required());
+  r.Field("client_ca", &c->client_ca);
+  r.Field("client_cert", &c->client_cert);
+  if (r.Has("client_cert") && !c->client_ca) {
+    r.Error("client_cert", "needs client_ca (the CA that issues the client certificates)",
+            "client_ca: /etc/govshield/staff-ca.pem");
+  }
+}
+
+void BindConfig(MapReader& r, GatewayTamperSection* c) {
+  r.Field("root", &c->root, Required());
+  r.Field("vault", &c->vault, Required());
+  r.Field("pubkey", &c->pubkey, Required());
+  r.Field("vault_key", &c->vault_key);
+  r.Field("on_mismatch", &c->on_mismatch);
+  r.Field("paths", &c->paths, NonEmpty(),
+          Satisfies([](const std::vector<std::string>& v) -> std::optional<Problem> {
+            for (const std::string& p : v)
+              if (p.empty() || p[0] != '/') return Problem{"'" + p + "' must start with '/'", {}};
+            return std::nullopt;
+          }));
+  r.Field("unknown", &c->unknown);
+  r.Field("cache", &c->cache, Range(ByteSize{0}, GiB(64)));
+  r.Field("max_file", &c->max_file, Range(KiB(1), GiB(4)));
 }
 
 void BindConfig(MapReader& r, GatewaySiteSection* c) {
@@ -132,6 +155,7 @@ void BindConfig(MapReader& r, GatewaySiteSection* c) {
   r.Field("security_headers", &c->security_headers);
   r.Field("tls", &c->tls);
   r.Field("https_redirect", &c->https_redirect);
+  r.Field("tamper", &c->tamper);
   r.Allow("access");
   r.Allow("cc");
   if (const Node::Entry* e = r.node().Find("access")) c->access = e->value;
@@ -250,6 +274,10 @@ gateway:
       inspection_limit: 128KiB    # request body bytes the WAF sees; the rest is streamed
       max_body: 100MiB
       access_log: true            # one audit record per request
+      # tls: {cert: site.pem, key: site.key, client_ca: staff-ca.pem}  # client_ca: mTLS
+      # tamper:                   # serve static files through the signed baseline (核心内嵌)
+      #   {root: /var/www/portal, vault: /var/lib/govshield/vault, pubkey: keys/sm2-public.pem,
+      #    on_mismatch: vault, paths: [/], unknown: not_found}
 )yaml";
 }
 

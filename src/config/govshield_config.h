@@ -96,10 +96,51 @@ struct GatewaySecurityHeadersSection {
 };
 void BindConfig(MapReader& r, GatewaySecurityHeadersSection* c);
 
-struct GatewayTlsSection {
-  std::filesystem::path cert;  // PEM certificate chain
-  std::filesystem::path key;   // PEM private key
+// Whether a site with `tls.client_ca` asks TLS clients for a certificate (mTLS).
+enum class ClientCertMode {
+  kRequest,  // asked for; a missing or unverifiable one is no handshake error (policies decide)
+  kRequire,  // the handshake fails without a certificate that verifies against client_ca
 };
+constexpr std::array<std::pair<std::string_view, ClientCertMode>, 2> ConfigEnumEntries(
+    ClientCertMode) {
+  return {{{"request", ClientCertMode::kRequest}, {"require", ClientCertMode::kRequire}}};
+}
+
+struct GatewayTlsSection {
+  std::filesystem::path cert;                      // PEM certificate chain
+  std::filesystem::path key;                       // PEM private key
+  std::optional<std::filesystem::path> client_ca;  // PEM CA certificate(s) for client certs
+  ClientCertMode client_cert = ClientCertMode::kRequest;
+};
+
+// What the gateway does with a guarded file whose bytes differ from the signed baseline.
+enum class TamperMismatchAction { kVault, kBlock };
+constexpr std::array<std::pair<std::string_view, TamperMismatchAction>, 2> ConfigEnumEntries(
+    TamperMismatchAction) {
+  return {{{"vault", TamperMismatchAction::kVault}, {"block", TamperMismatchAction::kBlock}}};
+}
+// What the gateway does with a path under a guarded prefix that the baseline does not know.
+enum class TamperUnknownAction { kNotFound, kUpstream };
+constexpr std::array<std::pair<std::string_view, TamperUnknownAction>, 2> ConfigEnumEntries(
+    TamperUnknownAction) {
+  return {{{"not_found", TamperUnknownAction::kNotFound},
+           {"upstream", TamperUnknownAction::kUpstream}}};
+}
+
+// Serve-time check (核心内嵌): the gateway serves this site's static files itself from the
+// protected root, each checked against the tamper guard's signed baseline.
+struct GatewayTamperSection {
+  std::filesystem::path root;                      // required: the baselined web root
+  std::filesystem::path vault;                     // required: the tamper vault of that root
+  std::filesystem::path pubkey;                    // required: SM2 key that signed the baseline
+  std::optional<std::filesystem::path> vault_key;  // SM4 key file of an encrypted vault
+  TamperMismatchAction on_mismatch = TamperMismatchAction::kVault;
+  std::vector<std::string> paths = {"/"};  // guarded URL path prefixes
+  TamperUnknownAction unknown = TamperUnknownAction::kNotFound;
+  ByteSize cache = MiB(64);     // verified content kept in memory
+  ByteSize max_file = MiB(64);  // larger files go to the upstream unchecked
+};
+void BindConfig(MapReader& r, GatewayTamperSection* c);
 void BindConfig(MapReader& r, GatewayTlsSection* c);
 
 struct GatewaySiteSection {
@@ -112,8 +153,9 @@ struct GatewaySiteSection {
   ByteSize max_body = MiB(100);
   bool access_log = true;
   GatewaySecurityHeadersSection security_headers;
-  std::optional<GatewayTlsSection> tls;  // certificate for this site's names (SNI)
-  bool https_redirect = false;           // plain HTTP -> 301 https://
+  std::optional<GatewayTlsSection> tls;        // certificate for this site's names (SNI)
+  bool https_redirect = false;                 // plain HTTP -> 301 https://
+  std::optional<GatewayTamperSection> tamper;  // serve-time check of a protected root
   // `access:` and `cc:` are decoded by the gateway policy module (docs/gateway-policy.md);
   // the config layer keeps their nodes so their errors still point at FILE:LINE:COL.
   std::shared_ptr<const Node> access;

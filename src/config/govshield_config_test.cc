@@ -260,5 +260,54 @@ TEST(GovShieldConfigGatewayTest, EveryGatewayErrorHasItsLine) {
     EXPECT_NE(std::find(lines.begin(), lines.end(), want), lines.end()) << want;
 }
 
+TEST(GovShieldConfigGatewayTest, TamperAndClientCaSections) {
+  Outcome o = Parse(std::string(kMinimal) + R"(gateway:
+  tls_listen: [127.0.0.1:0]
+  sites:
+    - name: portal
+      server_names: [www.example.gov.cn]
+      upstream: {servers: [127.0.0.1:9000]}
+      tls: {cert: c.pem, key: k.pem, client_ca: staff-ca.pem, client_cert: require}
+      tamper: {root: /var/www/portal, vault: vault, pubkey: pub.pem, on_mismatch: block,
+               paths: [/news/, /static/], unknown: upstream, cache: 16MiB}
+)");
+  ASSERT_NE(o.config, nullptr) << (o.report.errors.empty() ? "" : o.report.errors[0].ToString());
+  const GatewaySiteSection& s = o.config->gateway->sites[0];
+  EXPECT_EQ(*s.tls->client_ca, "/srv/gs/staff-ca.pem");
+  EXPECT_EQ(s.tls->client_cert, ClientCertMode::kRequire);
+  ASSERT_TRUE(s.tamper.has_value());
+  EXPECT_EQ(s.tamper->vault, "/srv/gs/vault");
+  EXPECT_EQ(s.tamper->on_mismatch, TamperMismatchAction::kBlock);
+  EXPECT_EQ(s.tamper->unknown, TamperUnknownAction::kUpstream);
+  EXPECT_EQ(s.tamper->paths.size(), 2u);
+  EXPECT_EQ(s.tamper->cache, MiB(16));
+  EXPECT_EQ(s.tamper->max_file, MiB(64));
+
+  Outcome bad = Parse(std::string(kMinimal) + R"(gateway:
+  sites:
+    - name: portal
+      server_names: [www.example.gov.cn]
+      upstream: {servers: [127.0.0.1:9000]}
+      tls: {cert: c.pem, key: k.pem, client_cert: require}
+      tamper:
+        root: /var/www/portal
+        on_mismatch: serve
+        paths: [news/]
+        unknown: pass
+)");
+  EXPECT_EQ(bad.config, nullptr);
+  std::vector<int> lines;
+  std::string all;
+  for (const auto& e : bad.report.errors) {
+    lines.push_back(e.mark.line);
+    all += e.ToString() + "\n";
+  }
+  // client_cert without client_ca; vault and pubkey missing (at the tamper section); on_mismatch,
+  // paths and unknown invalid.
+  EXPECT_EQ(bad.report.total_errors, 6u) << all;
+  for (int want : {10, 12, 13, 14, 15})
+    EXPECT_NE(std::find(lines.begin(), lines.end(), want), lines.end()) << want << "\n" << all;
+}
+
 }  // namespace
 }  // namespace gs::config

@@ -1,7 +1,8 @@
 // The gateway's per-site filter chain (Envoy style). Every request of a site passes through the
 // site's filters in a fixed order:
 //
-//   access control -> rate limiting (CC) -> WAF -> [upstream] -> response filters -> logging
+//   access control -> rate limiting (CC) -> WAF -> [content | upstream] -> response filters
+//   -> logging
 //
 // A FilterFactory is built once per site from the immutable config (it may hold shared state,
 // e.g. token buckets, and must then be thread-safe: every worker thread calls Create() and the
@@ -80,6 +81,9 @@ struct LocalResponse {
   // Close the client connection after this response (always done when the request body was
   // not read completely).
   bool close_connection = false;
+  // The response is the content itself (a kContent filter answering in place of the upstream),
+  // not a refusal: the request is not counted or logged as blocked.
+  bool content = false;
 };
 
 // Facts about the client connection. Immutable for the connection's lifetime.
@@ -93,6 +97,7 @@ struct ConnectionInfo {
   bool client_cert = false;        // a client certificate was presented and verified (mTLS)
   std::string client_cert_cn;      // its subject CN
   std::string client_cert_sha256;  // hex fingerprint (a "device" identity for whitelists)
+  std::string tls_site;            // the site whose TLS context the handshake used (SNI)
   uint64_t connection_id = 0;      // unique within the process
 };
 
@@ -189,6 +194,9 @@ class FilterFactory {
   virtual std::unique_ptr<Filter> Create() const = 0;
   // Connection hooks of this factory, or nullptr (default).
   virtual ConnectionFilter* connection_filter() { return nullptr; }
+  // Appends this factory's own Prometheus metrics (text format, labelled with `site`) to the
+  // gateway's /metrics. Default: none.
+  virtual void AppendMetrics(std::string_view site, std::string* out) const {}
 };
 
 // Where a factory sits in the chain. The chain is sorted by stage, then by registration order.
@@ -196,8 +204,11 @@ enum class FilterStage : uint8_t {
   kAccessControl = 0,
   kRateLimit = 1,
   kWaf = 2,
-  kResponse = 3,  // response filters (security headers, response inspection)
-  kLogging = 4,
+  // Content served by the gateway itself in place of the upstream (the tamper guard's verified
+  // static files, guarded_content.h): runs after every request-side check has passed.
+  kContent = 3,
+  kResponse = 4,  // response filters (security headers, response inspection)
+  kLogging = 5,
 };
 
 // A factory with its place in the chain; a site's chain is a vector of these.

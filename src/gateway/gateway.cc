@@ -543,6 +543,7 @@ void ClientConn::ReadClient() {
     if (was_handshaking && ch_->handshake_done() && ch_->ssl()) {
       if (const char* sni = SSL_get_servername(ch_->ssl(), TLSEXT_NAMETYPE_host_name))
         info_.sni = sni;
+      FillClientCert(ch_->ssl(), &info_);
     }
     if (n > 0) {
       if (resp_ == Resp::kTunnel) {
@@ -690,6 +691,15 @@ void ClientConn::OnHead() {
     return;
   }
   c.site = site_->spec().name;
+  if (info_.tls && info_.tls_site != c.site &&
+      (info_.client_cert || !site_->spec().tls_client_ca.empty())) {
+    // The client certificate was asked for (and verified) by another site's TLS context (SNI
+    // named another host): it says nothing for this site.
+    SetBlockResponse(c, 421, "tls", "misdirected", "请使用与该网站域名一致的连接访问。",
+                     "This connection was set up for another host name; connect to this host.");
+    SendLocal(c.request.has_body);
+    return;
+  }
   if (site_->spec().https_redirect && !info_.tls) {
     c.local_response.status = 301;
     c.local_response.body.clear();
@@ -712,7 +722,8 @@ void ClientConn::OnHead() {
   for (const auto& f : site_->chain()) filters_.push_back(f.factory->Create());
   for (size_t i = 0; i < filters_.size(); ++i) {
     if (filters_[i]->OnRequestHeaders(c) == FilterStatus::kStopWithResponse) {
-      if (c.blocked_by.empty()) c.blocked_by = std::string(site_->chain()[i].factory->name());
+      if (c.blocked_by.empty() && !c.local_response.content)
+        c.blocked_by = std::string(site_->chain()[i].factory->name());
       SendLocal(c.request.has_body);
       return;
     }
@@ -864,7 +875,7 @@ void ClientConn::SendLocal(bool close) {
   c.response.headers = c.local_response.headers;
   if (!c.local_response.content_type.empty())
     c.response.headers.Set("Content-Type", c.local_response.content_type);
-  c.response.headers.Set("Cache-Control", "no-store");
+  if (!c.local_response.content) c.response.headers.Set("Cache-Control", "no-store");
   for (auto& f : filters_) f->OnResponseHeaders(c);
   std::string out;
   out.reserve(256 + c.local_response.body.size());
@@ -879,12 +890,17 @@ void ClientConn::SendLocal(bool close) {
     out += v;
     out += "\r\n";
   }
-  out += "Content-Length: ";
-  out += std::to_string(c.local_response.body.size());
-  out += "\r\n";
+  if (c.response.status != 304) {  // a 304 has no body and must not claim one
+    out += "Content-Length: ";
+    out += std::to_string(c.local_response.body.size());
+    out += "\r\n";
+  }
   if (close_after_response_ || !keep_alive_) out += "Connection: close\r\n";
   out += "\r\n";
-  if (c.request.method != "HEAD") out += c.local_response.body;
+  if (c.request.method != "HEAD") {
+    out += c.local_response.body;
+    c.response_body_bytes += c.local_response.body.size();
+  }
   response_head_sent_ = true;
   WriteClient(out);
   for (auto& f : filters_) f->OnResponseBody(c, c.local_response.body, true);
@@ -1950,7 +1966,11 @@ std::shared_ptr<const Runtime> Gateway::runtime() const {
 }
 
 std::string Gateway::RenderMetrics() const {
-  return metrics_.Render(audit_->written(), audit_->dropped(), audit_->failed());
+  std::string out = metrics_.Render(audit_->written(), audit_->dropped(), audit_->failed());
+  std::shared_ptr<const Runtime> rt = runtime();
+  for (const auto& site : rt->sites())
+    for (const auto& f : site->chain()) f.factory->AppendMetrics(site->spec().name, &out);
+  return out;
 }
 
 namespace {

@@ -120,7 +120,8 @@ Result<std::shared_ptr<const Runtime>> BuildRuntime(const GatewaySpec& spec) {
       if (s.tls_cert.empty() || s.tls_key.empty()) {
         err(where + ".tls: give both cert and key");
       } else {
-        auto ctx = MakeServerContext(s.tls_cert, s.tls_key);
+        auto ctx = MakeServerContext(s.tls_cert, s.tls_key, s.tls_client_ca, s.client_cert_required,
+                                     s.name);
         if (!ctx.ok()) {
           err(where + "." + std::string(ctx.status().message()));
         } else {
@@ -128,6 +129,8 @@ Result<std::shared_ptr<const Runtime>> BuildRuntime(const GatewaySpec& spec) {
         }
       }
     }
+    if (!s.tls_client_ca.empty() && s.tls_cert.empty())
+      err(where + ".tls.client_ca: needs the site's tls cert and key");
     if (s.https_redirect && spec.tls_listen.empty())
       err(where + ".https_redirect: needs a gateway.tls_listen address");
     if (s.security_headers.enabled)

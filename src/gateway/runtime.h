@@ -58,6 +58,11 @@ struct SiteSpec {
   std::vector<StagedFilterFactory> extra_filters;
   // TLS certificate chain and key (PEM) served for this site's names (SNI). Empty: none.
   std::string tls_cert, tls_key;
+  // mTLS: PEM CA certificate(s) that issue client certificates. Non-empty: clients are asked
+  // for a certificate; a verified one fills ConnectionInfo::client_cert*. With
+  // `client_cert_required` the handshake fails without one.
+  std::string tls_client_ca;
+  bool client_cert_required = false;
   // Plain-HTTP requests get 301 to https:// (the first tls_listen port).
   bool https_redirect = false;
 };

@@ -1,6 +1,8 @@
 // GatewayService (service.h): config section -> GatewaySpec -> Runtime -> Gateway.
 #include "gateway/service.h"
 
+#include <atomic>
+
 #include "gateway/builtin_filters.h"
 
 namespace gs::gateway {
@@ -11,6 +13,30 @@ int64_t Ms(std::chrono::nanoseconds d) {
 }
 
 }  // namespace
+
+// Records from worker threads (a content guard's serve_tamper events) into the gateway's audit
+// queue; straight to the store only while the gateway is not started yet.
+class GatewayService::QueueSink final : public audit::RecordSink {
+ public:
+  explicit QueueSink(audit::RecordSink* store) : store_(store) {}
+  void Attach(AuditWriter* writer) { writer_.store(writer); }
+  Result<uint64_t> Append(std::string_view json_object) override {
+    if (AuditWriter* w = writer_.load()) {
+      w->Submit(std::string(json_object));
+      return uint64_t{0};  // queued: no sequence number yet
+    }
+    if (!store_) return uint64_t{0};
+    return store_->Append(json_object);
+  }
+  Status Sync() override {
+    if (AuditWriter* w = writer_.load()) w->Flush();
+    return store_ ? store_->Sync() : Status::Ok();
+  }
+
+ private:
+  audit::RecordSink* store_;
+  std::atomic<AuditWriter*> writer_{nullptr};
+};
 
 Result<GatewaySpec> GatewayService::BuildSpec(const config::GatewaySection& g) {
   GatewaySpec spec;
@@ -63,6 +89,8 @@ Result<GatewaySpec> GatewayService::BuildSpec(const config::GatewaySection& g) {
     if (s.tls) {
       site.tls_cert = s.tls->cert.string();
       site.tls_key = s.tls->key.string();
+      if (s.tls->client_ca) site.tls_client_ca = s.tls->client_ca->string();
+      site.client_cert_required = s.tls->client_cert == config::ClientCertMode::kRequire;
     }
     site.https_redirect = s.https_redirect;
     const auto& h = s.security_headers;
@@ -88,6 +116,24 @@ Result<GatewaySpec> GatewayService::BuildSpec(const config::GatewaySection& g) {
       }
       site.extra_filters = std::move(*extra);
     }
+    if (s.tamper) {
+      if (!options_.content_guard) {
+        errors.push_back("site " + s.name +
+                         ": tamper (serve-time check) needs the tamper module, which this build "
+                         "does not include");
+        continue;
+      }
+      auto guard = options_.content_guard(s, queue_sink_.get());
+      if (!guard.ok()) {
+        errors.push_back("site " + s.name + ": tamper: " + std::string(guard.status().message()));
+        continue;
+      }
+      GuardedContentOptions go;
+      go.prefixes = s.tamper->paths;
+      go.unknown_to_upstream = s.tamper->unknown == config::TamperUnknownAction::kUpstream;
+      site.extra_filters.push_back(
+          {FilterStage::kContent, MakeGuardedContentFactory(std::move(*guard), std::move(go))});
+    }
     spec.sites.push_back(std::move(site));
   }
   if (!errors.empty()) {
@@ -102,17 +148,20 @@ Result<std::unique_ptr<GatewayService>> GatewayService::Start(const config::Gate
                                                               ServiceOptions options) {
   std::unique_ptr<GatewayService> svc(new GatewayService());
   svc->options_ = std::move(options);
+  svc->queue_sink_ = std::make_unique<QueueSink>(svc->options_.audit_sink);
   GS_ASSIGN_OR_RETURN(GatewaySpec spec, svc->BuildSpec(g));
   GS_ASSIGN_OR_RETURN(auto rt, BuildRuntime(spec));
   GatewayDeps deps;
   deps.audit_sink = svc->options_.audit_sink;
   deps.time = svc->options_.time;
   GS_ASSIGN_OR_RETURN(svc->gateway_, Gateway::Start(rt, deps));
+  svc->queue_sink_->Attach(&svc->gateway_->audit());
   return svc;
 }
 
 GatewayService::~GatewayService() {
   if (gateway_) gateway_->Stop();
+  if (queue_sink_) queue_sink_->Attach(nullptr);
   gateway_.reset();
   static_servers_.clear();
 }

@@ -19,6 +19,7 @@
 #include "config/govshield_config.h"
 #include "core/status.h"
 #include "gateway/gateway.h"
+#include "gateway/guarded_content.h"
 #include "gateway/static_site.h"
 
 namespace gs::gateway {
@@ -29,11 +30,19 @@ using PolicyBuilder = std::function<Result<std::vector<StagedFilterFactory>>(
     const config::GatewaySection& gateway, const config::GatewaySiteSection& site,
     const std::string& config_file)>;
 
+// Builds the content guard (guarded_content.h) of a site with a `tamper:` section: the
+// serve-time check of its protected root. `sink` takes the guard's audit records from worker
+// threads without blocking them (it queues into the gateway's audit writer). Called on every
+// start and reload; a builder may hand back the guard it built before for the same config.
+using ContentGuardBuilder = std::function<Result<std::shared_ptr<ContentGuard>>(
+    const config::GatewaySiteSection& site, audit::RecordSink* sink)>;
+
 struct ServiceOptions {
   std::string config_file;  // for diagnostics and `reload` re-reads
   audit::RecordSink* audit_sink = nullptr;
   const TimeSource* time = nullptr;
-  PolicyBuilder policy;  // null: sites with access:/cc: are refused with a clear error
+  PolicyBuilder policy;               // null: sites with access:/cc: are refused with a clear error
+  ContentGuardBuilder content_guard;  // null: sites with tamper: are refused with a clear error
 };
 
 class GatewayService {
@@ -51,6 +60,9 @@ class GatewayService {
   GatewayService() = default;
   Result<GatewaySpec> BuildSpec(const config::GatewaySection& section);
 
+  // Declared first: guards (held by options_ and the gateway's runtime) write through it.
+  class QueueSink;
+  std::unique_ptr<QueueSink> queue_sink_;
   ServiceOptions options_;
   std::mutex mu_;                                                            // serialises reloads
   std::map<std::string, std::unique_ptr<StaticSiteServer>> static_servers_;  // by root

@@ -8,6 +8,7 @@
 #include "gateway/runtime.h"
 #include "net/http_parser.h"
 #include "net/http_response.h"
+#include "net/http_syntax.h"
 #include "platform/file.h"
 
 namespace gs::gateway {
@@ -15,40 +16,6 @@ namespace {
 
 bool EndsWith(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
-int Hex(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// Percent-decodes a path; false for malformed escapes, NUL, backslashes or ".." segments.
-bool DecodePath(std::string_view in, std::string* out) {
-  out->clear();
-  for (size_t i = 0; i < in.size(); ++i) {
-    char c = in[i];
-    if (c == '%') {
-      if (i + 2 >= in.size()) return false;
-      int h = Hex(in[i + 1]), l = Hex(in[i + 2]);
-      if (h < 0 || l < 0) return false;
-      c = static_cast<char>(h * 16 + l);
-      i += 2;
-    }
-    if (c == '\0' || c == '\\') return false;
-    *out += c;
-  }
-  size_t pos = 0;
-  while (pos <= out->size()) {
-    size_t next = out->find('/', pos);
-    std::string_view seg = std::string_view(*out).substr(
-        pos, next == std::string::npos ? std::string::npos : next - pos);
-    if (seg == "..") return false;
-    if (next == std::string::npos) break;
-    pos = next + 1;
-  }
-  return true;
 }
 
 class StaticHandler final : public net::StreamHandler {
@@ -87,7 +54,7 @@ class StaticHandler final : public net::StreamHandler {
     std::string path;
     std::string_view t = target_;
     t = t.substr(0, t.find_first_of("?#"));
-    if (t.empty() || t[0] != '/' || !DecodePath(t, &path))
+    if (t.empty() || t[0] != '/' || !DecodeUrlPath(t, &path))
       return net::FormatHttpResponse(400, "text/plain", "bad path\n", keep_alive_);
     std::string full = *root_ + path;
     std::error_code ec;
@@ -124,6 +91,32 @@ class StaticHandler final : public net::StreamHandler {
 };
 
 }  // namespace
+
+bool DecodeUrlPath(std::string_view in, std::string* out) {
+  out->clear();
+  for (size_t i = 0; i < in.size(); ++i) {
+    char c = in[i];
+    if (c == '%') {
+      if (i + 2 >= in.size()) return false;
+      int h = net::syntax::HexValue(in[i + 1]), l = net::syntax::HexValue(in[i + 2]);
+      if (h < 0 || l < 0) return false;
+      c = static_cast<char>(h * 16 + l);
+      i += 2;
+    }
+    if (c == '\0' || c == '\\') return false;
+    *out += c;
+  }
+  size_t pos = 0;
+  while (pos <= out->size()) {
+    size_t next = out->find('/', pos);
+    std::string_view seg = std::string_view(*out).substr(
+        pos, next == std::string::npos ? std::string::npos : next - pos);
+    if (seg == "..") return false;
+    if (next == std::string::npos) break;
+    pos = next + 1;
+  }
+  return true;
+}
 
 std::string_view ContentTypeFor(std::string_view p) {
   if (EndsWith(p, ".html") || EndsWith(p, ".htm")) return "text/html; charset=utf-8";

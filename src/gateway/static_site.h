@@ -39,4 +39,8 @@ class StaticSiteServer {
 // Content-Type for a file name by extension (UTF-8 for text types).
 std::string_view ContentTypeFor(std::string_view path);
 
+// Percent-decodes a URL path into *out; false for malformed escapes, NUL, backslashes or ".."
+// segments.
+bool DecodeUrlPath(std::string_view in, std::string* out);
+
 }  // namespace gs::gateway

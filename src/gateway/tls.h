@@ -8,9 +8,11 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/status.h"
+#include "gateway/filter.h"
 
 namespace gs::gateway {
 
@@ -23,7 +25,17 @@ using SslCtxPtr = std::unique_ptr<SSL_CTX, SslCtxDeleter>;
 
 // A server context for `cert_file` (PEM chain) and `key_file`. INVALID_ARGUMENT naming the file
 // when it cannot be read or the key does not match the certificate.
-Result<SslCtxPtr> MakeServerContext(const std::string& cert_file, const std::string& key_file);
+// With `client_ca_file` (mTLS) clients are asked for a certificate issued by that CA; the
+// handshake fails without a verified one only when `require_client_cert`, otherwise the verdict
+// is read after the handshake (FillClientCert) and policies decide. `id` names the context for
+// TLS session resumption (sessions of one site are not resumed on another).
+Result<SslCtxPtr> MakeServerContext(const std::string& cert_file, const std::string& key_file,
+                                    const std::string& client_ca_file = "",
+                                    bool require_client_cert = false, std::string_view id = "");
+
+// After a completed handshake: whether the client presented a certificate that verified against
+// the site's client_ca, its subject CN and SHA-256 fingerprint (lower-case hex).
+void FillClientCert(SSL* ssl, ConnectionInfo* info);
 
 // Installs the SNI callback on `default_ctx`: the callback picks the context of the first site of
 // `rt` whose server_names match the requested name (the default context otherwise). `rt` must

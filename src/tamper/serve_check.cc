@@ -187,6 +187,7 @@ ServeResult ServeChecker::Check(std::string_view rel, bool want_body) {
   r.expected = want->sm3;
   if (want->size > options_.max_file_bytes) {
     r.error = "file larger than the serve-time check's limit";
+    r.too_large = true;
     return r;
   }
   std::string key(rel);

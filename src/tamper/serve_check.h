@@ -56,6 +56,7 @@ struct ServeResult {
   std::shared_ptr<const std::string> body;  // set for kIntact and kFromVault only
   std::optional<crypto::Digest> expected;   // the manifest's SM3 (entries of type file)
   bool cache_hit = false;                   // no read of the file was needed
+  bool too_large = false;  // kError because the entry exceeds max_file_bytes (not an I/O error)
   std::string error;
 };
 

@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <sstream>
+
 #include "platform/file.h"
 #include "testlib/subprocess.h"
 #include "testlib/temp_dir.h"
@@ -163,6 +165,113 @@ TEST(GatewayCli, RunEnforcesAccessPolicyFromConfig) {
   auto events = RunProcess({bin, "audit", "query", "--store", store, "--type", "access_control"});
   EXPECT_EQ(events.exit_code, 0) << events.err;
   EXPECT_NE(events.out.find("/admin/users"), std::string::npos) << events.out;
+}
+
+// Runs `openssl` with `args`; true on exit 0.
+bool OpenSsl(std::vector<std::string> args) {
+  args.insert(args.begin(), "openssl");
+  return RunProcess(args).exit_code == 0;
+}
+
+// DIR/NAME.crt + .key: a CA (self-signed, CA:TRUE) or a certificate for `cn` issued by `ca`.
+bool MakeCert(const std::string& dir, const std::string& name, const std::string& cn,
+              const std::string& ca = "", const std::string& ext = "") {
+  std::string base = dir + "/" + name;
+  std::vector<std::string> key = {
+      "-newkey",   "ec",      "-pkeyopt",   "ec_paramgen_curve:prime256v1", "-nodes", "-subj",
+      "/CN=" + cn, "-keyout", base + ".key"};
+  if (ca.empty()) {
+    std::vector<std::string> a = {"req",     "-x509",
+                                  "-days",   "2",
+                                  "-out",    base + ".crt",
+                                  "-addext", "basicConstraints=critical,CA:TRUE",
+                                  "-addext", ext};
+    a.insert(a.end(), key.begin(), key.end());
+    return OpenSsl(a);
+  }
+  std::vector<std::string> a = {"req", "-new", "-out", base + ".csr"};
+  a.insert(a.end(), key.begin(), key.end());
+  if (!OpenSsl(a) || !platform::WriteFileAtomic(base + ".ext", ext + "\n").ok()) return false;
+  return OpenSsl({"x509", "-req", "-in", base + ".csr", "-CA", dir + "/" + ca + ".crt", "-CAkey",
+                  dir + "/" + ca + ".key", "-CAcreateserial", "-days", "2", "-extfile",
+                  base + ".ext", "-out", base + ".crt"});
+}
+
+// Issue 4, mTLS for staff paths: the site asks TLS clients for a certificate from its
+// client_ca; a staff_only policy allowing the CN ops-zhang refuses a request without a
+// certificate and one whose certificate (same CN) comes from another CA, and admits the staff
+// certificate. curl is the client; every decision is in the audit log.
+TEST(GatewayCli, StaffPathNeedsAClientCertificateFromTheSiteCa) {
+  gs::testing::TempDir dir;
+  std::string d = dir.path();
+  ASSERT_TRUE(
+      MakeCert(d, "server", "www.example.gov.cn", "", "subjectAltName=DNS:www.example.gov.cn"));
+  ASSERT_TRUE(MakeCert(d, "staff-ca", "GovShield Staff CA", "", "keyUsage=critical,keyCertSign"));
+  ASSERT_TRUE(MakeCert(d, "rogue-ca", "Rogue CA", "", "keyUsage=critical,keyCertSign"));
+  ASSERT_TRUE(MakeCert(d, "zhang", "ops-zhang", "staff-ca", "extendedKeyUsage=clientAuth"));
+  ASSERT_TRUE(MakeCert(d, "fake", "ops-zhang", "rogue-ca", "extendedKeyUsage=clientAuth"));
+  std::string bin = GovshieldBinary();
+  std::string key = platform::JoinPath(d, "keys");
+  ASSERT_EQ(RunProcess({bin, "keys", "gen", "--out", key}).exit_code, 0);
+  key += "/sm2-private.pem";
+  std::string store = platform::JoinPath(d, "store");
+  ASSERT_EQ(RunProcess({bin, "audit", "init", "--store", store, "--key", key}).exit_code, 0);
+  RecordingUpstream up;
+  std::string cfg = platform::JoinPath(d, "gs.yaml");
+  std::string text = Config(store, key, FreePort(), up.port());
+  text.replace(text.find("  workers:"), 0, "  tls_listen: [127.0.0.1:0]\n");
+  text += "      tls: {cert: " + d + "/server.crt, key: " + d + "/server.key, client_ca: " + d +
+          "/staff-ca.crt}\n"
+          "      access:\n        policies:\n"
+          "          - {name: staff, prefix: /staff/, type: staff_only, client_cert_cns: "
+          "[ops-zhang]}\n";
+  ASSERT_TRUE(platform::WriteFileAtomic(cfg, text).ok());
+  std::string ports = platform::JoinPath(d, "ports.json");
+  BackgroundProcess gw({bin, "gateway", "run", "-c", cfg, "--ports-file", ports}, d);
+  ASSERT_TRUE(WaitFor([&] { return platform::PathExists(ports); }, 20000))
+      << platform::ReadFile(gw.StderrPath()).value_or("");
+  int port = PortFrom(platform::ReadFile(ports).value_or(""), "tls");
+  ASSERT_GT(port, 0);
+  auto curl = [&](const std::string& path, const std::string& cert) {
+    std::vector<std::string> argv = {"curl",
+                                     "-sS",
+                                     "-i",
+                                     "--cacert",
+                                     d + "/server.crt",
+                                     "--resolve",
+                                     "www.example.gov.cn:" + std::to_string(port) + ":127.0.0.1"};
+    if (!cert.empty()) {
+      argv.insert(argv.end(),
+                  {"--cert", d + "/" + cert + ".crt", "--key", d + "/" + cert + ".key"});
+    }
+    argv.push_back("https://www.example.gov.cn:" + std::to_string(port) + path);
+    auto r = RunProcess(argv);
+    return r.out + r.err;
+  };
+  std::string none = curl("/staff/report", "");
+  EXPECT_EQ(StatusOf(none), 403) << none;
+  std::string fake = curl("/staff/report", "fake");
+  EXPECT_EQ(StatusOf(fake), 403) << fake;
+  EXPECT_EQ(up.requests(), 0);
+  std::string staff = curl("/staff/report", "zhang");
+  EXPECT_EQ(StatusOf(staff), 200) << staff;
+  EXPECT_EQ(up.requests(), 1);
+  EXPECT_EQ(StatusOf(curl("/news", "")), 200);  // public paths need no certificate
+  gw.Signal(SIGTERM);
+  EXPECT_EQ(gw.Wait(), 0);
+  auto events = RunProcess({bin, "audit", "query", "--store", store, "--type", "access_control"});
+  EXPECT_EQ(events.exit_code, 0) << events.err;
+  size_t denied = 0, allowed = 0;
+  std::istringstream lines(events.out);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.find("\"target\":\"/staff/report\"") == std::string::npos) continue;
+    if (line.find("\"decision\":\"deny\"") != std::string::npos) ++denied;
+    if (line.find("\"decision\":\"allow\"") != std::string::npos &&
+        line.find("\"client_cert_cn\":\"ops-zhang\"") != std::string::npos)
+      ++allowed;
+  }
+  EXPECT_EQ(denied, 2u) << events.out;
+  EXPECT_EQ(allowed, 1u) << events.out;
 }
 
 TEST(GatewayCli, UpDemoServesTheChineseSiteBlocksAnAttackAndLogsIt) {
