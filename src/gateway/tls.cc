@@ -45,6 +45,10 @@ int SniCallback(SSL* ssl, int* alert, void* arg) {
 // client_cert: request. Every chain is accepted at the handshake; SSL_get_verify_result keeps
 // the verdict and FillClientCert only trusts certificates that verified.
 int AcceptAndRecord(int /*preverify_ok*/, X509_STORE_CTX* /*ctx*/) { return 1; }
+// client_cert: require. OpenSSL's own verdict. (An explicit callback rather than nullptr:
+// SSL_set_verify keeps the previous callback when given nullptr, which would leave the default
+// context's AcceptAndRecord in place after SNI selects this site.)
+int RequireVerified(int preverify_ok, X509_STORE_CTX* /*ctx*/) { return preverify_ok; }
 
 void FreeSiteName(void* /*parent*/, void* ptr, CRYPTO_EX_DATA* /*ad*/, int /*idx*/, long /*argl*/,
                   void* /*argp*/) {
@@ -98,7 +102,8 @@ Result<SslCtxPtr> MakeServerContext(const std::string& cert_file, const std::str
     }
     SSL_CTX_set_client_CA_list(ctx.get(), names);
     if (require_client_cert) {
-      SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
+      SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT,
+                         RequireVerified);
     } else {
       SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_PEER, AcceptAndRecord);
     }

@@ -20,6 +20,7 @@ using gs::testing::GovshieldBinary;
 using gs::testing::RunProcess;
 using gs::testing::WaitFor;
 using testing::Exchange;
+using testing::MakeCert;
 using testing::RecordingUpstream;
 using testing::StatusOf;
 
@@ -167,36 +168,6 @@ TEST(GatewayCli, RunEnforcesAccessPolicyFromConfig) {
   EXPECT_NE(events.out.find("/admin/users"), std::string::npos) << events.out;
 }
 
-// Runs `openssl` with `args`; true on exit 0.
-bool OpenSsl(std::vector<std::string> args) {
-  args.insert(args.begin(), "openssl");
-  return RunProcess(args).exit_code == 0;
-}
-
-// DIR/NAME.crt + .key: a CA (self-signed, CA:TRUE) or a certificate for `cn` issued by `ca`.
-bool MakeCert(const std::string& dir, const std::string& name, const std::string& cn,
-              const std::string& ca = "", const std::string& ext = "") {
-  std::string base = dir + "/" + name;
-  std::vector<std::string> key = {
-      "-newkey",   "ec",      "-pkeyopt",   "ec_paramgen_curve:prime256v1", "-nodes", "-subj",
-      "/CN=" + cn, "-keyout", base + ".key"};
-  if (ca.empty()) {
-    std::vector<std::string> a = {"req",     "-x509",
-                                  "-days",   "2",
-                                  "-out",    base + ".crt",
-                                  "-addext", "basicConstraints=critical,CA:TRUE",
-                                  "-addext", ext};
-    a.insert(a.end(), key.begin(), key.end());
-    return OpenSsl(a);
-  }
-  std::vector<std::string> a = {"req", "-new", "-out", base + ".csr"};
-  a.insert(a.end(), key.begin(), key.end());
-  if (!OpenSsl(a) || !platform::WriteFileAtomic(base + ".ext", ext + "\n").ok()) return false;
-  return OpenSsl({"x509", "-req", "-in", base + ".csr", "-CA", dir + "/" + ca + ".crt", "-CAkey",
-                  dir + "/" + ca + ".key", "-CAcreateserial", "-days", "2", "-extfile",
-                  base + ".ext", "-out", base + ".crt"});
-}
-
 // Issue 4, mTLS for staff paths: the site asks TLS clients for a certificate from its
 // client_ca; a staff_only policy allowing the CN ops-zhang refuses a request without a
 // certificate and one whose certificate (same CN) comes from another CA, and admits the staff
@@ -204,12 +175,11 @@ bool MakeCert(const std::string& dir, const std::string& name, const std::string
 TEST(GatewayCli, StaffPathNeedsAClientCertificateFromTheSiteCa) {
   gs::testing::TempDir dir;
   std::string d = dir.path();
-  ASSERT_TRUE(
-      MakeCert(d, "server", "www.example.gov.cn", "", "subjectAltName=DNS:www.example.gov.cn"));
-  ASSERT_TRUE(MakeCert(d, "staff-ca", "GovShield Staff CA", "", "keyUsage=critical,keyCertSign"));
-  ASSERT_TRUE(MakeCert(d, "rogue-ca", "Rogue CA", "", "keyUsage=critical,keyCertSign"));
-  ASSERT_TRUE(MakeCert(d, "zhang", "ops-zhang", "staff-ca", "extendedKeyUsage=clientAuth"));
-  ASSERT_TRUE(MakeCert(d, "fake", "ops-zhang", "rogue-ca", "extendedKeyUsage=clientAuth"));
+  ASSERT_TRUE(MakeCert(d, "server", "www.example.gov.cn", "subjectAltName=DNS:www.example.gov.cn"));
+  ASSERT_TRUE(MakeCert(d, "staff-ca", "GovShield Staff CA", "keyUsage=critical,keyCertSign"));
+  ASSERT_TRUE(MakeCert(d, "rogue-ca", "Rogue CA", "keyUsage=critical,keyCertSign"));
+  ASSERT_TRUE(MakeCert(d, "zhang", "ops-zhang", "extendedKeyUsage=clientAuth", "staff-ca"));
+  ASSERT_TRUE(MakeCert(d, "fake", "ops-zhang", "extendedKeyUsage=clientAuth", "rogue-ca"));
   std::string bin = GovshieldBinary();
   std::string key = platform::JoinPath(d, "keys");
   ASSERT_EQ(RunProcess({bin, "keys", "gen", "--out", key}).exit_code, 0);

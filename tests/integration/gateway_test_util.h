@@ -292,6 +292,35 @@ class GatewayFixture {
   std::unique_ptr<Gateway> gw_;
 };
 
+// Writes DIR/NAME.crt and DIR/NAME.key with the openssl CLI (P-256): self-signed when `ca` is
+// empty (`ext` e.g. "subjectAltName=DNS:www.a.gov.cn", or "keyUsage=critical,keyCertSign" for
+// a CA, which also gets CA:TRUE), else issued by DIR/CA.crt (`ext` e.g.
+// "extendedKeyUsage=clientAuth").
+inline bool MakeCert(const std::string& dir, const std::string& name, const std::string& cn,
+                     const std::string& ext, const std::string& ca = "") {
+  using gs::testing::RunProcess;
+  std::string base = dir + "/" + name;
+  std::vector<std::string> key = {
+      "-newkey",   "ec",      "-pkeyopt",   "ec_paramgen_curve:prime256v1", "-nodes", "-subj",
+      "/CN=" + cn, "-keyout", base + ".key"};
+  std::vector<std::string> req = {"openssl", "req"};
+  if (ca.empty()) {
+    req.insert(req.end(), {"-x509", "-days", "2", "-out", base + ".crt", "-addext", ext});
+    if (ext.find("keyCertSign") != std::string::npos)
+      req.insert(req.end(), {"-addext", "basicConstraints=critical,CA:TRUE"});
+    req.insert(req.end(), key.begin(), key.end());
+    return RunProcess(req).exit_code == 0;
+  }
+  req.insert(req.end(), {"-new", "-out", base + ".csr"});
+  req.insert(req.end(), key.begin(), key.end());
+  if (RunProcess(req).exit_code != 0 || !platform::WriteFileAtomic(base + ".ext", ext + "\n").ok())
+    return false;
+  return RunProcess({"openssl", "x509", "-req", "-in", base + ".csr", "-CA",
+                     dir + "/" + ca + ".crt", "-CAkey", dir + "/" + ca + ".key", "-CAcreateserial",
+                     "-days", "2", "-extfile", base + ".ext", "-out", base + ".crt"})
+             .exit_code == 0;
+}
+
 inline GatewaySpec OneSiteSpec(uint16_t upstream_port, int workers = 1) {
   GatewaySpec spec;
   spec.listen = {"127.0.0.1:0"};

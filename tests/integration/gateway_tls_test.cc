@@ -3,6 +3,8 @@
 // plain HTTP is redirected to HTTPS, and a reload picks up a new certificate without a restart.
 #include <gtest/gtest.h>
 
+#include <cctype>
+
 #include "testlib/subprocess.h"
 #include "tests/integration/gateway_test_util.h"
 
@@ -16,13 +18,9 @@ using testing::OneSiteSpec;
 using testing::RecordingUpstream;
 using testing::StatusOf;
 
-// Writes DIR/NAME.crt and DIR/NAME.key, a self-signed certificate for `cn`.
+// DIR/NAME.crt and DIR/NAME.key, a self-signed server certificate for `cn`.
 bool MakeCert(const std::string& dir, const std::string& name, const std::string& cn) {
-  auto r = RunProcess({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
-                       "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj", "/CN=" + cn,
-                       "-addext", "subjectAltName=DNS:" + cn, "-keyout", dir + "/" + name + ".key",
-                       "-out", dir + "/" + name + ".crt"});
-  return r.exit_code == 0;
+  return testing::MakeCert(dir, name, cn, "subjectAltName=DNS:" + cn);
 }
 
 class GatewayTls : public ::testing::Test {
@@ -49,16 +47,18 @@ class GatewayTls : public ::testing::Test {
     spec.sites.push_back(b);
     return spec;
   }
-  // curl over TLS with SNI `host`; returns stdout (headers + body) and, in *err, curl's stderr.
+  // curl over TLS with SNI `host` (to `path`); returns stdout (headers + body) and, in *err,
+  // curl's stderr.
   std::string Curl(uint16_t port, const std::string& host, const std::vector<std::string>& extra,
-                   std::string* err = nullptr, int* code = nullptr) {
+                   std::string* err = nullptr, int* code = nullptr,
+                   const std::string& path = "/x?y=1") {
     std::vector<std::string> argv = {
         "curl",      "-sS",
         "-i",        "-v",
         "--cacert",  dir_.path() + "/" + (host[4] == 'a' ? "a" : "b") + ".crt",
         "--resolve", host + ":" + std::to_string(port) + ":127.0.0.1"};
     argv.insert(argv.end(), extra.begin(), extra.end());
-    argv.push_back("https://" + host + ":" + std::to_string(port) + "/x?y=1");
+    argv.push_back("https://" + host + ":" + std::to_string(port) + path);
     auto r = RunProcess(argv);
     if (err) *err = r.err;
     if (code) *code = r.exit_code;
@@ -136,6 +136,84 @@ TEST_F(GatewayTls, NotTlsOnTheTlsPortIsDroppedAndCertificatesReloadWithoutRestar
   EXPECT_NE(std::string(refused.status().message()).find("tls.key " + dir_.path() + "/b.key"),
             std::string::npos)
       << refused.status().message();
+}
+
+// Shows what the TLS layer told the filters about the client: a response header
+// "X-Client-Cert: <cn>/<sha256>/<tls_site>" ("none/..." without a verified certificate).
+class CertEchoFactory final : public FilterFactory {
+ public:
+  std::string_view name() const override { return "cert_echo"; }
+  std::unique_ptr<Filter> Create() const override {
+    class Echo final : public Filter {
+      FilterStatus OnResponseHeaders(RequestContext& ctx) override {
+        const ConnectionInfo& c = *ctx.connection;
+        ctx.response.headers.Set("X-Client-Cert", (c.client_cert ? c.client_cert_cn : "none") +
+                                                      "/" + c.client_cert_sha256 + "/" +
+                                                      c.tls_site);
+        return FilterStatus::kContinue;
+      }
+    };
+    return std::make_unique<Echo>();
+  }
+};
+
+// mTLS: site a asks for a client certificate from the staff CA (client_cert: request), site b
+// requires one. A verified certificate fills client_cert, its CN and SHA-256 fingerprint; one
+// from another CA counts as none (a) or fails the handshake (b); SNI picks each site's verify
+// mode; a request for b over a connection made for a gets 421.
+TEST_F(GatewayTls, ClientCertificatesAreVerifiedPerSiteAndFillTheConnection) {
+  const std::string d = dir_.path();
+  ASSERT_TRUE(testing::MakeCert(d, "staff-ca", "Staff CA", "keyUsage=critical,keyCertSign"));
+  ASSERT_TRUE(testing::MakeCert(d, "rogue-ca", "Rogue CA", "keyUsage=critical,keyCertSign"));
+  ASSERT_TRUE(
+      testing::MakeCert(d, "zhang", "ops-zhang", "extendedKeyUsage=clientAuth", "staff-ca"));
+  ASSERT_TRUE(testing::MakeCert(d, "fake", "ops-zhang", "extendedKeyUsage=clientAuth", "rogue-ca"));
+  auto fp =
+      RunProcess({"openssl", "x509", "-in", d + "/zhang.crt", "-noout", "-fingerprint", "-sha256"});
+  ASSERT_EQ(fp.exit_code, 0);
+  std::string want_fp;  // "sha256 Fingerprint=AB:CD:..." -> "abcd..."
+  for (char c : fp.out.substr(fp.out.find('=') + 1))
+    if (std::isxdigit(static_cast<unsigned char>(c))) want_fp += static_cast<char>(std::tolower(c));
+  ASSERT_EQ(want_fp.size(), 64u) << fp.out;
+
+  RecordingUpstream up;
+  GatewaySpec spec = Spec(up.port());
+  for (SiteSpec& s : spec.sites) {
+    s.tls_client_ca = d + "/staff-ca.crt";
+    s.https_redirect = false;
+    s.extra_filters.push_back({FilterStage::kResponse, std::make_shared<CertEchoFactory>()});
+  }
+  spec.sites[1].client_cert_required = true;
+  GatewayFixture f(spec);
+  ASSERT_TRUE(f.ok()) << f.error();
+  uint16_t tls = f.gw().tls_ports()[0];
+  auto with = [&](const std::string& name) -> std::vector<std::string> {
+    return {"--cert", d + "/" + name + ".crt", "--key", d + "/" + name + ".key"};
+  };
+  std::string err;
+  int code = -1;
+  std::string none = Curl(tls, "www.a.gov.cn", {}, &err, &code);
+  EXPECT_EQ(StatusOf(none), 200) << none << err;
+  EXPECT_NE(none.find("X-Client-Cert: none//a"), std::string::npos) << none;
+  std::string fake = Curl(tls, "www.a.gov.cn", with("fake"), &err, &code);
+  EXPECT_EQ(StatusOf(fake), 200) << err;
+  EXPECT_NE(fake.find("X-Client-Cert: none//a"), std::string::npos) << fake;
+  std::string staff = Curl(tls, "www.a.gov.cn", with("zhang"), &err, &code);
+  EXPECT_EQ(StatusOf(staff), 200) << err;
+  EXPECT_NE(staff.find("X-Client-Cert: ops-zhang/" + want_fp + "/a"), std::string::npos) << staff;
+  // Site b requires a certificate from its CA: no handshake without one.
+  Curl(tls, "www.b.gov.cn", {}, &err, &code);
+  EXPECT_NE(code, 0);
+  Curl(tls, "www.b.gov.cn", with("fake"), &err, &code);
+  EXPECT_NE(code, 0);
+  std::string b = Curl(tls, "www.b.gov.cn", with("zhang"), &err, &code);
+  EXPECT_EQ(StatusOf(b), 200) << err;
+  EXPECT_NE(b.find("X-Client-Cert: ops-zhang/" + want_fp + "/b"), std::string::npos) << b;
+  EXPECT_EQ(up.requests(), 4);
+  // a's connection (its certificate check) cannot be used for b.
+  std::string misdirected = Curl(tls, "www.a.gov.cn", {"-H", "Host: www.b.gov.cn"}, &err, &code);
+  EXPECT_EQ(StatusOf(misdirected), 421) << misdirected << err;
+  EXPECT_EQ(up.requests(), 4);
 }
 
 }  // namespace
