@@ -244,6 +244,57 @@ TEST(GatewayCli, StaffPathNeedsAClientCertificateFromTheSiteCa) {
   EXPECT_EQ(allowed, 1u) << events.out;
 }
 
+// Issue 5 with the real commands: `tamper baseline`, `gateway run` guarding the root (a tamper:
+// section), a defaced page answered from the vault, `tamper publish` of a new version, and
+// SIGHUP: the gateway then serves the published version. serve_tamper is in the audit log.
+TEST(GatewayCli, GuardedSiteServesThePublishedVersionAfterSighup) {
+  gs::testing::TempDir dir;
+  const std::string d = dir.path(), bin = GovshieldBinary();
+  ASSERT_EQ(RunProcess({bin, "keys", "gen", "--out", d + "/keys"}).exit_code, 0);
+  const std::string priv = d + "/keys/sm2-private.pem", pub = d + "/keys/sm2-public.pem";
+  const std::string store = d + "/store", root = d + "/www", vault = d + "/vault";
+  ASSERT_EQ(RunProcess({bin, "audit", "init", "--store", store, "--key", priv}).exit_code, 0);
+  ASSERT_TRUE(platform::MakeDirs(root, 0755).ok());
+  ASSERT_TRUE(platform::MakeDirs(d + "/stage", 0755).ok());
+  ASSERT_TRUE(platform::WriteFileAtomic(root + "/index.html", "<html>v1 首页</html>").ok());
+  ASSERT_TRUE(platform::WriteFileAtomic(d + "/stage/index.html", "<html>v2 首页</html>").ok());
+  auto base =
+      RunProcess({bin, "tamper", "baseline", "--root", root, "--vault", vault, "--key", priv});
+  ASSERT_EQ(base.exit_code, 0) << base.err;
+  RecordingUpstream up;
+  std::string cfg = d + "/gs.yaml";
+  std::string text = Config(store, priv, FreePort(), up.port()) + "      tamper: {root: " + root +
+                     ", vault: " + vault + ", pubkey: " + pub + "}\n";
+  ASSERT_TRUE(platform::WriteFileAtomic(cfg, text).ok());
+  std::string ports = d + "/ports.json";
+  BackgroundProcess gw({bin, "gateway", "run", "-c", cfg, "--ports-file", ports}, d);
+  ASSERT_TRUE(WaitFor([&] { return platform::PathExists(ports); }, 20000))
+      << platform::ReadFile(gw.StderrPath()).value_or("");
+  auto port = static_cast<uint16_t>(PortFrom(platform::ReadFile(ports).value_or(""), "gateway"));
+  ASSERT_GT(port, 0);
+  auto home = [&] {
+    std::string r = Exchange(port, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    size_t p = r.find("\r\n\r\n");
+    return StatusOf(r) == 200 && p != std::string::npos ? r.substr(p + 4) : r;
+  };
+  EXPECT_EQ(home(), "<html>v1 首页</html>");
+  ASSERT_TRUE(platform::WriteFileAtomic(root + "/index.html", "<html>HACKED</html>").ok());
+  EXPECT_EQ(home(), "<html>v1 首页</html>");  // the vault copy, never the defacement
+  auto pubd = RunProcess({bin, "tamper", "publish", "--root", root, "--vault", vault, "--key", priv,
+                          "--from", d + "/stage"});
+  ASSERT_EQ(pubd.exit_code, 0) << pubd.err;
+  EXPECT_EQ(home(), "<html>v1 首页</html>");  // judged by manifest 1 until reloaded
+  gw.Signal(SIGHUP);
+  EXPECT_TRUE(WaitFor([&] { return home() == "<html>v2 首页</html>"; }, 10000))
+      << home() << platform::ReadFile(gw.StderrPath()).value_or("");
+  EXPECT_EQ(up.requests(), 0);
+  gw.Signal(SIGTERM);
+  EXPECT_EQ(gw.Wait(), 0);
+  auto q = RunProcess({bin, "audit", "query", "--store", store, "--type", "serve_tamper"});
+  EXPECT_EQ(q.exit_code, 0) << q.err;
+  EXPECT_NE(q.out.find("\"action\":\"served_vault_copy\""), std::string::npos) << q.out;
+}
+
 TEST(GatewayCli, UpDemoServesTheChineseSiteBlocksAnAttackAndLogsIt) {
   gs::testing::TempDir dir;
   std::string bin = GovshieldBinary();
