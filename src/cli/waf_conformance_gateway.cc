@@ -217,7 +217,7 @@ wc::SuiteReport RunCrsViaGateway(const ViaGatewayOptions& o) {
     return report;
   }
 
-  auto backend = wc::EchoBackendServer::Start();
+  auto backend = wc::StartEchoBackend();
   if (!backend.ok()) {
     report.errors.push_back("echo backend: " + backend.status().ToString());
     return report;
