@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "cli/cli.h"
+#include "cli/waf_conformance_gateway.h"
 #include "waf/conformance/crs.h"
 #include "waf/conformance/engine_waf.h"
 #include "waf/conformance/modsec.h"
@@ -29,6 +30,8 @@ struct WafConformanceOptions {
   std::string filter;
   bool json = false;
   bool list_failures = false;
+  bool via_gateway = false;
+  int read_timeout_ms = 2000;
 };
 
 int RunWafConformance(const WafConformanceOptions& o) {
@@ -40,14 +43,22 @@ int RunWafConformance(const WafConformanceOptions& o) {
   }
   bool all = o.suite == "all";
   std::vector<wc::SuiteReport> reports;
+  if (o.via_gateway && o.suite != "crs") {
+    std::fprintf(stderr, "govshield: --via-gateway runs only the CRS suite (use --suite crs)\n");
+    return 2;
+  }
   if (all || o.suite == "crs") {
-    auto waf = wc::NewEngineWaf();
     wc::CrsOptions co;
     co.tests_dir = dir + "/crs-v3.3.4/tests/regression/tests";
     co.rules_dir = o.crs_rules;
     co.setup_file = o.crs_setup;
     co.filter = o.filter;
-    reports.push_back(wc::RunCrsSuite(*waf, co));
+    if (o.via_gateway) {
+      reports.push_back(RunCrsViaGateway({co, o.read_timeout_ms}));
+    } else {
+      auto waf = wc::NewEngineWaf();
+      reports.push_back(wc::RunCrsSuite(*waf, co));
+    }
   }
   if (all || o.suite == "modsec") {
     auto waf = wc::NewEngineWaf();
@@ -94,6 +105,14 @@ void RegisterWafConformance(CLI::App& waf_group) {
       ->capture_default_str();
   cmd->add_option("--filter", opts->filter,
                   "Only cases whose id matches this regex (CRS: test title; modsec: file#n title)");
+  cmd->add_flag("--via-gateway", opts->via_gateway,
+                "CRS only: send each test's bytes over TCP through a real gateway (in this "
+                "process, loopback) in front of an echo backend; judge by its audit records");
+  cmd->add_option("--read-timeout-ms", opts->read_timeout_ms,
+                  "With --via-gateway: wait this long for an answer before a stage counts as "
+                  "unanswered")
+      ->check(CLI::Range(100, 60000))
+      ->capture_default_str();
   cmd->add_flag("--json", opts->json, "Print one JSON object (counts, classes, non-passing cases)");
   cmd->add_flag("--list-failures", opts->list_failures,
                 "List every failing and skipped case with its reason");

@@ -151,9 +151,11 @@ struct RequestContext {
   // Set when the upstream failed (connect error, timeout, bad response).
   std::string upstream_error;
 
-  // Audit events; the gateway writes each as one record after OnLog.
-  std::vector<FilterEvent> events;
-  void Event(std::string type, std::string fields_json) {
+  // Audit events; the gateway writes each as one record after every filter's OnLog. Event() is
+  // const so that OnLog (which sees the context read-only) can report too, e.g. the WAF's
+  // detections once phase 5 has run: the event list is the audit outbox, not request state.
+  mutable std::vector<FilterEvent> events;
+  void Event(std::string type, std::string fields_json) const {
     events.push_back(FilterEvent{std::move(type), std::move(fields_json)});
   }
 };

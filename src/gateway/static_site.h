@@ -4,16 +4,14 @@
 // ("..", NUL and symlinks leaving the root are refused); "/" and directories serve index.html.
 // Files are read per request (the demo site is small; edits show up without a restart).
 //
-// Runs its own EventLoop thread. Start/destructor from one controlling thread.
+// Runs on its own thread (net::HttpServerThread). Start/destructor from one controlling thread.
 #pragma once
 
 #include <memory>
 #include <string>
-#include <thread>
 
 #include "core/status.h"
-#include "net/event_loop.h"
-#include "net/tcp_server.h"
+#include "net/http_server_thread.h"
 
 namespace gs::gateway {
 
@@ -31,9 +29,7 @@ class StaticSiteServer {
   StaticSiteServer() = default;
   std::string root_;
   uint16_t port_ = 0;
-  std::unique_ptr<net::EventLoop> loop_;
-  std::unique_ptr<net::TcpServer> server_;
-  std::thread thread_;
+  std::unique_ptr<net::HttpServerThread> server_;
 };
 
 // Content-Type for a file name by extension (UTF-8 for text types).

@@ -1,6 +1,10 @@
 // The WAF filter: one gs::waf::Transaction per request, driven in libmodsecurity's call order.
 // A disruptive intervention becomes the bilingual block page (deny), a redirect, or a dropped
-// connection, plus a "block" audit event carrying the engine's own audit JSON.
+// connection, plus a "block" audit event carrying the engine's own audit JSON. A request that
+// matched logging rules without being blocked (DetectionOnly, scores under the threshold, rules
+// that only log) gets a "waf_match" event once phase 5 has run: the ids of the rules that wrote
+// an error-log line, as ModSecurity's error log lists them. Both events carry `rule_ids` and the
+// client port, so a client can correlate its connection with what the WAF saw.
 #include <string>
 
 #include "gateway/builtin_filters.h"
@@ -53,7 +57,14 @@ class WafFilter final : public Filter {
   }
 
   void OnLog(const RequestContext& ctx) override {
-    if (tx_) tx_->ProcessLogging();
+    if (!tx_) return;
+    tx_->ProcessLogging();
+    if (decided_) return;  // the block event already lists the rules
+    std::string ids = LoggedRuleIds();
+    if (ids == "[]") return;
+    ctx.Event("waf_match", "\"rule_ids\":" + ids +
+                               ",\"client_port\":" + std::to_string(ctx.connection->client_port) +
+                               ",\"waf\":" + tx_->AuditJson());
   }
 
  private:
@@ -71,11 +82,26 @@ class WafFilter final : public Filter {
       ctx.local_response.headers.Set("Location", iv.url);
     }
     if (iv.kind == waf::Intervention::Kind::kDrop) ctx.local_response.close_connection = true;
-    std::string fields =
-        "\"rule_id\":" + std::to_string(iv.rule_id) + ",\"phase\":" + std::to_string(iv.phase) +
-        ",\"status\":" + std::to_string(ctx.local_response.status) + ",\"waf\":" + tx_->AuditJson();
+    std::string fields = "\"rule_id\":" + std::to_string(iv.rule_id) +
+                         ",\"phase\":" + std::to_string(iv.phase) +
+                         ",\"status\":" + std::to_string(ctx.local_response.status) +
+                         ",\"rule_ids\":" + LoggedRuleIds() +
+                         ",\"client_port\":" + std::to_string(ctx.connection->client_port) +
+                         ",\"waf\":" + tx_->AuditJson();
     ctx.Event("block", std::move(fields));
     return FilterStatus::kStopWithResponse;
+  }
+
+  // JSON array of the ids of the matched rules that log (or disrupt), in match order.
+  std::string LoggedRuleIds() const {
+    std::string out = "[";
+    for (const waf::MatchedRule& m : tx_->matched_rules()) {
+      if (!m.log && !m.disruptive) continue;
+      if (out.size() > 1) out += ',';
+      out += std::to_string(m.id);
+    }
+    out += ']';
+    return out;
   }
 
   waf::Engine* engine_;

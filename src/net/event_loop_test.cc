@@ -12,6 +12,7 @@
 #include <string>
 #include <thread>
 
+#include "net/http_server_thread.h"
 #include "net/socket.h"
 #include "net/tcp_server.h"
 
@@ -182,6 +183,44 @@ TEST(Udp, BindsPortZeroAndReceives) {
   }
   ASSERT_EQ(n, 4);
   EXPECT_EQ(std::string(buf, 4), "ping");
+}
+
+// The built-in upstreams' server: pipelined keep-alive requests are answered in order with the
+// handler's bytes (bodies dechunked, headers as sent), Connection: close ends the connection, and
+// a malformed request gets 400 and a close.
+TEST(HttpServerThread, AnswersPipelinedRequestsInOrderAndRefusesMalformedOnes) {
+  auto addr = SocketAddress::Parse("127.0.0.1", 0);
+  ASSERT_TRUE(addr.ok());
+  auto srv = HttpServerThread::Start(*addr, [](const HttpServerRequest& r) {
+    std::string body = r.method + " " + r.target + " [" + r.body + "] " +
+                       (r.headers.empty() ? "" : r.headers.back().first) + "\n";
+    return "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+  });
+  ASSERT_TRUE(srv.ok()) << srv.status().ToString();
+  int fd = ConnectTcp((*srv)->port());
+  ASSERT_GE(fd, 0);
+  std::string reqs =
+      "GET /a HTTP/1.1\r\nHost: x\r\nX-One: 1\r\n\r\n"
+      "POST /b HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"
+      "GET /c HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  ASSERT_EQ(send(fd, reqs.data(), reqs.size(), 0), static_cast<ssize_t>(reqs.size()));
+  std::string out = ReadUntilClose(fd);
+  close(fd);
+  size_t a = out.find("GET /a [] X-One"), b = out.find("POST /b [abc] Transfer-Encoding"),
+         c = out.find("GET /c [] Connection");
+  ASSERT_NE(a, std::string::npos) << out;
+  ASSERT_NE(b, std::string::npos) << out;
+  ASSERT_NE(c, std::string::npos) << out;
+  EXPECT_LT(a, b);
+  EXPECT_LT(b, c);
+
+  fd = ConnectTcp((*srv)->port());
+  ASSERT_GE(fd, 0);
+  std::string bad = "GET /x HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n";
+  ASSERT_EQ(send(fd, bad.data(), bad.size(), 0), static_cast<ssize_t>(bad.size()));
+  out = ReadUntilClose(fd);
+  close(fd);
+  EXPECT_EQ(out.rfind("HTTP/1.1 400", 0), 0u) << out;
 }
 
 }  // namespace

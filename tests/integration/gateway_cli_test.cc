@@ -20,30 +20,11 @@ using gs::testing::GovshieldBinary;
 using gs::testing::RunProcess;
 using gs::testing::WaitFor;
 using testing::Exchange;
+using testing::FreePort;
+using testing::PortFrom;
 using testing::MakeCert;
 using testing::RecordingUpstream;
 using testing::StatusOf;
-
-uint16_t FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a));
-  socklen_t len = sizeof(a);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  close(fd);
-  return ntohs(a.sin_port);
-}
-
-// The first number after `key` in the ports-file JSON.
-int PortFrom(const std::string& json, const std::string& key) {
-  size_t p = json.find("\"" + key + "\":");
-  if (p == std::string::npos) return 0;
-  p += key.size() + 3;
-  while (p < json.size() && (json[p] == '[' || json[p] == ' ')) ++p;
-  return std::atoi(json.c_str() + p);
-}
 
 std::string Config(const std::string& store, const std::string& key, uint16_t admin,
                    uint16_t upstream) {
@@ -58,22 +39,18 @@ std::string Config(const std::string& store, const std::string& key, uint16_t ad
 TEST(GatewayCli, RunProxiesAndReloadsViaAdminAndSighupKeepingOldConfigOnError) {
   gs::testing::TempDir dir;
   std::string bin = GovshieldBinary();
-  std::string key = platform::JoinPath(dir.path(), "keys");
-  ASSERT_EQ(RunProcess({bin, "keys", "gen", "--out", key}).exit_code, 0);
-  key += "/sm2-private.pem";
-  std::string store = platform::JoinPath(dir.path(), "store");
-  ASSERT_EQ(RunProcess({bin, "audit", "init", "--store", store, "--key", key}).exit_code, 0);
+  testing::CliStore cs = testing::MakeCliStore(dir.path());
+  ASSERT_TRUE(cs.ok());
+  const std::string &key = cs.key, &store = cs.store;
   RecordingUpstream a, b;
   uint16_t admin = FreePort();
   std::string cfg = platform::JoinPath(dir.path(), "gs.yaml");
   ASSERT_TRUE(platform::WriteFileAtomic(cfg, Config(store, key, admin, a.port())).ok());
-  std::string ports = platform::JoinPath(dir.path(), "ports.json");
-  BackgroundProcess gw({bin, "gateway", "run", "-c", cfg, "--ports-file", ports}, dir.path());
-  ASSERT_TRUE(WaitFor([&] { return platform::PathExists(ports); }, 20000))
-      << platform::ReadFile(gw.StderrPath()).value_or("");
-  int port = PortFrom(platform::ReadFile(ports).value_or(""), "gateway");
-  ASSERT_GT(port, 0);
-  EXPECT_EQ(PortFrom(platform::ReadFile(ports).value_or(""), "admin"), admin);
+  testing::GatewayRunProcess run(cfg, dir.path());
+  int port = run.port();
+  ASSERT_GT(port, 0) << run.stderr_text();
+  BackgroundProcess& gw = run.process();
+  EXPECT_EQ(run.admin_port(), admin);
   auto get = [&] {
     return Exchange(static_cast<uint16_t>(port),
                     "GET /x HTTP/1.1\r\nHost: www.example.gov.cn\r\nConnection: close\r\n\r\n");
@@ -132,11 +109,9 @@ TEST(GatewayCli, RunProxiesAndReloadsViaAdminAndSighupKeepingOldConfigOnError) {
 TEST(GatewayCli, RunEnforcesAccessPolicyFromConfig) {
   gs::testing::TempDir dir;
   std::string bin = GovshieldBinary();
-  std::string key = platform::JoinPath(dir.path(), "keys");
-  ASSERT_EQ(RunProcess({bin, "keys", "gen", "--out", key}).exit_code, 0);
-  key += "/sm2-private.pem";
-  std::string store = platform::JoinPath(dir.path(), "store");
-  ASSERT_EQ(RunProcess({bin, "audit", "init", "--store", store, "--key", key}).exit_code, 0);
+  testing::CliStore cs = testing::MakeCliStore(dir.path());
+  ASSERT_TRUE(cs.ok());
+  const std::string &key = cs.key, &store = cs.store;
   RecordingUpstream up;
   uint16_t admin = FreePort();
   std::string cfg = platform::JoinPath(dir.path(), "gs.yaml");
@@ -145,12 +120,10 @@ TEST(GatewayCli, RunEnforcesAccessPolicyFromConfig) {
                      "          - {name: admin, prefix: /admin, type: staff_only, cidrs: "
                      "[10.0.0.0/8]}\n";
   ASSERT_TRUE(platform::WriteFileAtomic(cfg, text).ok());
-  std::string ports = platform::JoinPath(dir.path(), "ports.json");
-  BackgroundProcess gw({bin, "gateway", "run", "-c", cfg, "--ports-file", ports}, dir.path());
-  ASSERT_TRUE(WaitFor([&] { return platform::PathExists(ports); }, 20000))
-      << platform::ReadFile(gw.StderrPath()).value_or("");
-  int port = PortFrom(platform::ReadFile(ports).value_or(""), "gateway");
-  ASSERT_GT(port, 0);
+  testing::GatewayRunProcess run(cfg, dir.path());
+  int port = run.port();
+  ASSERT_GT(port, 0) << run.stderr_text();
+  BackgroundProcess& gw = run.process();
   auto get = [&](const std::string& path) {
     return Exchange(static_cast<uint16_t>(port), "GET " + path +
                                                      " HTTP/1.1\r\nHost: www.example.gov.cn\r\n"

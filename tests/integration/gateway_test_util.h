@@ -96,6 +96,70 @@ inline std::string Exchange(uint16_t port, std::string_view raw, int quiet_ms = 
   return out;
 }
 
+// A loopback port that was free a moment ago (for configs that need a fixed port).
+inline uint16_t FreePort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a));
+  socklen_t len = sizeof(a);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  close(fd);
+  return ntohs(a.sin_port);
+}
+
+// The first number after `key` in the ports-file JSON.
+inline int PortFrom(const std::string& json, const std::string& key) {
+  size_t p = json.find("\"" + key + "\":");
+  if (p == std::string::npos) return 0;
+  p += key.size() + 3;
+  while (p < json.size() && (json[p] == '[' || json[p] == ' ')) ++p;
+  return std::atoi(json.c_str() + p);
+}
+
+// A signed audit store made with the CLI (`keys gen`, `audit init`) under `dir`; empty paths
+// when a step failed.
+struct CliStore {
+  std::string key, store;
+  bool ok() const { return !store.empty(); }
+};
+inline CliStore MakeCliStore(const std::string& dir) {
+  std::string bin = gs::testing::GovshieldBinary();
+  std::string keys = platform::JoinPath(dir, "keys");
+  if (gs::testing::RunProcess({bin, "keys", "gen", "--out", keys}).exit_code != 0) return {};
+  CliStore s{keys + "/sm2-private.pem", platform::JoinPath(dir, "store")};
+  if (gs::testing::RunProcess({bin, "audit", "init", "--store", s.store, "--key", s.key})
+          .exit_code != 0) {
+    return {};
+  }
+  return s;
+}
+
+// `govshield gateway run -c cfg` in the background (logs and its ports file in `dir`). port()
+// is the first listener once the process has written its ports file, 0 if it did not within
+// 20 s (then stderr() says why).
+class GatewayRunProcess {
+ public:
+  GatewayRunProcess(const std::string& cfg, const std::string& dir)
+      : ports_(platform::JoinPath(dir, "ports.json")),
+        proc_({gs::testing::GovshieldBinary(), "gateway", "run", "-c", cfg, "--ports-file", ports_},
+              dir) {
+    if (gs::testing::WaitFor([&] { return platform::PathExists(ports_); }, 20000)) {
+      port_ = static_cast<uint16_t>(PortFrom(platform::ReadFile(ports_).value_or(""), "gateway"));
+    }
+  }
+  uint16_t port() const { return port_; }
+  int admin_port() const { return PortFrom(platform::ReadFile(ports_).value_or(""), "admin"); }
+  std::string stderr_text() const { return platform::ReadFile(proc_.StderrPath()).value_or(""); }
+  gs::testing::BackgroundProcess& process() { return proc_; }
+
+ private:
+  std::string ports_;
+  gs::testing::BackgroundProcess proc_;
+  uint16_t port_ = 0;
+};
+
 inline int StatusOf(std::string_view response) {
   if (response.size() < 12 || response.substr(0, 7) != "HTTP/1.") return 0;
   return std::atoi(std::string(response.substr(9, 3)).c_str());

@@ -69,6 +69,45 @@ TEST_F(WafGatewayTest, PhaseTwoArgumentBlocksWithIncidentIdAndAuditRecord) {
   EXPECT_EQ(up.requests(), 1);
 }
 
+// DetectionOnly (or any rule that logs without blocking): the request goes through, and a
+// "waf_match" record lists the ids of the rules that logged, phase 5 included, with the client
+// port so a client can find what the WAF saw for its connection. Clean requests write none.
+TEST_F(WafGatewayTest, DetectionOnlyMatchesAreRecordedWithRuleIdsAndClientPort) {
+  std::string rules = platform::JoinPath(dir_.path(), "detect.conf");
+  ASSERT_TRUE(platform::WriteFileAtomic(rules, R"(SecRuleEngine DetectionOnly
+SecRule ARGS "@contains evil" "id:2001,phase:2,deny,status:403,log,msg:'evil argument'"
+SecRule ARGS "@contains evil" "id:2002,phase:2,pass,nolog"
+SecRule ARGS "@contains evil" "id:2003,phase:5,pass,log,msg:'logging phase'"
+)")
+                  .ok());
+  RecordingUpstream up;
+  GatewaySpec spec = OneSiteSpec(up.port());
+  spec.sites[0].waf_rules = {rules};
+  GatewayFixture f(spec);
+  ASSERT_TRUE(f.ok()) << f.error();
+  int fd = testing::ConnectTo(f.port());
+  ASSERT_GE(fd, 0);
+  sockaddr_in local{};
+  socklen_t len = sizeof(local);
+  ASSERT_EQ(getsockname(fd, reinterpret_cast<sockaddr*>(&local), &len), 0);
+  testing::SendAll(fd, "GET /q?name=evil HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  std::string r = testing::ReadUntilClose(fd);
+  close(fd);
+  EXPECT_EQ(StatusOf(r), 200) << r;
+  EXPECT_EQ(StatusOf(Exchange(f.port(),
+                              "GET /q?name=good HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")),
+            200);
+  EXPECT_EQ(up.requests(), 2);
+  EXPECT_TRUE(f.Records("block").empty());
+  auto matches = f.Records("waf_match");
+  ASSERT_EQ(matches.size(), 1u);
+  EXPECT_NE(matches[0].find("\"rule_ids\":[2001,2003]"), std::string::npos) << matches[0];
+  EXPECT_NE(matches[0].find("\"client_port\":" + std::to_string(ntohs(local.sin_port))),
+            std::string::npos)
+      << matches[0];
+  EXPECT_NE(matches[0].find("\"target\":\"/q?name=evil\""), std::string::npos) << matches[0];
+}
+
 TEST_F(WafGatewayTest, BodyIsInspectedBeforeForwardingIncludingChunked) {
   RecordingUpstream up;
   GatewayFixture f(Spec(up.port()));

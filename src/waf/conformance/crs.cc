@@ -39,6 +39,39 @@ SecRule TX:/^MSC_/ "!@streq 0" "id:200005,phase:2,t:none,deny,msg:'ModSecurity i
   return s;
 }
 
+void RunFtwTests(const std::vector<FtwTest>& tests, const std::string& filter_text,
+                 const StageExecutor& run, SuiteReport* report) {
+  std::regex filter;
+  bool filtered = !filter_text.empty();
+  if (filtered) {
+    try {
+      filter = std::regex(filter_text);
+    } catch (const std::regex_error& e) {
+      report->errors.push_back("bad --filter regex: " + std::string(e.what()));
+      return;
+    }
+  }
+  for (const FtwTest& t : tests) {
+    if (filtered && !std::regex_search(t.title, filter)) continue;
+    CaseResult r;
+    r.id = t.title;
+    r.file = t.file.substr(t.file.find_last_of('/') + 1);
+    for (size_t i = 0; i < t.stages.size(); ++i) {
+      const FtwStage& st = t.stages[i];
+      StageOutcome out = run(st, BuildFtwRequest(st.input));
+      StageJudgement j = JudgeFtwStage(st.output, out.front, out.waf_ran ? &out.eval : nullptr);
+      if (!j.pass) {
+        r.verdict = Verdict::kFail;
+        r.klass = j.klass;
+        r.reason = (t.stages.size() > 1 ? "stage " + std::to_string(i + 1) + ": " : "") + j.reason;
+        if (!t.enabled) r.reason += " [file disabled upstream]";
+        break;
+      }
+    }
+    report->Add(std::move(r));
+  }
+}
+
 SuiteReport RunCrsSuite(WafUnderTest& waf, const CrsOptions& o) {
   SuiteReport report;
   report.suite = "crs";
@@ -50,44 +83,19 @@ SuiteReport RunCrsSuite(WafUnderTest& waf, const CrsOptions& o) {
   }
   std::vector<FtwTest> tests = LoadFtwDir(o.tests_dir, &report.errors);
   if (tests.empty()) report.errors.push_back("no go-ftw tests found under " + o.tests_dir);
-  std::regex filter;
-  bool filtered = !o.filter.empty();
-  if (filtered) {
-    try {
-      filter = std::regex(o.filter);
-    } catch (const std::regex_error& e) {
-      report.errors.push_back("bad --filter regex: " + std::string(e.what()));
-      return report;
+  // In process: the front server and the echo backend are emulated, the WAF is called directly.
+  auto in_process = [&waf](const FtwStage& st, const std::string& wire) {
+    StageOutcome out;
+    std::string server_ip = st.input.dest_addr == "localhost" ? "127.0.0.1" : st.input.dest_addr;
+    out.front = EmulateFrontServer(wire, server_ip, st.input.port);
+    if (out.front.kind == FrontResult::Kind::kForwarded) {
+      EmulateBackend(&out.front.exchange);
+      out.eval = waf.Evaluate(out.front.exchange, {});
+      out.waf_ran = true;
     }
-  }
-  for (const FtwTest& t : tests) {
-    if (filtered && !std::regex_search(t.title, filter)) continue;
-    CaseResult r;
-    r.id = t.title;
-    r.file = t.file.substr(t.file.find_last_of('/') + 1);
-    for (size_t i = 0; i < t.stages.size(); ++i) {
-      const FtwStage& st = t.stages[i];
-      std::string wire = BuildFtwRequest(st.input);
-      std::string server_ip = st.input.dest_addr == "localhost" ? "127.0.0.1" : st.input.dest_addr;
-      FrontResult front = EmulateFrontServer(wire, server_ip, st.input.port);
-      Evaluation eval;
-      const Evaluation* ev = nullptr;
-      if (front.kind == FrontResult::Kind::kForwarded) {
-        EmulateBackend(&front.exchange);
-        eval = waf.Evaluate(front.exchange, {});
-        ev = &eval;
-      }
-      StageJudgement j = JudgeFtwStage(st.output, front, ev);
-      if (!j.pass) {
-        r.verdict = Verdict::kFail;
-        r.klass = j.klass;
-        r.reason = (t.stages.size() > 1 ? "stage " + std::to_string(i + 1) + ": " : "") + j.reason;
-        if (!t.enabled) r.reason += " [file disabled upstream]";
-        break;
-      }
-    }
-    report.Add(std::move(r));
-  }
+    return out;
+  };
+  RunFtwTests(tests, o.filter, in_process, &report);
   return report;
 }
 

@@ -83,6 +83,34 @@ TEST(ConformanceGate, SecrulesLanguageTests) {
   EXPECT_GE(r.pass * 100, r.total() * 99);
 }
 
+// Acceptance 1 of the gateway issue: the same suite sent over the wire (raw bytes on TCP)
+// through a real gateway with CRS in front of a real echo backend, judged on the gateway's own
+// audit records (`waf conformance --suite crs --via-gateway`, as a process). Fails when the pass
+// count drops below crs_gateway_baseline.txt; every non-passing test is printed with its reason.
+TEST(ConformanceGate, CrsRegressionSuiteOverTheWireThroughGateway) {
+  if (!std::filesystem::is_directory("/usr/share/modsecurity-crs/rules")) {
+    GTEST_SKIP() << "modsecurity-crs not installed";
+  }
+  int baseline = Baseline("crs_gateway_baseline.txt");
+  ASSERT_GT(baseline, 0) << "crs_gateway_baseline.txt missing or empty";
+  auto r = testing::RunProcess(
+      {testing::GovshieldBinary(), "waf", "conformance", "--suite", "crs", "--via-gateway",
+       "--json", "--conformance-dir", GS_SOURCE_DIR "/../shared/conformance"},
+      "", 900'000);
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  nlohmann::json j = nlohmann::json::parse(r.out, nullptr, /*allow_exceptions=*/false);
+  ASSERT_TRUE(j.is_object()) << r.out;
+  const nlohmann::json& s = j["suites"][0];
+  for (const auto& c : s["not_passed"]) {
+    std::printf("  FAIL %s: [%s] %s\n", c["id"].get<std::string>().c_str(),
+                c["class"].get<std::string>().c_str(), c["reason"].get<std::string>().c_str());
+  }
+  std::printf("over the wire: pass %d fail %d\n", s["pass"].get<int>(), s["fail"].get<int>());
+  EXPECT_TRUE(s["errors"].empty()) << s["errors"].dump();
+  EXPECT_EQ(s["pass"].get<int>() + s["fail"].get<int>() + s["skip"].get<int>(), 2403);
+  EXPECT_GE(s["pass"].get<int>(), baseline) << "pass count fell below crs_gateway_baseline.txt";
+}
+
 // The command runs the same runners: its JSON counts equal an in-process run, and a suite that
 // cannot run makes it exit 1.
 TEST(ConformanceGate, CommandLine) {
