@@ -136,9 +136,14 @@ class Channel {
   size_t pending() const { return out_.size() - out_off_; }
   bool failed() const { return failed_; }
 
-  // Queues and sends what the socket takes now. false after a hard error (peer gone).
+  // Queues and sends what the socket takes now. false after a hard error (peer gone). While
+  // corked, only queues: the pieces of one response go out in one send() at Uncork().
   bool Send(std::string_view data) {
     if (failed_) return false;
+    if (corked_) {
+      out_.append(data);
+      return true;
+    }
     if (ssl_) {
       out_.append(data);
       return Flush();
@@ -163,6 +168,16 @@ class Channel {
     }
     out_.append(data);
     SetWantWrite(true);
+    return true;
+  }
+  void Cork() { corked_ = true; }
+  // Sends what was queued while corked. false after a hard error.
+  bool Uncork() {
+    corked_ = false;
+    if (failed_) return false;
+    if (pending() == 0 || connecting_) return true;
+    if (!Flush()) return false;
+    if (pending() > 0) SetWantWrite(true);
     return true;
   }
   // Called on EPOLLOUT. Returns false after a hard error.
@@ -274,6 +289,7 @@ class Channel {
   bool registered_ = false;
   bool failed_ = false;
   bool connecting_ = false;
+  bool corked_ = false;
   SSL* ssl_ = nullptr;
   bool handshake_done_ = false;
 };
@@ -396,6 +412,9 @@ class ClientConn {
   }
 
   void OnClientEvents(uint32_t ev);
+  // Everything queued for the client has been sent: close after a final response, resume the
+  // upstream after back-pressure. true when the connection was closed.
+  bool OnClientDrained();
   void ReadClient();
   void Process();
   void OnHead();
@@ -516,16 +535,7 @@ void ClientConn::OnClientEvents(uint32_t ev) {
       Close();
       return;
     }
-    if (ch_->pending() == 0) {
-      if (close_after_response_ && !ctx_) {
-        shutdown(ch_->fd(), SHUT_WR);
-        Close();
-        return;
-      }
-      // Response back-pressure released: read the upstream again.
-      if (up_ && !up_->ch->reading() && (resp_ == Resp::kBody || resp_ == Resp::kTunnel))
-        up_->ch->SetReading(true);
-    }
+    if (OnClientDrained()) return;
   }
   if (ev & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) {
     if (ev & EPOLLERR) {
@@ -534,6 +544,19 @@ void ClientConn::OnClientEvents(uint32_t ev) {
     }
     if (ch_->reading()) ReadClient();
   }
+}
+
+bool ClientConn::OnClientDrained() {
+  if (ch_->pending() != 0) return false;
+  if (close_after_response_ && !ctx_) {
+    shutdown(ch_->fd(), SHUT_WR);
+    Close();
+    return true;
+  }
+  // Response back-pressure released: read the upstream again.
+  if (up_ && !up_->ch->reading() && (resp_ == Resp::kBody || resp_ == Resp::kTunnel))
+    up_->ch->SetReading(true);
+  return false;
 }
 
 void ClientConn::ReadClient() {
@@ -1111,7 +1134,15 @@ void ClientConn::ReadUpstream() {
         continue;
       }
       up_->in.append(w_->scratch(), static_cast<size_t>(n));
+      // Head, body and chunk framing of what this read completes leave in one send().
+      ch_->Cork();
       ProcessUpstream();
+      if (closed_) return;
+      if (!ch_->Uncork()) {
+        Close();
+        return;
+      }
+      if (OnClientDrained()) return;
       if (static_cast<size_t>(n) < kReadChunk) return;
       continue;
     }
