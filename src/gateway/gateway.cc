@@ -479,6 +479,7 @@ class ClientConn {
   bool request_sent_ = false;      // every request byte reached the upstream's socket
   std::string body_buf_;           // inspected prefix of the body
   std::string up_request_;         // head + buffered body, kept for a retry
+  std::string head_buf_;           // response head being formatted (capacity reused)
   bool retryable_ = false;
   int attempts_ = 0;
   std::vector<const ServerState*> tried_;
@@ -889,8 +890,8 @@ void ClientConn::SendLocal(bool close) {
     c.response.headers.Set("Content-Type", c.local_response.content_type);
   c.response.headers.Set("Cache-Control", "no-store");
   for (auto& f : filters_) f->OnResponseHeaders(c);
-  std::string out;
-  out.reserve(256 + c.local_response.body.size());
+  std::string& out = head_buf_;
+  out.clear();
   out += "HTTP/1.1 ";
   out += std::to_string(c.response.status);
   out += ' ';
@@ -1245,6 +1246,7 @@ void ClientConn::OnResponseHead() {
   c.response.local = false;
   auto& fields = c.response.headers.mutable_fields();
   fields.clear();
+  fields.reserve(h.header_count + 8);  // room for the response filters' headers
   std::string_view conn_tokens;
   if (const net::HttpHeader* ch = h.Find("connection")) conn_tokens = ch->value;
   const net::HttpHeader* cl_header = nullptr;
@@ -1262,8 +1264,8 @@ void ClientConn::OnResponseHead() {
       return;
     }
   }
-  std::string out;
-  out.reserve(256);
+  std::string& out = head_buf_;
+  out.clear();
   out += "HTTP/1.1 ";
   out += std::to_string(h.status);
   out += ' ';
@@ -1423,6 +1425,7 @@ void ClientConn::FinishRequest() {
   if (body_buf_.capacity() > 1 << 20) body_buf_.shrink_to_fit();
   up_request_.clear();
   if (up_request_.capacity() > 1 << 20) up_request_.shrink_to_fit();
+  if (head_buf_.capacity() > 1 << 16) head_buf_.shrink_to_fit();
   response_head_sent_ = false;
   request_sent_ = false;
   chunked_downstream_ = close_delimited_downstream_ = false;
