@@ -11,7 +11,8 @@
 # Each cell also gets the proxy's CPU time per request (user + system of the nginx master and
 # worker, or of the govshield process, from /proc/PID/stat over the run, divided by the requests
 # wrk counted), and the CPU ratios (peer's CPU/request over ours) are printed beside the req/s
-# ratios: on a machine other work is loading, CPU per request moves much less than req/s.
+# ratios, and both sets are on the last line: on a machine other work is loading, CPU per
+# request moves much less than req/s.
 #
 # Needs: nginx, libnginx-mod-http-modsecurity, modsecurity-crs, wrk (scripts/deps.sh), and
 # build/release/apps/govshield/govshield. WRK=/path/to/wrk overrides the wrk binary.
@@ -215,4 +216,4 @@ for req in get post; do
 done
 echo "GET:  c/a=$(ratio "${M[get,c]}" "${M[get,a]}")  d/b=$(ratio "${M[get,d]}" "${M[get,b]}")  d/a=$(ratio "${M[get,d]}" "${M[get,a]}")"
 echo "POST: c/a=$(ratio "${M[post,c]}" "${M[post,a]}")  d/b=$(ratio "${M[post,d]}" "${M[post,b]}")  d/a=$(ratio "${M[post,d]}" "${M[post,a]}")"
-echo "c/a get=$(ratio "${M[get,c]}" "${M[get,a]}") post=$(ratio "${M[post,c]}" "${M[post,a]}"); d/b get=$(ratio "${M[get,d]}" "${M[get,b]}") post=$(ratio "${M[post,d]}" "${M[post,b]}"); d/a get=$(ratio "${M[get,d]}" "${M[get,a]}") post=$(ratio "${M[post,d]}" "${M[post,a]}")"
+echo "c/a get=$(ratio "${M[get,c]}" "${M[get,a]}") post=$(ratio "${M[post,c]}" "${M[post,a]}"); d/b get=$(ratio "${M[get,d]}" "${M[get,b]}") post=$(ratio "${M[post,d]}" "${M[post,b]}"); d/a get=$(ratio "${M[get,d]}" "${M[get,a]}") post=$(ratio "${M[post,d]}" "${M[post,a]}") | CPU/request: c/a get=$(ratio "${U[get,a]}" "${U[get,c]}") post=$(ratio "${U[post,a]}" "${U[post,c]}"); d/b get=$(ratio "${U[get,b]}" "${U[get,d]}") post=$(ratio "${U[post,b]}" "${U[post,d]}"); d/a get=$(ratio "${U[get,a]}" "${U[get,d]}") post=$(ratio "${U[post,a]}" "${U[post,d]}")"
