@@ -8,6 +8,11 @@
 # Requests: GET /index.html?id=42&q=hello+world (Host: localhost) and a 2 KB urlencoded POST
 # with 28 fields. wrk 1 thread x 16 connections, DURATION per run, ROUNDS rounds alternating
 # a b c d; prints the median and range per cell, then c/a, d/b and d/a (last line).
+# Each cell also gets the proxy's CPU time per request (user + system of the nginx master and
+# worker, or of the govshield process, from /proc/PID/stat over the run, divided by the requests
+# wrk counted), and the CPU ratios (peer's CPU/request over ours) are printed beside the req/s
+# ratios, and both sets are on the last line: on a machine other work is loading, CPU per
+# request moves much less than req/s.
 #
 # Needs: nginx, libnginx-mod-http-modsecurity, modsecurity-crs, wrk (scripts/deps.sh), and
 # build/release/apps/govshield/govshield. WRK=/path/to/wrk overrides the wrk binary.
@@ -128,34 +133,69 @@ for port in $B $D; do
   [ "$s" = 403 ] || { echo "gateway.sh: WAF on port $port did not block (got $s)" >&2; exit 1; }
 done
 
-run() {  # port script -> req/s; a run with errors or non-2xx answers is reported, not hidden
-  local out
-  out=$("$WRK" -t1 -c"$CONNS" -d"$DURATION" -s "$W/$2.lua" "http://127.0.0.1:$1" 2>&1)
+# CPU time (user + system, clock ticks) of a process and its children's threads as they run
+# now: for nginx the master and its worker, for GovShield the one process (all threads).
+proc_pids() {  # master pid -> it and its children
+  echo "$1"
+  pgrep -P "$1" || true
+}
+cpu_ticks() {  # pids... -> summed utime+stime (fields 14, 15 of /proc/PID/stat)
+  local t=0 p v
+  for p in "$@"; do
+    v=$(sed 's/^.*) //' "/proc/$p/stat" 2>/dev/null | awk '{print $12 + $13}') || v=0
+    t=$((t + ${v:-0}))
+  done
+  echo "$t"
+}
+HZ=$(getconf CLK_TCK)
+
+run() {  # port script pids... -> "req/s cpu_us_per_request"; errors are reported, not hidden
+  local port=$1 script=$2 out t0 t1
+  shift 2
+  t0=$(cpu_ticks "$@")
+  out=$("$WRK" -t1 -c"$CONNS" -d"$DURATION" -s "$W/$script.lua" "http://127.0.0.1:$port" 2>&1)
+  t1=$(cpu_ticks "$@")
   if grep -qE 'Non-2xx|Socket errors' <<<"$out"; then
-    echo "gateway.sh: port $1 $2: $(grep -E 'Non-2xx|Socket errors' <<<"$out" | tr '\n' ' ')" >&2
+    echo "gateway.sh: port $port $script: $(grep -E 'Non-2xx|Socket errors' <<<"$out" | tr '\n' ' ')" >&2
   fi
-  awk '/^Requests\/sec:/ {print $2}' <<<"$out"
+  awk -v dt=$((t1 - t0)) -v hz="$HZ" '
+    /requests in/ {n = $1}
+    /^Requests\/sec:/ {rps = $2}
+    END {printf "%s %.2f\n", rps, (n > 0 ? dt * 1e6 / hz / n : 0)}' <<<"$out"
 }
 
-declare -A R
+LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
+declare -A PROCS
+PROCS[a]=$(proc_pids "$(cat "$W/front/nginx.pid")")
+PROCS[b]=$(proc_pids "$(cat "$W/front-modsec/nginx.pid")")
+PROCS[c]=${PIDS[0]}
+PROCS[d]=${PIDS[1]}
+declare -A R CPU
 for req in get post; do
   for round in $(seq "$ROUNDS"); do
     for side in a b c d; do
       case $side in a) p=$A ;; b) p=$B ;; c) p=$C ;; d) p=$D ;; esac
-      v=$(run "$p" "$req")
+      # shellcheck disable=SC2086  # word splitting of the pid list is intended
+      read -r v u < <(run "$p" "$req" ${PROCS[$side]})
       R[$req,$side]+="$v "
+      CPU[$req,$side]+="$u "
     done
   done
 done
 
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-range() { tr ' ' '\n' | grep -v '^$' | sort -g | awk 'NR==1{lo=$1} {hi=$1} END {printf "%.0f-%.0f", lo, hi}'; }
+range() {  # [decimals]
+  tr ' ' '\n' | grep -v '^$' | sort -g |
+    awk -v f="%.${1:-0}f" 'NR==1{lo=$1} {hi=$1} END {printf f "-" f, lo, hi}'
+}
 
 echo "gateway.sh: wrk -t1 -c$CONNS -d$DURATION, $ROUNDS rounds alternating a b c d, loopback"
 echo "  $(nginx -v 2>&1); $("$WRK" --version 2>&1 | head -1 | cut -c1-40)"
 echo "  ModSecurity $(dpkg-query -W -f='${Version}' libmodsecurity3 2>/dev/null || echo '?'), CRS $(dpkg-query -W -f='${Version}' modsecurity-crs 2>/dev/null || echo '?') PL1; $("$BIN" version 2>/dev/null | head -1)"
-printf "%-6s %-34s %12s %14s\n" req side "median req/s" "range"
-declare -A M
+echo "  load average before: $LOAD0; after: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "  CPU = user+system time of the proxy process(es) over the run / requests served"
+printf "%-6s %-34s %12s %14s %12s %14s\n" req side "median req/s" "range" "CPU us/req" "range"
+declare -A M U
 for req in get post; do
   for side in a b c d; do
     case $side in
@@ -164,10 +204,16 @@ for req in get post; do
     esac
     m=$(echo "${R[$req,$side]}" | median)
     M[$req,$side]=$m
-    printf "%-6s %-34s %12.0f %14s\n" "$req" "$name" "$m" "$(echo "${R[$req,$side]}" | range)"
+    U[$req,$side]=$(echo "${CPU[$req,$side]}" | median)
+    printf "%-6s %-34s %12.0f %14s %12.1f %14s\n" "$req" "$name" "$m" \
+      "$(echo "${R[$req,$side]}" | range)" "${U[$req,$side]}" "$(echo "${CPU[$req,$side]}" | range 1)"
   done
 done
 ratio() { awk -v x="$1" -v y="$2" 'BEGIN { if (y > 0) printf "%.2f", x / y; else print "n/a" }'; }
+# CPU ratios: peer's CPU per request / ours (higher is better, like the req/s ratios).
+for req in get post; do
+  echo "$req CPU/request ratios: c/a=$(ratio "${U[$req,a]}" "${U[$req,c]}")  d/b=$(ratio "${U[$req,b]}" "${U[$req,d]}")  d/a=$(ratio "${U[$req,a]}" "${U[$req,d]}")"
+done
 echo "GET:  c/a=$(ratio "${M[get,c]}" "${M[get,a]}")  d/b=$(ratio "${M[get,d]}" "${M[get,b]}")  d/a=$(ratio "${M[get,d]}" "${M[get,a]}")"
 echo "POST: c/a=$(ratio "${M[post,c]}" "${M[post,a]}")  d/b=$(ratio "${M[post,d]}" "${M[post,b]}")  d/a=$(ratio "${M[post,d]}" "${M[post,a]}")"
-echo "c/a get=$(ratio "${M[get,c]}" "${M[get,a]}") post=$(ratio "${M[post,c]}" "${M[post,a]}"); d/b get=$(ratio "${M[get,d]}" "${M[get,b]}") post=$(ratio "${M[post,d]}" "${M[post,b]}"); d/a get=$(ratio "${M[get,d]}" "${M[get,a]}") post=$(ratio "${M[post,d]}" "${M[post,a]}")"
+echo "c/a get=$(ratio "${M[get,c]}" "${M[get,a]}") post=$(ratio "${M[post,c]}" "${M[post,a]}"); d/b get=$(ratio "${M[get,d]}" "${M[get,b]}") post=$(ratio "${M[post,d]}" "${M[post,b]}"); d/a get=$(ratio "${M[get,d]}" "${M[get,a]}") post=$(ratio "${M[post,d]}" "${M[post,a]}") | CPU/request: c/a get=$(ratio "${U[get,a]}" "${U[get,c]}") post=$(ratio "${U[post,a]}" "${U[post,c]}"); d/b get=$(ratio "${U[get,b]}" "${U[get,d]}") post=$(ratio "${U[post,b]}" "${U[post,d]}"); d/a get=$(ratio "${U[get,a]}" "${U[get,d]}") post=$(ratio "${U[post,a]}" "${U[post,d]}")"

@@ -1,4 +1,5 @@
-// AuditWriter (audit_writer.h): a mutex-guarded vector swapped out by one writer thread.
+// AuditWriter (audit_writer.h): a mutex-guarded vector swapped out by one writer thread, which
+// lingers briefly after a wake-up so that workers do not pay a futex wake per record.
 #include "gateway/audit_writer.h"
 
 #include "core/time.h"
@@ -20,6 +21,7 @@ AuditWriter::~AuditWriter() {
 }
 
 void AuditWriter::Submit(std::string json_object) {
+  bool wake;
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (queue_.size() >= max_queue_) {
@@ -28,15 +30,20 @@ void AuditWriter::Submit(std::string json_object) {
     }
     queue_.push_back(std::move(json_object));
     ++submitted_;
+    // Wake the writer for the first record after it went idle, or when a full batch is
+    // waiting; otherwise it collects records for up to kLinger on its own (no futex per record).
+    wake = (idle_ && queue_.size() == 1) || queue_.size() == kWakeBatch;
   }
-  cv_.notify_one();
+  if (wake) cv_.notify_one();
 }
 
 void AuditWriter::Flush() {
   std::unique_lock<std::mutex> lock(mu_);
   uint64_t target = submitted_;
+  ++flushing_;
   cv_.notify_one();
   done_cv_.wait(lock, [&] { return processed_ >= target; });
+  --flushing_;
 }
 
 void AuditWriter::Loop() {
@@ -44,8 +51,15 @@ void AuditWriter::Loop() {
   for (;;) {
     {
       std::unique_lock<std::mutex> lock(mu_);
+      idle_ = true;
       cv_.wait(lock, [&] { return stop_ || !queue_.empty(); });
+      idle_ = false;
       if (queue_.empty() && stop_) return;
+      // Linger so that one wake-up appends a burst of records (group commit).
+      if (!stop_ && flushing_ == 0 && queue_.size() < kWakeBatch) {
+        cv_.wait_for(lock, kLinger,
+                     [&] { return stop_ || flushing_ > 0 || queue_.size() >= kWakeBatch; });
+      }
       batch.swap(queue_);
     }
     for (const std::string& rec : batch) {

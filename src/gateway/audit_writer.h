@@ -2,10 +2,12 @@
 // to a RecordSink on its own thread, in batches, so the store's hashing, signing and fsync never
 // run on the request path. A full queue drops records and counts them (a flood must not grow
 // memory without bound); the drop count is exported as a metric and written as an anomaly record
-// once the queue drains.
+// once the queue drains. Records reach the sink within a few milliseconds (the writer batches
+// wake-ups), or at once through Flush().
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -43,10 +45,16 @@ class AuditWriter {
   std::mutex mu_;
   std::condition_variable cv_;
   std::condition_variable done_cv_;
+  // The writer collects records for up to kLinger after a wake-up, or until kWakeBatch wait.
+  static constexpr size_t kWakeBatch = 256;
+  static constexpr std::chrono::milliseconds kLinger{2};
+
   std::vector<std::string> queue_;
   uint64_t submitted_ = 0;  // under mu_
   uint64_t processed_ = 0;  // under mu_
   bool stop_ = false;
+  bool idle_ = false;  // under mu_: the writer waits for the first record
+  int flushing_ = 0;   // under mu_: Flush() callers waiting
   std::atomic<uint64_t> written_{0}, dropped_{0}, failed_{0};
   uint64_t dropped_reported_ = 0;
   std::thread thread_;

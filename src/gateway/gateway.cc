@@ -136,9 +136,14 @@ class Channel {
   size_t pending() const { return out_.size() - out_off_; }
   bool failed() const { return failed_; }
 
-  // Queues and sends what the socket takes now. false after a hard error (peer gone).
+  // Queues and sends what the socket takes now. false after a hard error (peer gone). While
+  // corked, only queues: the pieces of one response go out in one send() at Uncork().
   bool Send(std::string_view data) {
     if (failed_) return false;
+    if (corked_) {
+      out_.append(data);
+      return true;
+    }
     if (ssl_) {
       out_.append(data);
       return Flush();
@@ -163,6 +168,16 @@ class Channel {
     }
     out_.append(data);
     SetWantWrite(true);
+    return true;
+  }
+  void Cork() { corked_ = true; }
+  // Sends what was queued while corked. false after a hard error.
+  bool Uncork() {
+    corked_ = false;
+    if (failed_) return false;
+    if (pending() == 0 || connecting_) return true;
+    if (!Flush()) return false;
+    if (pending() > 0) SetWantWrite(true);
     return true;
   }
   // Called on EPOLLOUT. Returns false after a hard error.
@@ -274,6 +289,7 @@ class Channel {
   bool registered_ = false;
   bool failed_ = false;
   bool connecting_ = false;
+  bool corked_ = false;
   SSL* ssl_ = nullptr;
   bool handshake_done_ = false;
 };
@@ -396,6 +412,9 @@ class ClientConn {
   }
 
   void OnClientEvents(uint32_t ev);
+  // Everything queued for the client has been sent: close after a final response, resume the
+  // upstream after back-pressure. true when the connection was closed.
+  bool OnClientDrained();
   void ReadClient();
   void Process();
   void OnHead();
@@ -460,6 +479,7 @@ class ClientConn {
   bool request_sent_ = false;      // every request byte reached the upstream's socket
   std::string body_buf_;           // inspected prefix of the body
   std::string up_request_;         // head + buffered body, kept for a retry
+  std::string head_buf_;           // response head being formatted (capacity reused)
   bool retryable_ = false;
   int attempts_ = 0;
   std::vector<const ServerState*> tried_;
@@ -516,16 +536,7 @@ void ClientConn::OnClientEvents(uint32_t ev) {
       Close();
       return;
     }
-    if (ch_->pending() == 0) {
-      if (close_after_response_ && !ctx_) {
-        shutdown(ch_->fd(), SHUT_WR);
-        Close();
-        return;
-      }
-      // Response back-pressure released: read the upstream again.
-      if (up_ && !up_->ch->reading() && (resp_ == Resp::kBody || resp_ == Resp::kTunnel))
-        up_->ch->SetReading(true);
-    }
+    if (OnClientDrained()) return;
   }
   if (ev & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) {
     if (ev & EPOLLERR) {
@@ -534,6 +545,19 @@ void ClientConn::OnClientEvents(uint32_t ev) {
     }
     if (ch_->reading()) ReadClient();
   }
+}
+
+bool ClientConn::OnClientDrained() {
+  if (ch_->pending() != 0) return false;
+  if (close_after_response_ && !ctx_) {
+    shutdown(ch_->fd(), SHUT_WR);
+    Close();
+    return true;
+  }
+  // Response back-pressure released: read the upstream again.
+  if (up_ && !up_->ch->reading() && (resp_ == Resp::kBody || resp_ == Resp::kTunnel))
+    up_->ch->SetReading(true);
+  return false;
 }
 
 void ClientConn::ReadClient() {
@@ -877,8 +901,8 @@ void ClientConn::SendLocal(bool close) {
     c.response.headers.Set("Content-Type", c.local_response.content_type);
   if (!c.local_response.content) c.response.headers.Set("Cache-Control", "no-store");
   for (auto& f : filters_) f->OnResponseHeaders(c);
-  std::string out;
-  out.reserve(256 + c.local_response.body.size());
+  std::string& out = head_buf_;
+  out.clear();
   out += "HTTP/1.1 ";
   out += std::to_string(c.response.status);
   out += ' ';
@@ -1127,7 +1151,15 @@ void ClientConn::ReadUpstream() {
         continue;
       }
       up_->in.append(w_->scratch(), static_cast<size_t>(n));
+      // Head, body and chunk framing of what this read completes leave in one send().
+      ch_->Cork();
       ProcessUpstream();
+      if (closed_) return;
+      if (!ch_->Uncork()) {
+        Close();
+        return;
+      }
+      if (OnClientDrained()) return;
       if (static_cast<size_t>(n) < kReadChunk) return;
       continue;
     }
@@ -1230,6 +1262,7 @@ void ClientConn::OnResponseHead() {
   c.response.local = false;
   auto& fields = c.response.headers.mutable_fields();
   fields.clear();
+  fields.reserve(h.header_count + 8);  // room for the response filters' headers
   std::string_view conn_tokens;
   if (const net::HttpHeader* ch = h.Find("connection")) conn_tokens = ch->value;
   const net::HttpHeader* cl_header = nullptr;
@@ -1247,8 +1280,8 @@ void ClientConn::OnResponseHead() {
       return;
     }
   }
-  std::string out;
-  out.reserve(256);
+  std::string& out = head_buf_;
+  out.clear();
   out += "HTTP/1.1 ";
   out += std::to_string(h.status);
   out += ' ';
@@ -1408,6 +1441,7 @@ void ClientConn::FinishRequest() {
   if (body_buf_.capacity() > 1 << 20) body_buf_.shrink_to_fit();
   up_request_.clear();
   if (up_request_.capacity() > 1 << 20) up_request_.shrink_to_fit();
+  if (head_buf_.capacity() > 1 << 16) head_buf_.shrink_to_fit();
   response_head_sent_ = false;
   request_sent_ = false;
   chunked_downstream_ = close_delimited_downstream_ = false;
