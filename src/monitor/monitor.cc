@@ -57,7 +57,8 @@ Result<std::vector<Finding>> Monitor::RunOnce() {
                                  .count();
 
   // 2. DNS and TLS (blocking, per target) on worker threads; HTTP evaluation alongside.
-  DnsHijackCheck dns(config_.dns, state_.get(), clock_);
+  DnsZoneCache zone_cache;  // zone NS/SOA/DS/wildcard asked once per zone this round
+  DnsHijackCheck dns(config_.dns, state_.get(), clock_, &zone_cache);
   TlsCheck tls(state_.get(), clock_);
   AvailabilityCheck availability(state_.get(), clock_);
   ContentCheck content(state_.get(), clock_);
