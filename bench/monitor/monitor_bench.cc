@@ -333,7 +333,10 @@ int main(int argc, char** argv) {
       return 1;
     }
     std::map<std::string, int> by;
-    for (const auto& x : *f) ++by[x.check];
+    for (const auto& x : *f)
+      if (by[x.check]++ == 0)  // one example of each kind, to tell a bench artefact from a bug
+        std::printf("  e.g. %s %s: %s\n", x.check.c_str(), x.subject.c_str(),
+                    x.evidence.dump().substr(0, 300).c_str());
     std::string kinds;
     for (const auto& [k, n] : by) kinds += " " + k + "=" + std::to_string(n);
     std::printf(
