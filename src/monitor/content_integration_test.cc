@@ -302,5 +302,35 @@ TEST_F(ContentTest, UnreachablePageIsALowFinding) {
   EXPECT_EQ((*f)[0].severity, Severity::kLow);
 }
 
+TEST_F(ContentTest, AvailabilityProbeIsTheBrowserViewOfTheSamePage) {
+  const std::string url = "http://127.0.0.1:" + std::to_string(server_->port()) + "/missing";
+  auto cfg = ParseMonitorConfig(
+      "interval: 10m\nstate: c3.db\ntargets:\n  - name: gone\n"
+      "    availability: {url: \"" +
+          url +
+          "\"}\n"
+          "    content: {url: \"" +
+          url + "\"}\n",
+      dir_.path());
+  ASSERT_TRUE(cfg.ok()) << cfg.status().ToString();
+  auto m = Monitor::Create(std::move(*cfg), nullptr, clock_);
+  ASSERT_TRUE(m.ok());
+  const int before = server_->requests();
+  std::vector<Finding> last;
+  for (int i = 0; i < 20; ++i) {
+    clock_.Advance(600 * kNanosPerSecond);
+    auto f = (*m)->RunOnce();
+    ASSERT_TRUE(f.ok());
+    last = *f;
+  }
+  // Three content views per round and no fourth load for availability: it judged the
+  // browser view (a 404 each time) and, after its 20 probes, raises the veto.
+  EXPECT_EQ(server_->requests() - before, 60);
+  const Finding* veto = Get(last, "availability_veto");
+  ASSERT_NE(veto, nullptr) << ::testing::PrintToString(Checks(last));
+  EXPECT_EQ(veto->evidence["failed"], 20);
+  EXPECT_NE(Get(last, "content_unreachable"), nullptr);
+}
+
 }  // namespace
 }  // namespace gs::monitor

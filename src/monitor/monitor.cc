@@ -37,16 +37,24 @@ Result<std::vector<Finding>> Monitor::RunOnce() {
   std::vector<size_t> avail_at(n, SIZE_MAX), content_at(n, SIZE_MAX), content_count(n, 0);
   for (size_t i = 0; i < n; ++i) {
     const TargetConfig& t = config_.targets[i];
-    if (t.availability.enabled) {
-      avail_at[i] = requests.size();
-      requests.push_back(AvailabilityCheck::Request(t));
-    }
     auto c = ContentCheck::Requests(t);
     if (!c.empty()) {
       content_at[i] = requests.size();
       content_count[i] = c.size();
       for (auto& r : c) requests.push_back(std::move(r));
     }
+    if (!t.availability.enabled) continue;
+    // The content check's browser view of the same page is the availability probe too: one
+    // page load per target, judged by both checks.
+    FetchRequest probe = AvailabilityCheck::Request(t);
+    if (!c.empty() && requests[content_at[i]].url == probe.url &&
+        requests[content_at[i]].connect == probe.connect &&
+        requests[content_at[i]].timeout_nanos == probe.timeout_nanos) {
+      avail_at[i] = content_at[i];
+      continue;
+    }
+    avail_at[i] = requests.size();
+    requests.push_back(std::move(probe));
   }
   FetcherOptions fo;
   fo.max_concurrency = config_.http_concurrency;
@@ -57,7 +65,8 @@ Result<std::vector<Finding>> Monitor::RunOnce() {
                                  .count();
 
   // 2. DNS and TLS (blocking, per target) on worker threads; HTTP evaluation alongside.
-  DnsHijackCheck dns(config_.dns, state_.get(), clock_);
+  DnsZoneCache zone_cache;  // zone NS/SOA/DS/wildcard asked once per zone this round
+  DnsHijackCheck dns(config_.dns, state_.get(), clock_, &zone_cache);
   TlsCheck tls(state_.get(), clock_);
   AvailabilityCheck availability(state_.get(), clock_);
   ContentCheck content(state_.get(), clock_);

@@ -1,17 +1,29 @@
-// SQLite implementation of StateStore. Statements are prepared per call: the state is small and
-// written a few times per round, so simplicity wins over statement caching.
+// SQLite implementation of StateStore. Each statement is prepared once per connection and
+// reused (a round of 10,000 targets runs ~10 statements per target).
 #include "monitor/state_store.h"
 
 #include <sqlite3.h>
 
+#include <map>
+
 namespace gs::monitor {
 namespace {
 
-// RAII prepared statement.
+// A statement from the connection's cache (prepared on first use), reset and unbound when
+// the scope ends. `sql` must be a string literal: its address is the cache key.
 class Stmt {
  public:
-  Stmt(sqlite3* db, const char* sql) { rc_ = sqlite3_prepare_v2(db, sql, -1, &s_, nullptr); }
-  ~Stmt() { sqlite3_finalize(s_); }
+  Stmt(sqlite3* db, std::map<const char*, sqlite3_stmt*>& cache, const char* sql) {
+    sqlite3_stmt*& cached = cache[sql];
+    rc_ = cached != nullptr
+              ? SQLITE_OK
+              : sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &cached, nullptr);
+    s_ = cached;
+  }
+  ~Stmt() {
+    sqlite3_reset(s_);
+    sqlite3_clear_bindings(s_);
+  }
   bool ok() const { return rc_ == SQLITE_OK; }
   sqlite3_stmt* get() { return s_; }
   void Bind(int i, const std::string& v) {
@@ -63,7 +75,10 @@ Result<std::unique_ptr<StateStore>> StateStore::Open(const std::string& path) {
   return s;
 }
 
-StateStore::~StateStore() { sqlite3_close(db_); }
+StateStore::~StateStore() {
+  for (auto& [sql, st] : stmts_) sqlite3_finalize(st);
+  sqlite3_close(db_);
+}
 
 Status StateStore::Exec(const char* sql) {
   char* err = nullptr;
@@ -79,7 +94,7 @@ Result<std::optional<std::string>> StateStore::GetBaseline(const std::string& ki
                                                            const std::string& target,
                                                            const std::string& key) {
   std::lock_guard<std::mutex> l(mu_);
-  Stmt st(db_, "SELECT value FROM baseline WHERE kind=?1 AND target=?2 AND key=?3");
+  Stmt st(db_, stmts_, "SELECT value FROM baseline WHERE kind=?1 AND target=?2 AND key=?3");
   if (!st.ok()) return SqlError(db_, "prepare");
   st.Bind(1, kind);
   st.Bind(2, target);
@@ -95,7 +110,7 @@ Result<std::optional<std::string>> StateStore::GetBaseline(const std::string& ki
 Status StateStore::PutBaseline(const std::string& kind, const std::string& target,
                                const std::string& key, const std::string& value, UnixNanos ts) {
   std::lock_guard<std::mutex> l(mu_);
-  Stmt st(db_,
+  Stmt st(db_, stmts_,
           "INSERT OR REPLACE INTO baseline(kind,target,key,value,updated) VALUES(?1,?2,?3,?4,?5)");
   if (!st.ok()) return SqlError(db_, "prepare");
   st.Bind(1, kind);
@@ -110,7 +125,8 @@ Status StateStore::PutBaseline(const std::string& kind, const std::string& targe
 Status StateStore::DeleteBaselines(const std::string& kind, const std::string& target,
                                    const std::string& key_prefix) {
   std::lock_guard<std::mutex> l(mu_);
-  Stmt st(db_, "DELETE FROM baseline WHERE kind=?1 AND target=?2 AND substr(key,1,length(?3))=?3");
+  Stmt st(db_, stmts_,
+          "DELETE FROM baseline WHERE kind=?1 AND target=?2 AND substr(key,1,length(?3))=?3");
   if (!st.ok()) return SqlError(db_, "prepare");
   st.Bind(1, kind);
   st.Bind(2, target);
@@ -121,7 +137,7 @@ Status StateStore::DeleteBaselines(const std::string& kind, const std::string& t
 
 Result<int> StateStore::IncrementStreak(const std::string& target, const std::string& key) {
   std::lock_guard<std::mutex> l(mu_);
-  Stmt st(db_,
+  Stmt st(db_, stmts_,
           "INSERT INTO streak(target,key,count) VALUES(?1,?2,1) ON CONFLICT(target,key) DO UPDATE "
           "SET count=count+1 RETURNING count");
   if (!st.ok()) return SqlError(db_, "prepare");
@@ -135,7 +151,7 @@ Result<int> StateStore::IncrementStreak(const std::string& target, const std::st
 
 Status StateStore::ResetStreak(const std::string& target, const std::string& key) {
   std::lock_guard<std::mutex> l(mu_);
-  Stmt st(db_, "DELETE FROM streak WHERE target=?1 AND key=?2");
+  Stmt st(db_, stmts_, "DELETE FROM streak WHERE target=?1 AND key=?2");
   if (!st.ok()) return SqlError(db_, "prepare");
   st.Bind(1, target);
   st.Bind(2, key);
@@ -145,7 +161,7 @@ Status StateStore::ResetStreak(const std::string& target, const std::string& key
 
 Result<std::vector<std::pair<std::string, UnixNanos>>> StateStore::ListOpenFindings() {
   std::lock_guard<std::mutex> l(mu_);
-  Stmt st(db_, "SELECT key, last_reported FROM open_finding");
+  Stmt st(db_, stmts_, "SELECT key, last_reported FROM open_finding");
   if (!st.ok()) return SqlError(db_, "prepare");
   std::vector<std::pair<std::string, UnixNanos>> out;
   int rc;
@@ -161,7 +177,7 @@ Result<std::vector<std::pair<std::string, UnixNanos>>> StateStore::ListOpenFindi
 
 Status StateStore::PutOpenFinding(const std::string& key, UnixNanos last_reported) {
   std::lock_guard<std::mutex> l(mu_);
-  Stmt st(db_, "INSERT OR REPLACE INTO open_finding(key, last_reported) VALUES(?1, ?2)");
+  Stmt st(db_, stmts_, "INSERT OR REPLACE INTO open_finding(key, last_reported) VALUES(?1, ?2)");
   if (!st.ok()) return SqlError(db_, "prepare");
   st.Bind(1, key);
   st.Bind(2, static_cast<int64_t>(last_reported));
@@ -171,7 +187,7 @@ Status StateStore::PutOpenFinding(const std::string& key, UnixNanos last_reporte
 
 Status StateStore::DeleteOpenFinding(const std::string& key) {
   std::lock_guard<std::mutex> l(mu_);
-  Stmt st(db_, "DELETE FROM open_finding WHERE key=?1");
+  Stmt st(db_, stmts_, "DELETE FROM open_finding WHERE key=?1");
   if (!st.ok()) return SqlError(db_, "prepare");
   st.Bind(1, key);
   if (sqlite3_step(st.get()) != SQLITE_DONE) return SqlError(db_, "delete open finding");
@@ -181,7 +197,7 @@ Status StateStore::DeleteOpenFinding(const std::string& key) {
 Status StateStore::RecordProbe(const std::string& target, UnixNanos ts, bool ok,
                                int64_t latency_ms) {
   std::lock_guard<std::mutex> l(mu_);
-  Stmt st(db_, "INSERT INTO probe(target,ts,ok,latency_ms) VALUES(?1,?2,?3,?4)");
+  Stmt st(db_, stmts_, "INSERT INTO probe(target,ts,ok,latency_ms) VALUES(?1,?2,?3,?4)");
   if (!st.ok()) return SqlError(db_, "prepare");
   st.Bind(1, target);
   st.Bind(2, static_cast<int64_t>(ts));
@@ -194,7 +210,7 @@ Status StateStore::RecordProbe(const std::string& target, UnixNanos ts, bool ok,
 Result<StateStore::ProbeStats> StateStore::GetProbeStats(const std::string& target, UnixNanos since,
                                                          UnixNanos until) {
   std::lock_guard<std::mutex> l(mu_);
-  Stmt st(db_,
+  Stmt st(db_, stmts_,
           "SELECT count(*), coalesce(sum(ok = 0), 0) FROM probe WHERE target=?1 AND ts>?2 AND "
           "ts<=?3");
   if (!st.ok()) return SqlError(db_, "prepare");
@@ -210,7 +226,7 @@ Result<StateStore::ProbeStats> StateStore::GetProbeStats(const std::string& targ
 
 Status StateStore::PruneProbes(UnixNanos before) {
   std::lock_guard<std::mutex> l(mu_);
-  Stmt st(db_, "DELETE FROM probe WHERE ts<?1");
+  Stmt st(db_, stmts_, "DELETE FROM probe WHERE ts<?1");
   if (!st.ok()) return SqlError(db_, "prepare");
   st.Bind(1, static_cast<int64_t>(before));
   if (sqlite3_step(st.get()) != SQLITE_DONE) return SqlError(db_, "prune probes");

@@ -6,6 +6,7 @@
 // Thread-safe (one connection guarded by a mutex); every write is its own transaction.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -17,6 +18,7 @@
 #include "core/time.h"
 
 struct sqlite3;
+struct sqlite3_stmt;
 
 namespace gs::monitor {
 
@@ -63,6 +65,7 @@ class StateStore {
   Status Exec(const char* sql);
   std::mutex mu_;
   sqlite3* db_;
+  std::map<const char*, sqlite3_stmt*> stmts_;  // prepared once, by SQL literal (state_store.cc)
 };
 
 }  // namespace gs::monitor

@@ -274,6 +274,11 @@ Result<std::vector<Finding>> ContentCheck::Evaluate(const TargetConfig& target,
       if (next >= results.size()) break;
       const FetchResult& r = results[next++];
       if (!r.Ok()) continue;  // transient failures are availability's business
+      // The same bytes from the same URL as the browser got: the same view, similarity 1 and
+      // no other host, so no finding; skip parsing it again.
+      if (r.body == main.body && r.effective_url == main.effective_url &&
+          r.content_type == main.content_type)
+        continue;
       auto v = View(r, c.url);
       if (!v.ok()) continue;
       double sim = Similarity(v->text, now.text);

@@ -3,6 +3,9 @@
 
 #include <chrono>
 #include <cstdio>
+#include <functional>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <random>
 #include <thread>
@@ -72,6 +75,52 @@ bool SoaParts(const DnsAnswer& a, std::string* identity, uint32_t* serial) {
   *identity = tok[2] + " " + tok[3];
   *serial = static_cast<uint32_t>(std::strtoul(tok[4].c_str(), nullptr, 10));
   return true;
+}
+
+// What a zone-level query found: the authoritative answers and, for the wildcard probe, the
+// probe name and each resolver's successful answer to it.
+struct ZoneAnswers {
+  AuthResult auth;
+  std::string probe;
+  std::vector<std::optional<DnsAnswer>> resolvers;
+};
+
+std::string ServersKey(const std::vector<Endpoint>& servers) {
+  std::string k;
+  for (const auto& ep : servers) k += ep.ToString() + ",";
+  return k;
+}
+
+}  // namespace
+
+struct DnsZoneCache::Impl {
+  struct Slot {
+    std::once_flag once;
+    ZoneAnswers value;
+  };
+  std::mutex mu;
+  std::map<std::string, std::shared_ptr<Slot>> slots;
+};
+
+DnsZoneCache::DnsZoneCache() : impl_(std::make_unique<Impl>()) {}
+DnsZoneCache::~DnsZoneCache() = default;
+
+namespace {
+
+// `query()` once per key and round when there is a cache, else every time.
+ZoneAnswers Shared(DnsZoneCache* cache, const std::string& key,
+                   const std::function<ZoneAnswers()>& query) {
+  if (cache == nullptr) return query();
+  DnsZoneCache::Impl& impl = cache->impl();
+  std::shared_ptr<DnsZoneCache::Impl::Slot> slot;
+  {
+    std::lock_guard<std::mutex> l(impl.mu);
+    auto& s = impl.slots[key];
+    if (!s) s = std::make_shared<DnsZoneCache::Impl::Slot>();
+    slot = s;
+  }
+  std::call_once(slot->once, [&] { slot->value = query(); });
+  return slot->value;
 }
 
 // RFC 1982 serial arithmetic: true when `a` is older than `b`.
@@ -189,8 +238,17 @@ Result<std::vector<Finding>> DnsHijackCheck::Run(const TargetConfig& target) {
   // primary/contact in the SOA is how a hijacked DNS account redirects a whole zone; a serial
   // going backwards means someone republished old (or forged) data. Growing serials are normal
   // zone updates and move the baseline forward.
+  const std::string servers = ServersKey(dns.authoritative);
+  auto zone_query = [&](const DnsTargetConfig& at, uint16_t type) {
+    return Shared(zone_cache_,
+                  std::to_string(type) + "|" + dns.zone + "|" + ServersKey(at.authoritative),
+                  [&] {
+                    return ZoneAnswers{QueryAuthoritative(at, dns.zone, type, timeout), "", {}};
+                  })
+        .auth;
+  };
   if (!dns.zone.empty()) {
-    AuthResult ns = QueryAuthoritative(dns, dns.zone, /*NS=*/2, timeout);
+    AuthResult ns = zone_query(dns, /*NS=*/2);
     if (!ns.answers.empty()) {
       const std::string key = "zone|" + SubjectKey(dns.zone, 2);
       GS_ASSIGN_OR_RETURN(auto base, state_->GetBaseline(kKind, target.name, key));
@@ -208,7 +266,7 @@ Result<std::vector<Finding>> DnsHijackCheck::Run(const TargetConfig& target) {
         out.push_back(std::move(f));
       }
     }
-    AuthResult soa = QueryAuthoritative(dns, dns.zone, /*SOA=*/6, timeout);
+    AuthResult soa = zone_query(dns, /*SOA=*/6);
     std::string identity;
     uint32_t serial = 0;
     if (!soa.answers.empty() && SoaParts(soa.answers[0].second, &identity, &serial)) {
@@ -246,7 +304,7 @@ Result<std::vector<Finding>> DnsHijackCheck::Run(const TargetConfig& target) {
     DnsTargetConfig parent_cfg;
     parent_cfg.authoritative = dns.parent;
     const std::string subject = SubjectKey(dns.zone, /*DS=*/43);
-    AuthResult ds = QueryAuthoritative(parent_cfg, dns.zone, 43, timeout);
+    AuthResult ds = zone_query(parent_cfg, /*DS=*/43);
     if (ds.answers.empty()) {
       Finding f{"dns_unreachable",
                 target.name,
@@ -278,11 +336,24 @@ Result<std::vector<Finding>> DnsHijackCheck::Run(const TargetConfig& target) {
   // wildcard; a resolver that invents an answer the authoritative servers deny is rewriting
   // NXDOMAIN (ad or "search" pages injected by an ISP or an attacker).
   {
-    std::random_device rd;
-    char label[24];
-    std::snprintf(label, sizeof label, "gs-%08x%08x", rd(), rd());
-    const std::string probe = std::string(label) + "." + dns.zone;
-    AuthResult auth = QueryAuthoritative(dns, probe, /*A=*/1, timeout);
+    ZoneAnswers w = Shared(zone_cache_, "wildcard|" + dns.zone + "|" + servers, [&] {
+      std::random_device rd;
+      char label[24];
+      std::snprintf(label, sizeof label, "gs-%08x%08x", rd(), rd());
+      ZoneAnswers z;
+      z.probe = std::string(label) + "." + dns.zone;
+      z.auth = QueryAuthoritative(dns, z.probe, /*A=*/1, timeout);
+      if (!z.auth.answers.empty() && z.auth.answers[0].second.rcode == 3) {
+        for (const auto& res : global_.resolvers) {
+          auto ans = QueryDns(res, z.probe, 1, true, timeout);
+          z.resolvers.push_back(ans.ok() ? std::optional<DnsAnswer>(std::move(*ans))
+                                         : std::nullopt);
+        }
+      }
+      return z;
+    });
+    const std::string& probe = w.probe;
+    const AuthResult& auth = w.auth;
     if (!auth.answers.empty()) {
       const DnsAnswer& a = auth.answers[0].second;
       if (a.rcode == 0 && !a.records.empty()) {
@@ -295,23 +366,21 @@ Result<std::vector<Finding>> DnsHijackCheck::Run(const TargetConfig& target) {
         f.evidence = {{"probe", probe}, {"authoritative", AuthEvidence(auth)}};
         out.push_back(std::move(f));
       }
-      if (a.rcode == 3) {
-        for (const auto& res : global_.resolvers) {
-          auto ans = QueryDns(res, probe, 1, true, timeout);
-          if (!ans.ok() || ans->rcode != 0 || ans->records.empty()) continue;
-          Finding f{
-              "dns_nxdomain_rewrite",
-              target.name,
-              "*." + dns.zone + "@" + res.ToString(),
-              Severity::kHigh,
-              "resolver " + res.ToString() + " answers names that do not exist in " + dns.zone,
-              {}};
-          f.evidence = {{"probe", probe},
-                        {"resolver", res.ToString()},
-                        {"resolver_answer", ans->Canonical()},
-                        {"authoritative", AuthEvidence(auth)}};
-          out.push_back(std::move(f));
-        }
+      for (size_t i = 0; i < w.resolvers.size(); ++i) {
+        const auto& res = global_.resolvers[i];
+        const std::optional<DnsAnswer>& ans = w.resolvers[i];
+        if (!ans || ans->rcode != 0 || ans->records.empty()) continue;
+        Finding f{"dns_nxdomain_rewrite",
+                  target.name,
+                  "*." + dns.zone + "@" + res.ToString(),
+                  Severity::kHigh,
+                  "resolver " + res.ToString() + " answers names that do not exist in " + dns.zone,
+                  {}};
+        f.evidence = {{"probe", probe},
+                      {"resolver", res.ToString()},
+                      {"resolver_answer", ans->Canonical()},
+                      {"authoritative", AuthEvidence(auth)}};
+        out.push_back(std::move(f));
       }
     }
   }

@@ -13,6 +13,7 @@
 // `dnssec_bogus`, insecure with `dnssec: required` → `dnssec_insecure`.
 #pragma once
 
+#include <memory>
 #include <vector>
 
 #include "core/status.h"
@@ -23,11 +24,30 @@
 
 namespace gs::monitor {
 
+// Answers of the zone-level queries (apex NS and SOA, DS at the parent, the random-label
+// wildcard probe and the resolvers' answers to it) shared by every target of the same zone and
+// servers within one round: a round over many sites of one zone asks them once, not once per
+// site. Findings and baselines stay per target. Thread-safe; concurrent askers of one key wait
+// for the first.
+class DnsZoneCache {
+ public:
+  DnsZoneCache();
+  ~DnsZoneCache();
+  DnsZoneCache(const DnsZoneCache&) = delete;
+  DnsZoneCache& operator=(const DnsZoneCache&) = delete;
+  struct Impl;  // defined in dns_hijack.cc
+  Impl& impl() { return *impl_; }
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
 class DnsHijackCheck {
  public:
-  // `state` and `clock` must outlive the check.
-  DnsHijackCheck(const DnsGlobalConfig& global, StateStore* state, const TimeSource& clock)
-      : global_(global), state_(state), clock_(clock) {}
+  // `state`, `clock` and `zone_cache` (optional; one per round) must outlive the check.
+  DnsHijackCheck(const DnsGlobalConfig& global, StateStore* state, const TimeSource& clock,
+                 DnsZoneCache* zone_cache = nullptr)
+      : global_(global), state_(state), clock_(clock), zone_cache_(zone_cache) {}
 
   // One round for `target` (no-op without a dns section). Network failures become findings
   // (`dns_unreachable`); an error status means the state store failed.
@@ -42,6 +62,7 @@ class DnsHijackCheck {
   const DnsGlobalConfig& global_;
   StateStore* state_;
   const TimeSource& clock_;
+  DnsZoneCache* zone_cache_;
 };
 
 }  // namespace gs::monitor

@@ -157,6 +157,53 @@ std::string VersionName(int v) {
   return "unknown";
 }
 
+// Strict-Transport-Security and Location from one header line ("Name: value\r\n").
+void ParseHeaderLine(std::string_view line, std::string* hsts, std::string* location) {
+  size_t colon = line.find(':');
+  if (colon == std::string_view::npos) return;
+  std::string name(line.substr(0, colon));
+  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string_view value = line.substr(colon + 1);
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' '))
+    value.remove_suffix(1);
+  if (name == "strict-transport-security") *hsts = std::string(value);
+  if (name == "location") *location = std::string(value);
+}
+
+// GET cfg.path on an established TLS connection; reads the response head only.
+void GetPageHead(SSL* ssl, const TlsTargetConfig& cfg, TlsHandshake* h) {
+  std::string req = "GET " + cfg.path + " HTTP/1.1\r\nHost: " + cfg.host +
+                    (cfg.port == 443 ? "" : ":" + std::to_string(cfg.port)) +
+                    "\r\nUser-Agent: GovShield-Monitor/0.1\r\nAccept: */*\r\n"
+                    "Connection: close\r\n\r\n";
+  if (SSL_write(ssl, req.data(), static_cast<int>(req.size())) <= 0) {
+    h->http_error = "sending the HTTPS request: " + OpenSslError();
+    return;
+  }
+  std::string head;
+  char buf[4096];
+  size_t end = std::string::npos;
+  while ((end = head.find("\r\n\r\n")) == std::string::npos && head.size() < (64u << 10)) {
+    int n = SSL_read(ssl, buf, sizeof buf);
+    if (n <= 0) break;
+    head.append(buf, static_cast<size_t>(n));
+  }
+  if (end == std::string::npos || head.rfind("HTTP/1.", 0) != 0 || end < 12) {
+    h->http_error =
+        head.empty() ? "no HTTP response: " + OpenSslError() : "no complete HTTP response head";
+    ERR_clear_error();
+    return;
+  }
+  h->http_status = std::strtol(head.c_str() + 9, nullptr, 10);
+  for (size_t i = head.find("\r\n") + 2; i < end;) {
+    size_t eol = head.find("\r\n", i);
+    ParseHeaderLine(std::string_view(head).substr(i, eol - i), &h->hsts, &h->location);
+    i = eol + 2;
+  }
+  h->http_ok = true;
+}
+
 struct HttpResult {
   bool ok = false;
   std::string error;
@@ -167,39 +214,26 @@ struct HttpResult {
 
 size_t HeaderCallback(char* data, size_t size, size_t n, void* user) {
   auto* r = static_cast<HttpResult*>(user);
-  std::string_view line(data, size * n);
-  size_t colon = line.find(':');
-  if (colon != std::string_view::npos) {
-    std::string name(line.substr(0, colon));
-    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    std::string_view value = line.substr(colon + 1);
-    while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
-      value.remove_prefix(1);
-    while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' '))
-      value.remove_suffix(1);
-    if (name == "strict-transport-security") r->hsts = std::string(value);
-    if (name == "location") r->location = std::string(value);
-  }
+  ParseHeaderLine(std::string_view(data, size * n), &r->hsts, &r->location);
   return size * n;
 }
 
 size_t DiscardBody(char*, size_t size, size_t n, void*) { return size * n; }
 
-HttpResult HttpGet(const TlsTargetConfig& cfg, bool https) {
+// The plain-HTTP page's first response (no redirects followed).
+HttpResult HttpGet(const TlsTargetConfig& cfg) {
   HttpResult r;
   CURL* curl = curl_easy_init();
   if (curl == nullptr) {
     r.error = "curl_easy_init failed";
     return r;
   }
-  uint16_t port = https ? cfg.port : cfg.http_port;
-  std::string url = std::string(https ? "https://" : "http://") + cfg.host + ":" +
-                    std::to_string(port) + cfg.path;
+  const std::string port = std::to_string(cfg.http_port);
+  std::string url = "http://" + cfg.host + ":" + port + cfg.path;
   curl_slist* connect_to = nullptr;
   if (cfg.connect != cfg.host) {
-    std::string c =
-        cfg.host + ":" + std::to_string(port) + ":" + cfg.connect + ":" + std::to_string(port);
-    connect_to = curl_slist_append(nullptr, c.c_str());
+    connect_to = curl_slist_append(
+        nullptr, (cfg.host + ":" + port + ":" + cfg.connect + ":" + port).c_str());
     curl_easy_setopt(curl, CURLOPT_CONNECT_TO, connect_to);
   }
   char errbuf[CURL_ERROR_SIZE] = {0};
@@ -213,12 +247,6 @@ HttpResult HttpGet(const TlsTargetConfig& cfg, bool https) {
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, DiscardBody);
   curl_easy_setopt(curl, CURLOPT_MAXFILESIZE, 4L << 20);
   curl_easy_setopt(curl, CURLOPT_USERAGENT, "GovShield-Monitor/0.1");
-  // Chain and version are judged by the OpenSSL probes; this fetch only reads headers, so it
-  // must work even against the servers those probes flag.
-  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
-  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
-  curl_easy_setopt(curl, CURLOPT_SSLVERSION, static_cast<long>(CURL_SSLVERSION_TLSv1_0));
-  curl_easy_setopt(curl, CURLOPT_SSL_CIPHER_LIST, "DEFAULT:@SECLEVEL=0");
   CURLcode rc = curl_easy_perform(curl);
   if (rc == CURLE_OK) {
     r.ok = true;
@@ -295,7 +323,7 @@ std::shared_ptr<SSL_CTX> ClientContext(const std::string& ca_bundle, int min_ver
 }
 
 TlsHandshake TlsConnect(const TlsTargetConfig& cfg, int min_version, int max_version,
-                        const char* ciphers, bool seclevel0) {
+                        const char* ciphers, bool seclevel0, bool get_page) {
   TlsHandshake h;
   ScopedSigpipeBlock no_sigpipe;
   ERR_clear_error();
@@ -316,6 +344,7 @@ TlsHandshake TlsConnect(const TlsTargetConfig& cfg, int min_version, int max_ver
   if (SSL_connect(ssl.get()) == 1) {
     h.ok = true;
     h.protocol = SSL_get_version(ssl.get());
+    h.version = SSL_version(ssl.get());
     h.cipher = SSL_get_cipher_name(ssl.get());
     std::unique_ptr<X509, X509Deleter> leaf(SSL_get1_peer_certificate(ssl.get()));
     if (leaf) {
@@ -326,6 +355,7 @@ TlsHandshake TlsConnect(const TlsTargetConfig& cfg, int min_version, int max_ver
         i2d_X509(leaf.get(), &p);
       }
     }
+    if (get_page) GetPageHead(ssl.get(), cfg, &h);
     SSL_shutdown(ssl.get());
   } else {
     h.error = "TLS handshake with " + cfg.connect + ":" + std::to_string(cfg.port) + ": " +
@@ -346,28 +376,34 @@ Result<std::vector<Finding>> TlsCheck::Run(const TargetConfig& target) {
     out.push_back(Finding{check, target.name, subject, sev, std::move(summary), std::move(ev)});
   };
 
-  // 1. Which protocol versions does the server accept?
-  const int kVersions[] = {TLS1_VERSION, TLS1_1_VERSION, TLS1_2_VERSION, TLS1_3_VERSION};
-  std::vector<std::string> offered;
-  TlsHandshake best;
-  std::string last_error;
-  for (int v : kVersions) {
-    TlsHandshake h = TlsConnect(cfg, v, v, "ALL:@SECLEVEL=0", /*seclevel0=*/true);
-    if (h.ok) {
-      offered.push_back(VersionName(v));
-      best = std::move(h);  // highest successful version wins (loop is ascending)
-    } else {
-      last_error = h.error;
-    }
-  }
+  // 1. One full handshake offering every version: the server's highest protocol, its
+  //    certificate and chain, and (step 5) the page's headers on the same connection.
+  TlsHandshake best = TlsConnect(cfg, TLS1_VERSION, TLS1_3_VERSION, "ALL:@SECLEVEL=0",
+                                 /*seclevel0=*/true, /*get_page=*/cfg.require_hsts);
   if (!best.ok) {
     add("tls_handshake_failed", Severity::kCritical, "no TLS handshake succeeded with " + subject,
-        {{"error", last_error}});
+        {{"error", best.error}});
   } else {
-    bool legacy = std::count(offered.begin(), offered.end(), "TLSv1.0") ||
-                  std::count(offered.begin(), offered.end(), "TLSv1.1");
-    bool modern = std::count(offered.begin(), offered.end(), "TLSv1.2") ||
-                  std::count(offered.begin(), offered.end(), "TLSv1.3");
+    // Which lower versions does it still accept? Nothing above the negotiated one (it was
+    // offered). One probe offers TLS 1.0-1.1 together; only if the server takes it are the
+    // versions probed one by one (and TLS 1.2) so the evidence lists exactly what is accepted.
+    const int top = best.version;
+    std::vector<int> offered_v = {top};
+    auto accepts = [&](int lo, int hi) {
+      return TlsConnect(cfg, lo, hi, "ALL:@SECLEVEL=0", /*seclevel0=*/true).ok;
+    };
+    const int legacy_hi = std::min(TLS1_1_VERSION, top - 1);
+    if (legacy_hi >= TLS1_VERSION && accepts(TLS1_VERSION, legacy_hi)) {
+      for (int v = TLS1_VERSION; v <= legacy_hi; ++v)
+        if (legacy_hi == TLS1_VERSION || accepts(v, v)) offered_v.push_back(v);
+      if (top == TLS1_3_VERSION && accepts(TLS1_2_VERSION, TLS1_2_VERSION))
+        offered_v.push_back(TLS1_2_VERSION);
+    }
+    std::sort(offered_v.begin(), offered_v.end());
+    std::vector<std::string> offered;
+    for (int v : offered_v) offered.push_back(VersionName(v));
+    bool legacy = offered_v.front() <= TLS1_1_VERSION;
+    bool modern = offered_v.back() >= TLS1_2_VERSION;
     if (legacy)
       add("tls_legacy_protocol", Severity::kMedium, subject + " accepts TLS 1.0/1.1",
           {{"offered", offered}});
@@ -451,29 +487,28 @@ Result<std::vector<Finding>> TlsCheck::Run(const TargetConfig& target) {
       }
     }
 
-    // 5. HSTS on the HTTPS response.
+    // 5. HSTS on the HTTPS response (read on the handshake's connection).
     if (cfg.require_hsts) {
-      HttpResult r = HttpGet(cfg, /*https=*/true);
-      if (!r.ok) {
+      if (!best.http_ok) {
         add("https_fetch_failed", Severity::kMedium, "cannot fetch https://" + subject + cfg.path,
-            {{"error", r.error}});
+            {{"error", best.http_error}});
       } else {
         long max_age = -1;
-        std::string v = r.hsts;
+        std::string v = best.hsts;
         for (char& c : v) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
         size_t pos = v.find("max-age=");
         if (pos != std::string::npos) max_age = std::strtol(v.c_str() + pos + 8, nullptr, 10);
         if (max_age <= 0)
           add("tls_hsts_missing", Severity::kMedium,
               subject + " sends no Strict-Transport-Security",
-              {{"status", r.status}, {"header", r.hsts}});
+              {{"status", best.http_status}, {"header", best.hsts}});
       }
     }
   }
 
   // 6. Plain HTTP must redirect to HTTPS. A closed HTTP port is fine (nothing to downgrade to).
   if (cfg.http_port != 0) {
-    HttpResult r = HttpGet(cfg, /*https=*/false);
+    HttpResult r = HttpGet(cfg);
     bool redirect = r.ok &&
                     (r.status == 301 || r.status == 302 || r.status == 303 || r.status == 307 ||
                      r.status == 308) &&

@@ -1,8 +1,11 @@
-// The TLS / HTTPS check: per target with a `tls` section, probes TLS 1.0, 1.1, 1.2 and 1.3
-// separately, tries a list of weak cipher suites, validates the chain against the configured CA
-// bundle and the host name against the certificate, warns at 30/14/7 days before expiry,
-// fetches the page for Strict-Transport-Security, checks the plain-HTTP port redirects to
-// HTTPS, and compares the leaf certificate's SHA-256 fingerprint with the accepted baseline.
+// The TLS / HTTPS check: per target with a `tls` section, one full handshake offering TLS 1.0
+// to 1.3 gives the highest protocol the server speaks, the certificate and chain, and on the
+// same connection the page's headers (Strict-Transport-Security). Then only what that cannot
+// tell: one probe offering TLS 1.0-1.1 (each version alone, and TLS 1.2, only when the server
+// accepts it, for the evidence), and a list of weak cipher suites. It validates the chain
+// against the configured CA bundle and the host name against the certificate, warns at 30/14/7
+// days before expiry, checks the plain-HTTP port redirects to HTTPS, and compares the leaf
+// certificate's SHA-256 fingerprint with the accepted baseline.
 //
 // Version and weak-cipher probes run at OpenSSL security level 0: Debian's OpenSSL 3 (level 2
 // by default) refuses to even offer TLS 1.0/1.1 or NULL/3DES suites, so a default client would
@@ -29,16 +32,23 @@ struct TlsHandshake {
   bool ok = false;
   std::string error;     // why it failed
   std::string protocol;  // "TLSv1.3"
+  int version = 0;       // TLS1_3_VERSION
   std::string cipher;
   std::string leaf_der;            // peer certificate, DER
   std::vector<int> verify_errors;  // X509_V_ERR_* seen while verifying the chain
+  // With `get_page`: GET cfg.path on the handshake's own connection, response head only.
+  bool http_ok = false;
+  std::string http_error;
+  long http_status = 0;
+  std::string hsts;      // Strict-Transport-Security value, "" if absent
+  std::string location;  // Location value
 };
 
 // One handshake with `min_version`..`max_version` (TLS1_VERSION etc.; 0 = library default)
-// and OpenSSL cipher string `ciphers` (nullptr = default). Never throws; network errors are
-// in the result.
+// and OpenSSL cipher string `ciphers` (nullptr = default); with `get_page`, then one HTTP
+// request for cfg.path on that connection. Never throws; network errors are in the result.
 TlsHandshake TlsConnect(const TlsTargetConfig& cfg, int min_version, int max_version,
-                        const char* ciphers, bool seclevel0);
+                        const char* ciphers, bool seclevel0, bool get_page = false);
 
 class TlsCheck {
  public:
