@@ -64,6 +64,20 @@ TEST(Scanner, EverySampleIsWebshellWithItsFamily) {
   EXPECT_GE(with_family, 25u);
 }
 
+// Legitimate code using the same features as webshells (eval of constants, fixed commands,
+// registered callbacks, reflection): the first held-out set's benign half, now tuning data.
+TEST(Scanner, BenignLookalikesAreClean) {
+  const std::string dir = std::string(GS_SOURCE_DIR) + "/tests/data/webshell/benign";
+  auto names = platform::ListDir(dir);
+  ASSERT_TRUE(names.ok()) << names.status().message();
+  ASSERT_GE(names->size(), 18u);
+  for (const auto& name : *names) {
+    FileResult r = TheScanner().ScanFile(dir + "/" + name);
+    EXPECT_EQ(r.verdict, Verdict::kClean)
+        << name << " score " << r.score << " " << (r.findings.empty() ? "" : r.findings[0].rule);
+  }
+}
+
 TEST(Scanner, EncodedLayersAreDecoded) {
   FileResult r = TheScanner().ScanFile(kSamples + "/generic_php_multilayer.php");
   // base64 -> gzinflate(base64) -> str_rot13 -> system($_POST[...]) : three layers deep.
@@ -85,6 +99,14 @@ TEST(Scanner, EvidenceOffsetPointsIntoTheFile) {
     }
   }
   EXPECT_TRUE(HasRule(r, "php_eval_request_oneliner"));
+}
+
+void ExpectAllClean(const std::vector<std::string>& snippets) {
+  for (const auto& s : snippets) {
+    FileResult r = TheScanner().ScanBuffer("benign.php", s);
+    EXPECT_EQ(r.verdict, Verdict::kClean) << s << "\nscore " << r.score << " first rule "
+                                          << (r.findings.empty() ? "" : r.findings[0].rule);
+  }
 }
 
 TEST(Scanner, TrickyBenignSnippetsAreClean) {
@@ -111,11 +133,38 @@ TEST(Scanner, TrickyBenignSnippetsAreClean) {
       "<% Response.Write(\"hello\") %>",
       "<%@ page contentType=\"text/html\" %><%= request.getParameter(\"q\") %>",
   };
-  for (const auto& s : benign) {
-    FileResult r = TheScanner().ScanBuffer("benign.php", s);
-    EXPECT_EQ(r.verdict, Verdict::kClean) << s << "\nscore " << r.score << " first rule "
-                                          << (r.findings.empty() ? "" : r.findings[0].rule);
+  ExpectAllClean(benign);
+}
+
+// One snippet per evasion technique the heuristics handle generically (constant folding of
+// assembled names, callbacks, closures, reflection, properties, files written then included).
+TEST(Scanner, EvasionTechniquesAreDetected) {
+  const std::vector<std::pair<std::string, std::string>> shells = {
+      {"substr name", "<?php $f = substr('..passthru..', 2, 8); $f($_GET['c']);"},
+      {"callback name", "<?php array_map(strrev('metsys'), array($_COOKIE['c']));"},
+      {"pack name", "<?php call_user_func(pack('H*', '73797374656d'), $_POST['c']);"},
+      {"xor name", "<?php $f = ('1'^'P').('C'^'0'); $g = $f . 'sert'; $g($_POST['c']);"},
+      {"sprintf name", "<?php $n = sprintf('%s%s', 'sys', 'tem'); $n($_REQUEST['c']);"},
+      {"inline closure", "<?php array_walk($_POST, function ($v) { passthru($v); });"},
+      {"arrow fn", "<?php $r = fn($c) => shell_exec($c); echo $r($_GET['c']);"},
+      {"callable", "<?php $c = Closure::fromCallable('sys' . 'tem'); $c($_POST['c']);"},
+      {"property",
+       "<?php class K { public $v; function __wakeup() { system($this->v); } }\n"
+       "$k = new K; $k->v = $_GET['c'];"},
+      {"temp include", "<?php $t = '/tmp/x'; file_put_contents($t, $_POST['c']); include $t;"},
+  };
+  for (const auto& [what, code] : shells) {
+    FileResult r = TheScanner().ScanBuffer("x.php", code);
+    EXPECT_EQ(r.verdict, Verdict::kWebshell) << what << ": score " << r.score;
   }
+  const std::vector<std::string> benign = {
+      "<?php $f = substr('..trim..', 2, 4); echo $f($_GET['c']);",
+      "<?php array_map(strrev('lavretni'), array($_COOKIE['c']));",
+      "<?php array_walk($rows, function ($v) { echo htmlspecialchars($v); });",
+      "<?php $c = Closure::fromCallable('strtoupper'); echo $c($_POST['c']);",
+      "<?php file_put_contents($log, $_POST['c']); readfile($log);",
+  };
+  ExpectAllClean(benign);
 }
 
 TEST(Scanner, NonScriptTextIsNotAnalysed) {

@@ -34,7 +34,8 @@ rule asp_wscript_shell_request : asp raw
     family = ""
     description = "ASP: WScript.Shell / cmd.exe process fed from the request"
   strings:
-    $shell = /wscript\.shell|process\.start\s*\(|"cmd(\.exe)?"/ nocase
+    // also a ProgID assembled from pieces: CreateObject("WScr" & "ipt.Shell")
+    $shell = /wscript\.shell|process\.start\s*\(|"cmd(\.exe)?(\s+\/c[^"]*)?"|createobject\s*\(\s*"[^"]*"\s*&/ nocase
     $run = /\.(exec|run|start)\s*\(/ nocase
     $req = /request\s*(\.form|\.querystring|\.item)?\s*[\(\[]/ nocase
   condition:
@@ -81,4 +82,17 @@ rule asp_eval_request_variable : asp raw
     $eval = /[^.a-z0-9_](eval|execute|executeglobal)\s*\(?\s*[a-z_][a-z0-9_]{0,30}\s*\)?\s*(%>|:|\r|\n)/ nocase
   condition:
     $assign and $eval
+}
+
+rule aspx_assembly_load_request : asp raw
+{
+  meta:
+    score = 100
+    family = ""
+    description = "ASPX: an assembly loaded from request bytes (directly or through reflection)"
+  strings:
+    $load = /Assembly\s*\.\s*Load\s*\(|GetMethod\s*\(\s*"Load"/
+    $req = /Request\s*(\.\s*(Form|QueryString|Item|Params|Headers))?\s*\[|Request\s*\.\s*(BinaryRead|InputStream)/
+  condition:
+    $load and $req
 }

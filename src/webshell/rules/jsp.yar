@@ -21,9 +21,10 @@ rule jsp_defineclass_request : jsp raw
     family = ""
     description = "JSP: a ClassLoader defining classes from request bytes"
   strings:
-    $dc = /defineClass\s*\(/
+    // called directly, or reached by reflection: getDeclaredMethod("defineClass", ...)
+    $dc = /defineClass\s*\(|"defineClass"/
     $cl = "ClassLoader"
-    $req = /request\s*\.\s*(getParameter|getInputStream|getReader)\s*\(/
+    $req = /request\s*\.\s*(getParameter|getInputStream|getReader|getHeader)\s*\(/
   condition:
     $dc and $cl and $req
 }
@@ -70,4 +71,32 @@ rule jsp_reflection_exec_request : jsp raw
     $req = /request\s*\.\s*(getParameter|getHeader|getInputStream|getReader)\s*\(/
   condition:
     $rt and $exec and $req
+}
+
+rule jsp_reflection_invoke_request : jsp raw
+{
+  meta:
+    score = 100
+    family = ""
+    description = "JSP: a class looked up by name and a method invoked by reflection, with request data"
+  strings:
+    $forname = /Class\s*\.\s*forName\s*\(/
+    $method = /\.\s*get(Declared)?Method\s*\(/
+    $invoke = /\.\s*invoke\s*\(/
+    $req = /request\s*\.\s*(getParameter|getHeader|getInputStream|getReader|getQueryString)\s*\(/
+  condition:
+    $forname and $method and $invoke and $req
+}
+
+rule jsp_script_engine_request : jsp raw
+{
+  meta:
+    score = 100
+    family = ""
+    description = "JSP: a javax.script engine evaluating request data"
+  strings:
+    $mgr = "ScriptEngineManager"
+    $eval = /\.\s*eval\s*\(\s*request\s*\.\s*(getParameter|getHeader|getReader)\s*\(/
+  condition:
+    $mgr and $eval
 }
