@@ -283,20 +283,39 @@ class PhpAnalysis {
   }
 
   bool HasSourceTokenIn(size_t a, size_t b) const {
-    static constexpr const char* kSources[] = {
-        "$_post",          "$_get",          "$_request",           "$_cookie",
-        "$_files",         "{\"_POST\"}",    "{\"_GET\"}",          "{\"_REQUEST\"}",
-        "{\"_COOKIE\"}",   "\"_POST\"]",     "\"_GET\"]",           "\"_REQUEST\"]",
-        "\"php://input\"", "getallheaders(", "$http_raw_post_data", "$_server[\"http_"};
+    static constexpr const char* kSources[] = {"$_post",
+                                               "$_get",
+                                               "$_request",
+                                               "$_cookie",
+                                               "$_files",
+                                               "{\"_POST\"}",
+                                               "{\"_GET\"}",
+                                               "{\"_REQUEST\"}",
+                                               "{\"_COOKIE\"}",
+                                               "\"_POST\"]",
+                                               "\"_GET\"]",
+                                               "\"_REQUEST\"]",
+                                               "\"php://input\"",
+                                               "getallheaders(",
+                                               "$http_raw_post_data",
+                                               "$_server[\"http_",
+                                               "$_server[\"HTTP_",
+                                               "$_server[\"QUERY_STRING\"",
+                                               "$_server[\"REQUEST_URI\"",
+                                               "filter_input(",
+                                               "filter_input_array(",
+                                               "apache_request_headers(",
+                                               "getenv(\"HTTP_"};
     std::string_view span(t_.data() + a, b - a);
     for (const char* s : kSources) {
       for (size_t p = span.find(s); p != std::string_view::npos; p = span.find(s, p + 1)) {
         size_t abs = a + p;
         // Quoted source names only count in code (the quote itself is a literal char).
-        if (s[0] == '$' || s[0] == 'g') {
+        if (s[0] == '$' || s[0] == 'g' || s[0] == 'f' || s[0] == 'a') {
           if (!Code(abs)) continue;
           size_t e = abs + std::strlen(s);
-          if (s[std::strlen(s) - 1] != '(' && s[std::strlen(s) - 1] != '_' && e < t_.size() &&
+          char last = s[std::strlen(s) - 1];
+          if (last != '(' && last != '_' && last != '"' && e < t_.size() &&
               IsIdentChar(static_cast<unsigned char>(t_[e])))
             continue;  // $_posts is not $_post
         }
@@ -304,6 +323,55 @@ class PhpAnalysis {
       }
     }
     return false;
+  }
+
+  static bool IsSuperglobalName(std::string_view name) {
+    std::string n = Lower(name);
+    return n == "_post" || n == "_get" || n == "_request" || n == "_cookie" || n == "_files";
+  }
+
+  // Whether the variable `$v` at k (its name ending at *e) is request data: a superglobal,
+  // request fields of $_SERVER (HTTP_* headers, QUERY_STRING, REQUEST_URI), $GLOBALS["_POST"],
+  // ${"_POST"}, or a variable variable whose name is known to be one (`$n = "_PO"."ST"; $$n`,
+  // `${$n}`). *e is moved past a `${...}` / `$$n` form.
+  bool RequestVariableAt(size_t k, const std::string& v, size_t* e) const {
+    if (IsSuperglobalName(v)) return true;
+    size_t x = *e;
+    auto key_is = [&](std::initializer_list<std::string_view> keys) {
+      if (x + 2 >= t_.size() || t_[x] != '[' || t_[x + 1] != '"') return false;
+      auto it = literal_at_.find(x + 1);
+      if (it == literal_at_.end()) return false;
+      std::string key = Lower(t_.substr(x + 2, it->second));
+      for (auto kk : keys)
+        if (key == kk || (kk.back() == '_' && key.rfind(kk, 0) == 0)) return true;
+      return false;
+    };
+    if (v == "_server") return key_is({"http_", "query_string", "request_uri"});
+    if (v == "globals") return key_is({"_post", "_get", "_request", "_cookie", "_files"});
+    if (!v.empty() || x >= t_.size()) return false;
+    if (t_[x] == '{' && HasSourceToken(k, std::min(t_.size(), x + 12))) return true;
+    // `$$n` or `${$n}` with a known value of $n
+    size_t inner = t_[x] == '$'                                              ? x
+                   : (t_[x] == '{' && x + 1 < t_.size() && t_[x + 1] == '$') ? x + 1
+                                                                             : std::string::npos;
+    if (inner == std::string::npos) return false;
+    size_t ie;
+    std::string name = VarAt(inner, &ie);
+    auto it = values_.find(name);
+    if (it == values_.end() || !IsSuperglobalName(it->second)) return false;
+    *e = t_[x] == '{' && ie < t_.size() && t_[ie] == '}' ? ie + 1 : ie;
+    return true;
+  }
+
+  // Whether the call whose name spans [s, open) returns request data: getallheaders(),
+  // apache_request_headers(), filter_input(...), getenv("HTTP_...").
+  bool RequestFunctionAt(size_t s, size_t open) const {
+    std::string_view name(t_.data() + s, open - s);
+    if (name == "getallheaders" || name == "apache_request_headers" || name == "filter_input" ||
+        name == "filter_input_array")
+      return true;
+    return name == "getenv" && open + 7 < t_.size() && t_[open + 1] == '"' &&
+           Lower(t_.substr(open + 2, 5)) == "http_";
   }
 
   // Taint of an expression: request data (or a decoder's output) that flows into its value.
@@ -349,6 +417,10 @@ class PhpAnalysis {
                                                                  "pack",
                                                                  "array_values",
                                                                  "stream_get_contents",
+                                                                 "fopen",
+                                                                 "fread",
+                                                                 "fgets",
+                                                                 "base64_encode",
                                                                  "array"};
     static const std::unordered_set<std::string> kStrongDecoders = {
         "base64_decode", "gzinflate", "gzuncompress", "gzdecode",
@@ -382,7 +454,7 @@ class PhpAnalysis {
               ident_start > 0 && (t_[ident_start - 1] == '>' || t_[ident_start - 1] == ':');
           op = method || !kTransparent.count(name);
           if (!method && opaque == 0 && kStrongDecoders.count(name)) taint |= kDecoded;
-          if (!method && opaque == 0 && name == "getallheaders") taint |= kRequest;
+          if (!method && opaque == 0 && RequestFunctionAt(ident_start, k)) taint |= kRequest;
         } else if (k == a || !(t_[k - 1] == ')' || t_[k - 1] == ']' ||
                                IsIdentChar(static_cast<unsigned char>(t_[k - 1])))) {
           op = false;  // grouping or cast
@@ -401,12 +473,7 @@ class PhpAnalysis {
         size_t e;
         std::string v = VarAt(k, &e);
         if (opaque == 0) {
-          if (v == "_post" || v == "_get" || v == "_request" || v == "_cookie" || v == "_files") {
-            taint |= kRequest;
-          } else if (v == "_server" && e + 7 < t_.size() && Lower(t_.substr(e, 7)) == "[\"http_") {
-            taint |= kRequest;
-          } else if (v.empty() && e < t_.size() && t_[e] == '{' &&
-                     HasSourceToken(k, std::min(b, e + 12))) {
+          if (RequestVariableAt(k, v, &e)) {
             taint |= kRequest;
           } else if (all_request_) {
             taint |= kRequest;
@@ -865,6 +932,21 @@ class PhpAnalysis {
       }
       if (taint) vars_[v] |= taint;
     }
+    // list($f, $a) = explode("|", $_POST["x"]): every target gets the value's taint.
+    for (size_t p = t_.find("list("); p != std::string::npos; p = t_.find("list(", p + 1)) {
+      if (!Code(p) || (p > 0 && IsIdentChar(static_cast<unsigned char>(t_[p - 1])))) continue;
+      size_t close = Close(p + 4);
+      if (close == std::string::npos || close + 2 >= t_.size() || t_[close + 1] != '=' ||
+          t_[close + 2] == '=' || t_[close + 2] == '>')
+        continue;
+      int taint = TaintOfSpan(close + 2, StatementEnd(close + 2)) & (kRequest | kDecoded);
+      for (size_t q = p + 5; taint && q < close; ++q) {
+        if (t_[q] != '$' || !Code(q)) continue;
+        size_t e;
+        vars_[VarAt(q, &e)] |= taint;
+        q = e - 1;
+      }
+    }
     // A file written with request data (`file_put_contents($t, "<?php " . $_POST["c"])`):
     // whatever includes or runs that path runs request data.
     for (size_t p = t_.find("file_put_contents("); p != std::string::npos;
@@ -1024,8 +1106,10 @@ class PhpAnalysis {
         // Variable function call: $f(...)
         size_t e;
         std::string v = VarAt(k, &e);
-        bool superglobal = v == "_post" || v == "_get" || v == "_request" || v == "_cookie";
-        if (superglobal && e < t_.size() && t_[e] == '[') {
+        size_t after = e;
+        bool superglobal = RequestVariableAt(k, v, &after);
+        if (superglobal && after < t_.size() && t_[after] == '[') {
+          e = after;
           // $_GET["a"](...): the client names the function.
           size_t q = e;
           int depth = 0;
@@ -1156,8 +1240,22 @@ class PhpAnalysis {
           if (e_mod && (TaintOfSpan(e, close) & (kRequest | kDecoded)))
             Add("heur_preg_replace_e_request", 100, k);
         }
+      } else if (name == "mb_ereg_replace" || name == "mb_eregi_replace") {
+        // The "e" option evaluates the replacement, as preg_replace's /e did.
+        auto args = SplitArgs(e, close);
+        if (args.size() == 4 && t_[args[3].first] == '"' &&
+            t_.substr(args[3].first, args[3].second - args[3].first).find('e') !=
+                std::string::npos &&
+            (TaintOfSpan(e, close) & (kRequest | kDecoded)))
+          Add("heur_preg_replace_e_request", 100, k);
       } else if (auto cb = kCallbackSinks.find(name); cb != kCallbackSinks.end()) {
         auto args = SplitArgs(e, close);
+        // usort(...$_GET): the client supplies the callback and its arguments.
+        for (auto [aa, ab] : args) {
+          while (aa < ab && t_[aa] == ' ') ++aa;
+          if (t_.compare(aa, 3, "...") == 0 && ArgIsRequestValue({aa + 3, ab}))
+            Add("heur_request_callback", 100, k);
+        }
         if (static_cast<int>(args.size()) > cb->second) {
           auto cb_arg = args[cb->second];
           bool other_request = false;

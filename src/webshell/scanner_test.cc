@@ -152,6 +152,15 @@ TEST(Scanner, EvasionTechniquesAreDetected) {
        "<?php class K { public $v; function __wakeup() { system($this->v); } }\n"
        "$k = new K; $k->v = $_GET['c'];"},
       {"temp include", "<?php $t = '/tmp/x'; file_put_contents($t, $_POST['c']); include $t;"},
+      {"filter_input", "<?php $c = filter_input(INPUT_GET, 'c'); echo shell_exec($c);"},
+      {"header via getenv", "<?php @eval(base64_decode(getenv('HTTP_X_DATA')));"},
+      {"query string", "<?php system(rawurldecode($_SERVER['QUERY_STRING']));"},
+      {"globals", "<?php $c = $GLOBALS['_COOKIE']['c']; passthru($c);"},
+      {"input stream", "<?php $h = fopen('php://input', 'rb'); eval(fread($h, 65536));"},
+      {"variable variable", "<?php $n = '_GE' . 'T'; ${$n}['f'](${$n}['a']);"},
+      {"list", "<?php list(, $f, $a) = explode(',', $_POST['p']); $f($a);"},
+      {"spread", "<?php array_map(...$_POST['m']);"},
+      {"mb_ereg e", "<?php mb_ereg_replace('x', $_REQUEST['r'], 'x', 'e');"},
   };
   for (const auto& [what, code] : shells) {
     FileResult r = TheScanner().ScanBuffer("x.php", code);

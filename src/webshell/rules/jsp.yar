@@ -8,10 +8,12 @@ rule jsp_runtime_exec_request : jsp raw
     description = "JSP: Runtime.exec / ProcessBuilder fed from the request"
   strings:
     $exec = /Runtime\s*\.\s*getRuntime\s*\(\s*\)\s*\.\s*exec\s*\(/
+    // exec of a fixed command (only literals): not what a shell does
+    $fixed = /Runtime\s*\.\s*getRuntime\s*\(\s*\)\s*\.\s*exec\s*\(\s*(new\s+String\s*\[\s*\]\s*\{\s*"[^"]*"(\s*,\s*"[^"]*")*\s*\}|"[^"]*")\s*\)/
     $pb = /new\s+(java\.lang\.)?ProcessBuilder\s*\(/
-    $req = /request\s*\.\s*(getParameter|getHeader|getInputStream|getReader|getQueryString)\s*\(/
+    $req = /request\s*\.\s*(getParameter|getHeader|getInputStream|getReader|getQueryString|getParameterMap|getParameterValues)\s*\(/
   condition:
-    ($exec or $pb) and $req
+    (#exec > #fixed or $pb) and $req
 }
 
 rule jsp_defineclass_request : jsp raw
@@ -23,10 +25,12 @@ rule jsp_defineclass_request : jsp raw
   strings:
     // called directly, or reached by reflection: getDeclaredMethod("defineClass", ...)
     $dc = /defineClass\s*\(|"defineClass"/
-    $cl = "ClassLoader"
+    // or a class loader fetching code from a URL the request gives
+    $ucl = /new\s+(java\.net\.)?URLClassLoader\s*\(/
+    $load = /\.\s*loadClass\s*\(/
     $req = /request\s*\.\s*(getParameter|getInputStream|getReader|getHeader)\s*\(/
   condition:
-    $dc and $cl and $req
+    ($dc or ($ucl and $load)) and $req
 }
 
 rule behinder_jsp : jsp raw
