@@ -1,6 +1,12 @@
 #!/usr/bin/env python3
-"""Writes the second held-out evaluation set for the webshell scanner: heldout/malicious/ and
-heldout/benign/.
+"""Writes the SECOND held-out evaluation set for the webshell scanner, now tuning data:
+samples/generic_eval2_* (shells the scanner catches), known_misses/ (shells it still misses:
+documented gaps, reported by bench/webshell, not asserted) and benign/eval2_* (look-alikes).
+
+History: written and committed (as heldout/, make_heldout.py) before the 2026-12-06 detector
+changes were run on it; first measurement 37/70 = 52.9 % recall, 2/22 look-alikes flagged.
+One generic tuning iteration on its misses followed (63/70 after, a tuned figure), so it
+moved here; the current held-out set is heldout/ (make_heldout.py, third set).
 
 Written on 2026-12-06 BEFORE the detector changes of that session were run on anything, and
 committed on its own before it was measured. The author had seen the first held-out set
@@ -22,17 +28,21 @@ files, Process.Start of fixed programs).
 Do not tune on this set. If it is used to fix the detector, move it into samples/ and write a
 new one (new generator or new shapes), as make_eval.py's set was.
 
-    python3 make_heldout.py        # regenerates heldout/ (seed 20261206)
+    python3 make_eval2.py        # rewrites the files listed above (seed 20261206)
 """
 import base64
 import os
 import random
-import shutil
 import zlib
 
 SEED = 20261206
 HERE = os.path.dirname(os.path.abspath(__file__))
-OUT = os.path.join(HERE, "heldout")
+# Shells of this set the scanner still misses after the tuning iteration (see docs/webshell.md).
+KNOWN_MISSES = {
+    "asp_fso_writer.asp", "chopper_aspx_jscript_var.aspx", "jsp_el_exec.jsp",
+    "jsp_unicode_escape.jsp", "php_tech_10_include_tmpfile.php",
+    "php_tech_17_set_error_handler.php", "php_tech_19_dropper.php",
+}
 
 
 def b64(s):
@@ -655,11 +665,12 @@ public class Dl : IHttpHandler {
 
 def main():
     rng = random.Random(SEED)
-    shutil.rmtree(OUT, ignore_errors=True)
-    mal = os.path.join(OUT, "malicious")
-    ben = os.path.join(OUT, "benign")
-    os.makedirs(mal)
-    os.makedirs(ben)
+    dirs = {d: os.path.join(HERE, d) for d in ("samples", "known_misses", "benign")}
+    for d in dirs.values():
+        os.makedirs(d, exist_ok=True)
+        for old in os.listdir(d):
+            if old.startswith(("generic_eval2_", "eval2_")) or d.endswith("known_misses"):
+                os.remove(os.path.join(d, old))
     files = families(rng)
     for i in range(30):
         ext = "php" if i % 7 else rng.choice(["phtml", "php5", "inc"])
@@ -669,12 +680,15 @@ def main():
     for name, t in ASP.items():
         files[name] = t % param(rng)
     for name, text in files.items():
-        with open(os.path.join(mal, name), "w", encoding="latin-1") as f:
+        path = (os.path.join(dirs["known_misses"], name) if name in KNOWN_MISSES
+                else os.path.join(dirs["samples"], "generic_eval2_" + name))
+        with open(path, "w", encoding="latin-1") as f:
             f.write(text)
     for name, text in BENIGN.items():
-        with open(os.path.join(ben, name), "w") as f:
+        with open(os.path.join(dirs["benign"], "eval2_" + name), "w") as f:
             f.write(text)
-    print("wrote %d malicious and %d benign files to %s" % (len(files), len(BENIGN), OUT))
+    print("wrote %d malicious (%d known misses) and %d benign files" % (
+        len(files), len(KNOWN_MISSES), len(BENIGN)))
 
 
 if __name__ == "__main__":
