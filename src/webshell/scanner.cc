@@ -574,6 +574,7 @@ class PhpAnalysis {
         auto term = EvalTerm(ca, cb, computed, depth + 1);
         if (!term) return std::nullopt;
         cat.items[0] += term->Str();
+        if (cat.items[0].size() > kMaxConst) return std::nullopt;
       }
       if (!acc) {
         acc = std::move(cat);
@@ -653,8 +654,13 @@ class PhpAnalysis {
     if (c == '[' || name == "array") {
       if (!ok) return std::nullopt;
       Const arr{{}, true};
+      size_t total = 0;
       for (auto& v : args)
-        for (auto& i : v.items) arr.items.push_back(std::move(i));
+        for (auto& i : v.items) {
+          total += i.size();
+          arr.items.push_back(std::move(i));
+        }
+      if (total > kMaxConst) return std::nullopt;
       return arr;
     }
     if (!ok) {
@@ -662,7 +668,13 @@ class PhpAnalysis {
       return std::nullopt;
     }
     auto r = ApplyStringFunction(name, args);
-    if (r) *computed = true;
+    if (r) {
+      // Output is charged to the work budget too: str_repeat & co. must not amplify input.
+      size_t produced = 0;
+      for (const auto& i : r->items) produced += i.size();
+      if (!Spend(produced)) return std::nullopt;
+      *computed = true;
+    }
     if (!r && StringFunctions().count(name)) *computed = true;
     return r;
   }
@@ -748,7 +760,9 @@ class PhpAnalysis {
     if (f == "chr") return one(std::string(1, static_cast<char>(num(0, 0) & 0xff)));
     if (f == "str_repeat") {
       long long n = num(1, 0);
-      if (n < 0 || s.size() * static_cast<size_t>(n) > kMaxConst) return std::nullopt;
+      if (n < 0 || n > static_cast<long long>(kMaxConst) ||
+          s.size() * static_cast<size_t>(n) > kMaxConst)
+        return std::nullopt;
       std::string r;
       for (long long i = 0; i < n; ++i) r += s;
       return one(r);
@@ -784,6 +798,7 @@ class PhpAnalysis {
         for (size_t p = subject.find(search[i]); p != std::string::npos;
              p = subject.find(search[i], from)) {
           out += subject.substr(from, p - from) + rep;
+          if (out.size() > kMaxConst) return std::nullopt;
           from = p + search[i].size();
         }
         subject = out + subject.substr(from);
@@ -807,7 +822,8 @@ class PhpAnalysis {
         glue = args[0].array ? args[1].Str() : args[0].Str();
       }
       std::string r;
-      for (size_t i = 0; i < arr->items.size(); ++i) r += (i ? glue : "") + arr->items[i];
+      for (size_t i = 0; i < arr->items.size() && r.size() <= kMaxConst; ++i)
+        r += (i ? glue : "") + arr->items[i];
       return one(r);
     }
     if (f == "sprintf" || f == "vsprintf") {
@@ -825,7 +841,7 @@ class PhpAnalysis {
         if (spec == '%') {
           r += '%';
         } else if (spec == 's' || spec == 'd') {
-          if (next >= vals.size()) return std::nullopt;
+          if (next >= vals.size() || r.size() + vals[next].size() > kMaxConst) return std::nullopt;
           r += vals[next++];
         } else if (spec == 'c') {
           if (next >= vals.size()) return std::nullopt;

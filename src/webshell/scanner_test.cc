@@ -176,6 +176,21 @@ TEST(Scanner, EvasionTechniquesAreDetected) {
   ExpectAllClean(benign);
 }
 
+// Constant folding must not amplify hostile input (str_repeat, str_replace, implode, sprintf of
+// large values): the values are capped and the output is charged to the work budget.
+TEST(Scanner, ConstantFoldingIsBounded) {
+  std::string code = "<?php\n";
+  for (int i = 0; i < 2000; ++i) {
+    code +=
+        "$a" + std::to_string(i) +
+        " = implode(str_repeat('ab', 30000), str_split(str_replace('a', "
+        "str_repeat('xy', 30000), str_repeat('a', 60000)))); $f = sprintf('%s%s', 'sys', 'tem');\n";
+  }
+  code += "$f($_GET['c']);\n";
+  FileResult r = TheScanner().ScanBuffer("big.php", code);
+  EXPECT_FALSE(r.skipped);
+}
+
 TEST(Scanner, NonScriptTextIsNotAnalysed) {
   FileResult r = TheScanner().ScanBuffer("notes.txt", "remember: eval($_POST['x']) is bad");
   EXPECT_FALSE(r.skipped);
