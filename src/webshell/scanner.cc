@@ -244,12 +244,21 @@ class PhpAnalysis {
     CheckMagicMethods();
     CheckSinkWrappers();
     CheckPropertySinks();
+    CheckClosureCaptures();
     CheckLiterals();
     return std::move(ev_);
   }
 
  private:
-  enum Taint { kNone = 0, kRequest = 1, kDecoded = 2, kSinkName = 4, kConstructed = 8 };
+  // kNative: an object bridging to native code (new COM(...), FFI::cdef(...)).
+  enum Taint {
+    kNone = 0,
+    kRequest = 1,
+    kDecoded = 2,
+    kSinkName = 4,
+    kConstructed = 8,
+    kNative = 16
+  };
 
   bool Code(size_t i) const { return i < t_.size() && !in_lit_[i]; }
 
@@ -421,6 +430,10 @@ class PhpAnalysis {
                                                                  "fread",
                                                                  "fgets",
                                                                  "base64_encode",
+                                                                 "json_decode",
+                                                                 "unserialize",
+                                                                 "key",
+                                                                 "array_keys",
                                                                  "array"};
     static const std::unordered_set<std::string> kStrongDecoders = {
         "base64_decode", "gzinflate", "gzuncompress", "gzdecode",
@@ -462,8 +475,13 @@ class PhpAnalysis {
         stack.push_back(op);
         if (op) ++opaque;
       } else if (c == '[' || c == '{') {
-        stack.push_back(true);
-        ++opaque;
+        // An index (`$a[...]`, `f()[...]`) or block is opaque; a short array literal
+        // (`[$x, 1]`) carries its elements like array(...).
+        bool literal =
+            c == '[' && (k == a || !(t_[k - 1] == ')' || t_[k - 1] == ']' || t_[k - 1] == '}' ||
+                                     IsIdentChar(static_cast<unsigned char>(t_[k - 1]))));
+        stack.push_back(!literal);
+        if (!literal) ++opaque;
       } else if (c == ')' || c == ']' || c == '}') {
         if (!stack.empty()) {
           if (stack.back()) --opaque;
@@ -929,6 +947,9 @@ class PhpAnalysis {
       // $f;`, `$h = str_replace("x", "", "axsxsxexrxt");`.
       bool computed = false;
       std::optional<std::string> value = EvalString(rhs, end, &computed);
+      if (t_.compare(rhs, 8, "new com(") == 0 || t_.compare(rhs, 10, "ffi::cdef(") == 0 ||
+          t_.compare(rhs, 10, "ffi::load(") == 0)
+        taint |= kNative;
       if (t_.compare(rhs, 23, "new reflectionfunction(") == 0 ||
           t_.compare(rhs, 22, "closure::fromcallable(") == 0) {
         // `new ReflectionFunction("system")`, `Closure::fromCallable("system")`: ->invoke() on
@@ -1068,10 +1089,22 @@ class PhpAnalysis {
       std::string name;
       return FunctionWrapsSink(a + 7, FunctionKeywordAt(a + 7), &name);
     }
+    if (t_.compare(a, 6, "array(") == 0 || t_[a] == '[') {
+      // An array of callbacks (preg_replace_callback_array): any closure in it that wraps a sink.
+      for (size_t q = a + 1; q < b; ++q) {
+        std::string name;
+        if (t_[q] == 'f' && FunctionKeywordAt(q) &&
+            FunctionWrapsSink(q, FunctionKeywordAt(q), &name))
+          return true;
+      }
+    }
     bool computed = false;
     if (auto name = EvalString(a, b, &computed)) {
       std::string lower = Lower(*name);
       if (SinkNames().count(lower)) return true;
+      // "Cls::method": the method's name is what wrappers are known by
+      if (size_t colons = lower.rfind("::"); colons != std::string::npos)
+        lower = lower.substr(colons + 2);
       for (const auto& [w, closure] : wrappers_)
         if (!closure && w == lower) return true;
       return false;  // a known name that is not a sink
@@ -1105,7 +1138,15 @@ class PhpAnalysis {
         {"preg_replace_callback", 1},
         {"array_walk_recursive", 1},
         {"forward_static_call", 0},
-        {"forward_static_call_array", 0}};
+        {"forward_static_call_array", 0},
+        {"preg_replace_callback_array", 0},
+        {"array_udiff", -1},
+        {"array_uintersect", -1},
+        {"array_diff_ukey", -1},
+        {"array_intersect_ukey", -1},
+        {"array_udiff_assoc", -1},
+        {"array_diff_uassoc", -1},
+        {"array_intersect_uassoc", -1}};
     for (size_t k = 0; k < t_.size(); ++k) {
       if (!Code(k)) continue;
       unsigned char c = t_[k];
@@ -1141,6 +1182,15 @@ class PhpAnalysis {
           if (q + 1 < t_.size() && t_[q + 1] == '(') Add("heur_request_callee", 100, k);
           k = e - 1;
           continue;
+        }
+        if (auto it = vars_.find(v);
+            it != vars_.end() && (it->second & kNative) && t_.compare(e, 2, "->") == 0) {
+          // $shell->exec(...), $ffi->system(...) with request data: native code bridges.
+          size_t m = e + 2;
+          while (m < t_.size() && IsIdentChar(static_cast<unsigned char>(t_[m]))) ++m;
+          size_t close = m < t_.size() && t_[m] == '(' ? Close(m) : std::string::npos;
+          if (close != std::string::npos && (TaintOfSpan(m, close) & kRequest))
+            Add("heur_native_bridge_request", 100, k);
         }
         if (!v.empty() && e < t_.size() && t_[e] == '-' &&
             (t_.compare(e, 9, "->invoke(") == 0 || t_.compare(e, 13, "->invokeargs(") == 0)) {
@@ -1235,6 +1285,18 @@ class PhpAnalysis {
         k = e - 1;
         continue;
       }
+      if (name == "reflectionfunction" && k >= 4 && t_.compare(k - 4, 4, "new ") == 0 &&
+          ArgIsDangerousCallable({e + 1, close})) {
+        // (new ReflectionFunction("system"))->invoke($_GET["c"])
+        size_t after = close + 1;
+        while (after < t_.size() && t_[after] == ')') ++after;
+        size_t open =
+            t_.compare(after, 8, "->invoke") == 0 ? t_.find('(', after) : std::string::npos;
+        size_t iclose =
+            open != std::string::npos && open < after + 16 ? Close(open) : std::string::npos;
+        if (iclose != std::string::npos && (TaintOfSpan(open, iclose) & kRequest))
+          Add("heur_reflected_sink_request", 100, k);
+      }
       if (name == "unserialize" && (TaintOfSpan(e, close) & kRequest)) {
         Add("heur_unserialize_request", 50, k);
       }
@@ -1272,11 +1334,12 @@ class PhpAnalysis {
           if (t_.compare(aa, 3, "...") == 0 && ArgIsRequestValue({aa + 3, ab}))
             Add("heur_request_callback", 100, k);
         }
-        if (static_cast<int>(args.size()) > cb->second) {
-          auto cb_arg = args[cb->second];
+        int cb_index = cb->second < 0 ? static_cast<int>(args.size()) - 1 : cb->second;
+        if (cb_index >= 0 && static_cast<int>(args.size()) > cb_index) {
+          auto cb_arg = args[cb_index];
           bool other_request = false;
           for (size_t ai = 0; ai < args.size(); ++ai) {
-            if (static_cast<int>(ai) != cb->second &&
+            if (static_cast<int>(ai) != cb_index &&
                 (TaintOfSpan(args[ai].first, args[ai].second) & kRequest))
               other_request = true;
           }
@@ -1377,6 +1440,43 @@ class PhpAnalysis {
 
   // The object-injection shape: a sink fed by a property (`function __destruct() {
   // system($this->c); }`) and that property assigned request data (`$o->c = $_POST["x"]`).
+  void CheckClosureCaptures() {
+    // A closure that passes a captured variable to a sink (`function () use ($c) { system($c);
+    // }`, registered as a header / autoload / shutdown callback) where $c is request data.
+    for (size_t p = t_.find("function"); p != std::string::npos; p = t_.find("function", p + 8)) {
+      if (!FunctionKeywordAt(p)) continue;
+      size_t open = t_.find('(', p);
+      size_t pclose = open != std::string::npos && open < p + 12 ? Close(open) : std::string::npos;
+      if (pclose == std::string::npos) continue;
+      size_t u = pclose + 1;
+      if (u < t_.size() && t_[u] == ' ') ++u;
+      if (t_.compare(u, 4, "use(") != 0) continue;
+      size_t uclose = Close(u + 3);
+      size_t body = uclose == std::string::npos ? uclose : t_.find('{', uclose);
+      if (body == std::string::npos || body > uclose + 4) continue;
+      std::set<std::string> captured;
+      for (size_t q = u + 4; q < uclose; ++q) {
+        if (t_[q] != '$') continue;
+        size_t e;
+        captured.insert(VarAt(q, &e));
+      }
+      size_t end = StatementEnd(body + 1);
+      while (end < t_.size() && t_[end] == ';') end = StatementEnd(end + 1);  // to the '}'
+      bool hit = false;
+      ForEachSinkArgument(body, end, [&](size_t r) {
+        if (t_[r] != '$') return;
+        size_t e;
+        std::string v = VarAt(r, &e);
+        auto it = vars_.find(v);
+        if (captured.count(v) && it != vars_.end() && (it->second & kRequest)) hit = true;
+      });
+      if (hit) {
+        Add("heur_closure_captured_request", 100, p);
+        return;
+      }
+    }
+  }
+
   void CheckPropertySinks() {
     std::set<std::string> props;
     ForEachSinkArgument(0, t_.size(), [&](size_t r) {

@@ -161,6 +161,20 @@ TEST(Scanner, EvasionTechniquesAreDetected) {
       {"list", "<?php list(, $f, $a) = explode(',', $_POST['p']); $f($a);"},
       {"spread", "<?php array_map(...$_POST['m']);"},
       {"mb_ereg e", "<?php mb_ereg_replace('x', $_REQUEST['r'], 'x', 'e');"},
+      {"captured",
+       "<?php $q = $_POST['q']; register_shutdown_function(function () use ($q) {"
+       " $n = 1; passthru($q); });"},
+      {"com", "<?php $o = new COM('Shell.Application'); $o->ShellExecute('cmd', $_GET['a']);"},
+      {"ffi", "<?php $l = FFI::cdef('int execl(const char *p, ...);'); $l->execl($_GET['p']);"},
+      {"inline reflection", "<?php (new ReflectionFunction('pass' . 'thru'))->invoke($_GET['c']);"},
+      {"last-arg callback", "<?php array_uintersect([$_POST['c']], [1], strrev('tressa'));"},
+      {"callback array",
+       "<?php preg_replace_callback_array(['/x/' => fn($m) => exec($m[0])], "
+       "$_COOKIE['c']);"},
+      {"static method",
+       "<?php class R { static function go($x) { eval($x); } }\n"
+       "call_user_func('R::go', $_GET['c']);"},
+      {"json body", "<?php $j = json_decode(file_get_contents('php://input')); system($j->c);"},
   };
   for (const auto& [what, code] : shells) {
     FileResult r = TheScanner().ScanBuffer("x.php", code);

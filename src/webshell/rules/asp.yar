@@ -38,10 +38,10 @@ rule asp_wscript_shell_request : asp raw
   strings:
     // also a ProgID assembled from pieces: CreateObject("WScr" & "ipt.Shell")
     $shell = /wscript\.shell|process\.start\s*\(|"cmd(\.exe)?(\s+\/c[^"]*)?"|createobject\s*\(\s*"[^"]*"\s*&|diagnostics\.process\b|startinfo/ nocase
-    $run = /\.(exec|run|start)\s*\(/ nocase
+    $run = /\.(exec|run|start)\s*\(|\.shellexecute\b/ nocase
     // request data in the statement that builds or runs the command (a fixed command in a
     // page that reads some other parameter is not this)
-    $req = /(\.(exec|run)\s*\(|process\.start\s*\(|processstartinfo\s*\(|arguments\s*=)[^;\r\n]{0,160}request\s*(\.form|\.querystring|\.item)?\s*[\(\[]/ nocase
+    $req = /(\.(exec|run)\s*\(|\.shellexecute\b|process\.start\s*\(|processstartinfo\s*\(|arguments\s*=)[^;\r\n]{0,160}request\s*(\.form|\.querystring|\.item)?\s*[\(\[]/ nocase
   condition:
     $shell and $run and $req
 }
@@ -82,7 +82,7 @@ rule asp_eval_request_variable : asp raw
     family = ""
     description = "ASP: a variable assigned from Request and passed to Eval/Execute"
   strings:
-    $assign = /[a-z_][a-z0-9_]{0,30}\s*=\s*request\s*(\.form|\.querystring|\.item)?\s*\(/ nocase
+    $assign = /[a-z_][a-z0-9_]{0,30}\s*=\s*request\s*(\.form|\.querystring|\.item|\.binaryread)?\s*\(/ nocase
     $eval = /[^.a-z0-9_](eval|execute|executeglobal)\s*\(?\s*[a-z_][a-z0-9_]{0,30}\s*\)?\s*(%>|:|\r|\n)/ nocase
   condition:
     $assign and $eval
@@ -108,7 +108,8 @@ rule aspx_dynamic_code_request : asp raw
     family = ""
     description = "ASP/ASPX: request data compiled or evaluated (JScript engine, CodeDom, Eval of Chr-built code)"
   strings:
-    $engine = /JScriptEvaluate\s*\(|CompileAssemblyFrom(Source|Dom)\s*\(|[^.a-z0-9_](eval|execute|executeglobal)\s*\(?\s*chr\s*\(\s*[0-9]+\s*\)\s*&/ nocase
+    // (JScript.NET's eval(code, "unsafe") of anything in a page that reads request data)
+    $engine = /JScriptEvaluate\s*\(|CompileAssemblyFrom(Source|Dom)\s*\(|[^.a-z0-9_]eval\s*\([^;]{1,80},\s*"unsafe"\s*\)|[^.a-z0-9_](eval|execute|executeglobal)\s*\(?\s*chr\s*\(\s*[0-9]+\s*\)\s*&/ nocase
     $req = /request\s*(\.form|\.querystring|\.item)?\s*[\(\[]/ nocase
   condition:
     $engine and $req

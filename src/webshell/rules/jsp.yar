@@ -24,7 +24,7 @@ rule jsp_defineclass_request : jsp raw
     description = "JSP: a ClassLoader defining classes from request bytes"
   strings:
     // called directly, or reached by reflection: getDeclaredMethod("defineClass", ...)
-    $dc = /defineClass\s*\(|"defineClass"/
+    $dc = /define(Anonymous|Hidden)?Class\s*\(|"defineClass"/
     // or a class loader fetching code from a URL the request gives
     $ucl = /new\s+(java\.net\.)?URLClassLoader\s*\(/
     $load = /\.\s*loadClass\s*\(/
@@ -97,10 +97,10 @@ rule jsp_script_engine_request : jsp raw
   meta:
     score = 100
     family = ""
-    description = "JSP: a javax.script engine evaluating request data"
+    description = "JSP: a script engine (javax.script, Groovy, EL) evaluating request data"
   strings:
-    $mgr = "ScriptEngineManager"
-    $eval = /\.\s*eval\s*\(\s*request\s*\.\s*(getParameter|getHeader|getReader)\s*\(/
+    $mgr = /ScriptEngineManager|GroovyShell|ELProcessor/
+    $eval = /\.\s*(eval|evaluate)\s*\(\s*request\s*\.\s*(getParameter|getHeader|getReader)\s*\(/
   condition:
     $mgr and $eval
 }
