@@ -109,7 +109,9 @@ rule aspx_dynamic_code_request : asp raw
     description = "ASP/ASPX: request data compiled or evaluated (JScript engine, CodeDom, Eval of Chr-built code)"
   strings:
     // (JScript.NET's eval(code, "unsafe") of anything in a page that reads request data)
-    $engine = /JScriptEvaluate\s*\(|CompileAssemblyFrom(Source|Dom)\s*\(|[^.a-z0-9_]eval\s*\([^;]{1,80},\s*"unsafe"\s*\)|[^.a-z0-9_](eval|execute|executeglobal)\s*\(?\s*chr\s*\(\s*[0-9]+\s*\)\s*&/ nocase
+    // JScriptEvaluate / CodeDom: the request data must be in the call (a page compiling its
+    // own files and reading some parameter elsewhere is not this)
+    $engine = /(JScriptEvaluate|CompileAssemblyFrom(Source|Dom))\s*\([^;]{0,200}request\s*(\.form|\.querystring|\.item)?\s*[\(\[]|[^.a-z0-9_]eval\s*\([^;]{1,80},\s*"unsafe"\s*\)|[^.a-z0-9_](eval|execute|executeglobal)\s*\(?\s*chr\s*\(\s*[0-9]+\s*\)\s*&/ nocase
     $req = /request\s*(\.form|\.querystring|\.item)?\s*[\(\[]/ nocase
   condition:
     $engine and $req

@@ -11,9 +11,10 @@ rule jsp_runtime_exec_request : jsp raw
     // exec of a fixed command (only literals): not what a shell does
     $fixed = /Runtime\s*\.\s*getRuntime\s*\(\s*\)\s*\.\s*exec\s*\(\s*(new\s+String\s*\[\s*\]\s*\{\s*"[^"]*"(\s*,\s*"[^"]*")*\s*\}|"[^"]*")\s*\)/
     $pb = /new\s+(java\.lang\.)?ProcessBuilder\s*\(/
+    $pbfixed = /new\s+(java\.lang\.)?ProcessBuilder\s*\(\s*"[^"]*"(\s*,\s*"[^"]*")*\s*\)/
     $req = /request\s*\.\s*(getParameter|getHeader|getInputStream|getReader|getQueryString|getParameterMap|getParameterValues)\s*\(/
   condition:
-    (#exec > #fixed or $pb) and $req
+    (#exec > #fixed or #pb > #pbfixed) and $req
 }
 
 rule jsp_defineclass_request : jsp raw
