@@ -1,6 +1,11 @@
 #!/usr/bin/env python3
-"""Writes the THIRD held-out evaluation set for the webshell scanner: heldout/malicious/ and
-heldout/benign/.
+"""Writes the THIRD held-out evaluation set for the webshell scanner, now tuning data:
+samples/generic_eval3_*, known_misses/eval3_* (still missed: documented gaps) and
+benign/eval3_*.
+
+History: committed (as heldout/, make_heldout.py) before the detector was run on it; first
+measurement 30/61 = 49.2 % recall, 2/20 look-alikes flagged (the honest figure). One generic
+tuning iteration followed (54/61 and 0/20 after: tuned figures), so it moved here.
 
 Written on 2026-12-06 after the second set (make_eval2.py) had been used for one tuning
 iteration, and committed on its own before the detector was run on it. The author knows the
@@ -13,16 +18,20 @@ names are made up.
 Do not tune on this set. Once it is used to fix the detector it becomes tuning data (move it
 like make_eval.py's and make_eval2.py's sets) and a new held-out set must be written.
 
-    python3 make_heldout.py        # regenerates heldout/ (seed 20261207)
+    python3 make_eval3.py        # rewrites the files listed above (seed 20261207)
 """
 import base64
 import os
 import random
-import shutil
 
 SEED = 20261207
 HERE = os.path.dirname(os.path.abspath(__file__))
-OUT = os.path.join(HERE, "heldout")
+# Shells of this set the scanner still misses after the tuning iteration (docs/webshell.md).
+KNOWN_MISSES = {
+    "antsword_php_xxtea.php", "asmx_webmethod.asmx", "behinder_php_aes_magic.php",
+    "godzilla_asp_xor_base64.asp", "php_11_eval_heredoc.php", "php_27_eval_heredoc.php7",
+    "php_30_assert_concat.php",
+}
 
 
 def b64(s):
@@ -444,11 +453,12 @@ protected void Page_Load(object s, EventArgs e) {
 
 def main():
     rng = random.Random(SEED)
-    shutil.rmtree(OUT, ignore_errors=True)
-    mal = os.path.join(OUT, "malicious")
-    ben = os.path.join(OUT, "benign")
-    os.makedirs(mal)
-    os.makedirs(ben)
+    dirs = {d: os.path.join(HERE, d) for d in ("samples", "known_misses", "benign")}
+    for d in dirs.values():
+        os.makedirs(d, exist_ok=True)
+        for old in os.listdir(d):
+            if old.startswith(("generic_eval3_", "eval3_")):
+                os.remove(os.path.join(d, old))
     files = families(rng)
     for i in range(34):
         ext = "php" if i % 9 else rng.choice(["phtml", "php7", "inc"])
@@ -458,12 +468,15 @@ def main():
     for name, t in ASP.items():
         files[name] = t.replace("%s", pname(rng)).replace("%%", "%") if name.endswith("asmx") else t % pname(rng)
     for name, text in files.items():
-        with open(os.path.join(mal, name), "w", encoding="latin-1") as f:
+        path = (os.path.join(dirs["known_misses"], "eval3_" + name) if name in KNOWN_MISSES
+                else os.path.join(dirs["samples"], "generic_eval3_" + name))
+        with open(path, "w", encoding="latin-1") as f:
             f.write(text)
     for name, text in BENIGN.items():
-        with open(os.path.join(ben, name), "w") as f:
+        with open(os.path.join(dirs["benign"], "eval3_" + name), "w") as f:
             f.write(text)
-    print("wrote %d malicious and %d benign files to %s" % (len(files), len(BENIGN), OUT))
+    print("wrote %d malicious (%d known misses) and %d benign files" % (
+        len(files), len(KNOWN_MISSES), len(BENIGN)))
 
 
 if __name__ == "__main__":
