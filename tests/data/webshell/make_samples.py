@@ -10,7 +10,8 @@ samples/ also holds 32 hand-written files that are not generated here: two forme
 sets (22 files, 10 of 22 caught at the first freeze; then 10 files, 3 of 10 caught at the
 second), used afterwards to close the gaps they exposed, so they are now tuned-for samples like
 the rest. samples/ also holds the first two generated held-out sets after they were used for
-tuning (generic_eval1_*: make_eval.py; generic_eval2_*: make_eval2.py); heldout/
+tuning (generic_eval1_*: make_eval.py; generic_eval2_*: make_eval2.py; generic_eval3_*:
+make_eval3.py; the shells still missed are in known_misses/); heldout/
 (make_heldout.py) is the current held-out set. See docs/webshell.md for the protocol.
 """
 import base64
