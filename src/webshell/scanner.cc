@@ -9,6 +9,7 @@
 #include <yara.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <deque>
 #include <map>
@@ -212,9 +213,9 @@ struct Evidence {
 
 class PhpAnalysis {
  public:
-  explicit PhpAnalysis(const NormalizedPhp& n) : n_(n), t_(n.text), in_lit_(t_.size(), false) {
+  explicit PhpAnalysis(const NormalizedPhp& n) : n_(n), t_(n.text), in_lit_(t_.size(), 0) {
     for (const auto& l : n.literals) {
-      for (size_t k = l.pos; k < l.pos + l.len + 2 && k < t_.size(); ++k) in_lit_[k] = true;
+      for (size_t k = l.pos; k < l.pos + l.len + 2 && k < t_.size(); ++k) in_lit_[k] = 1;
       literal_at_[l.pos] = l.len;
     }
     // Matching parentheses in one pass, so finding a call's arguments is O(1).
@@ -236,17 +237,28 @@ class PhpAnalysis {
   }
 
   std::vector<Evidence> Run() {
+    CollectSinkWrappers();
     CollectAssignments();
     CollectAssignments();  // second pass: taint through later-declared variables
     CheckCalls();
     CheckMagicMethods();
     CheckSinkWrappers();
+    CheckPropertySinks();
+    CheckClosureCaptures();
     CheckLiterals();
     return std::move(ev_);
   }
 
  private:
-  enum Taint { kNone = 0, kRequest = 1, kDecoded = 2, kSinkName = 4, kConstructed = 8 };
+  // kNative: an object bridging to native code (new COM(...), FFI::cdef(...)).
+  enum Taint {
+    kNone = 0,
+    kRequest = 1,
+    kDecoded = 2,
+    kSinkName = 4,
+    kConstructed = 8,
+    kNative = 16
+  };
 
   bool Code(size_t i) const { return i < t_.size() && !in_lit_[i]; }
 
@@ -280,20 +292,39 @@ class PhpAnalysis {
   }
 
   bool HasSourceTokenIn(size_t a, size_t b) const {
-    static constexpr const char* kSources[] = {
-        "$_post",          "$_get",          "$_request",           "$_cookie",
-        "$_files",         "{\"_POST\"}",    "{\"_GET\"}",          "{\"_REQUEST\"}",
-        "{\"_COOKIE\"}",   "\"_POST\"]",     "\"_GET\"]",           "\"_REQUEST\"]",
-        "\"php://input\"", "getallheaders(", "$http_raw_post_data", "$_server[\"http_"};
+    static constexpr const char* kSources[] = {"$_post",
+                                               "$_get",
+                                               "$_request",
+                                               "$_cookie",
+                                               "$_files",
+                                               "{\"_POST\"}",
+                                               "{\"_GET\"}",
+                                               "{\"_REQUEST\"}",
+                                               "{\"_COOKIE\"}",
+                                               "\"_POST\"]",
+                                               "\"_GET\"]",
+                                               "\"_REQUEST\"]",
+                                               "\"php://input\"",
+                                               "getallheaders(",
+                                               "$http_raw_post_data",
+                                               "$_server[\"http_",
+                                               "$_server[\"HTTP_",
+                                               "$_server[\"QUERY_STRING\"",
+                                               "$_server[\"REQUEST_URI\"",
+                                               "filter_input(",
+                                               "filter_input_array(",
+                                               "apache_request_headers(",
+                                               "getenv(\"HTTP_"};
     std::string_view span(t_.data() + a, b - a);
     for (const char* s : kSources) {
       for (size_t p = span.find(s); p != std::string_view::npos; p = span.find(s, p + 1)) {
         size_t abs = a + p;
         // Quoted source names only count in code (the quote itself is a literal char).
-        if (s[0] == '$' || s[0] == 'g') {
+        if (s[0] == '$' || s[0] == 'g' || s[0] == 'f' || s[0] == 'a') {
           if (!Code(abs)) continue;
           size_t e = abs + std::strlen(s);
-          if (s[std::strlen(s) - 1] != '(' && s[std::strlen(s) - 1] != '_' && e < t_.size() &&
+          char last = s[std::strlen(s) - 1];
+          if (last != '(' && last != '_' && last != '"' && e < t_.size() &&
               IsIdentChar(static_cast<unsigned char>(t_[e])))
             continue;  // $_posts is not $_post
         }
@@ -301,6 +332,55 @@ class PhpAnalysis {
       }
     }
     return false;
+  }
+
+  static bool IsSuperglobalName(std::string_view name) {
+    std::string n = Lower(name);
+    return n == "_post" || n == "_get" || n == "_request" || n == "_cookie" || n == "_files";
+  }
+
+  // Whether the variable `$v` at k (its name ending at *e) is request data: a superglobal,
+  // request fields of $_SERVER (HTTP_* headers, QUERY_STRING, REQUEST_URI), $GLOBALS["_POST"],
+  // ${"_POST"}, or a variable variable whose name is known to be one (`$n = "_PO"."ST"; $$n`,
+  // `${$n}`). *e is moved past a `${...}` / `$$n` form.
+  bool RequestVariableAt(size_t k, const std::string& v, size_t* e) const {
+    if (IsSuperglobalName(v)) return true;
+    size_t x = *e;
+    auto key_is = [&](std::initializer_list<std::string_view> keys) {
+      if (x + 2 >= t_.size() || t_[x] != '[' || t_[x + 1] != '"') return false;
+      auto it = literal_at_.find(x + 1);
+      if (it == literal_at_.end()) return false;
+      std::string key = Lower(t_.substr(x + 2, it->second));
+      for (auto kk : keys)
+        if (key == kk || (kk.back() == '_' && key.rfind(kk, 0) == 0)) return true;
+      return false;
+    };
+    if (v == "_server") return key_is({"http_", "query_string", "request_uri"});
+    if (v == "globals") return key_is({"_post", "_get", "_request", "_cookie", "_files"});
+    if (!v.empty() || x >= t_.size()) return false;
+    if (t_[x] == '{' && HasSourceToken(k, std::min(t_.size(), x + 12))) return true;
+    // `$$n` or `${$n}` with a known value of $n
+    size_t inner = t_[x] == '$'                                              ? x
+                   : (t_[x] == '{' && x + 1 < t_.size() && t_[x + 1] == '$') ? x + 1
+                                                                             : std::string::npos;
+    if (inner == std::string::npos) return false;
+    size_t ie;
+    std::string name = VarAt(inner, &ie);
+    auto it = values_.find(name);
+    if (it == values_.end() || !IsSuperglobalName(it->second)) return false;
+    *e = t_[x] == '{' && ie < t_.size() && t_[ie] == '}' ? ie + 1 : ie;
+    return true;
+  }
+
+  // Whether the call whose name spans [s, open) returns request data: getallheaders(),
+  // apache_request_headers(), filter_input(...), getenv("HTTP_...").
+  bool RequestFunctionAt(size_t s, size_t open) const {
+    std::string_view name(t_.data() + s, open - s);
+    if (name == "getallheaders" || name == "apache_request_headers" || name == "filter_input" ||
+        name == "filter_input_array")
+      return true;
+    return name == "getenv" && open + 7 < t_.size() && t_[open + 1] == '"' &&
+           Lower(t_.substr(open + 2, 5)) == "http_";
   }
 
   // Taint of an expression: request data (or a decoder's output) that flows into its value.
@@ -346,6 +426,14 @@ class PhpAnalysis {
                                                                  "pack",
                                                                  "array_values",
                                                                  "stream_get_contents",
+                                                                 "fopen",
+                                                                 "fread",
+                                                                 "fgets",
+                                                                 "base64_encode",
+                                                                 "json_decode",
+                                                                 "unserialize",
+                                                                 "key",
+                                                                 "array_keys",
                                                                  "array"};
     static const std::unordered_set<std::string> kStrongDecoders = {
         "base64_decode", "gzinflate", "gzuncompress", "gzdecode",
@@ -379,7 +467,7 @@ class PhpAnalysis {
               ident_start > 0 && (t_[ident_start - 1] == '>' || t_[ident_start - 1] == ':');
           op = method || !kTransparent.count(name);
           if (!method && opaque == 0 && kStrongDecoders.count(name)) taint |= kDecoded;
-          if (!method && opaque == 0 && name == "getallheaders") taint |= kRequest;
+          if (!method && opaque == 0 && RequestFunctionAt(ident_start, k)) taint |= kRequest;
         } else if (k == a || !(t_[k - 1] == ')' || t_[k - 1] == ']' ||
                                IsIdentChar(static_cast<unsigned char>(t_[k - 1])))) {
           op = false;  // grouping or cast
@@ -387,8 +475,13 @@ class PhpAnalysis {
         stack.push_back(op);
         if (op) ++opaque;
       } else if (c == '[' || c == '{') {
-        stack.push_back(true);
-        ++opaque;
+        // An index (`$a[...]`, `f()[...]`) or block is opaque; a short array literal
+        // (`[$x, 1]`) carries its elements like array(...).
+        bool literal =
+            c == '[' && (k == a || !(t_[k - 1] == ')' || t_[k - 1] == ']' || t_[k - 1] == '}' ||
+                                     IsIdentChar(static_cast<unsigned char>(t_[k - 1]))));
+        stack.push_back(!literal);
+        if (!literal) ++opaque;
       } else if (c == ')' || c == ']' || c == '}') {
         if (!stack.empty()) {
           if (stack.back()) --opaque;
@@ -398,12 +491,7 @@ class PhpAnalysis {
         size_t e;
         std::string v = VarAt(k, &e);
         if (opaque == 0) {
-          if (v == "_post" || v == "_get" || v == "_request" || v == "_cookie" || v == "_files") {
-            taint |= kRequest;
-          } else if (v == "_server" && e + 7 < t_.size() && Lower(t_.substr(e, 7)) == "[\"http_") {
-            taint |= kRequest;
-          } else if (v.empty() && e < t_.size() && t_[e] == '{' &&
-                     HasSourceToken(k, std::min(b, e + 12))) {
+          if (RequestVariableAt(k, v, &e)) {
             taint |= kRequest;
           } else if (all_request_) {
             taint |= kRequest;
@@ -428,64 +516,397 @@ class PhpAnalysis {
     return taint;
   }
 
-  // The string value of [a, b) when it is made only of literals, `.` and variables with known
-  // values. When string functions (str_replace, strrev, ...) are applied to such operands the
-  // value is not computed but *computed is set: the name was assembled, which is what
-  // obfuscated callees look like.
+  // A constant value: one string, or an array of strings (an array of literals counts as
+  // their concatenation where a string is needed, which is what implode("", ...) gives).
+  struct Const {
+    std::vector<std::string> items;
+    bool array = false;
+    std::string Str() const {
+      std::string s;
+      for (const auto& i : items) s += i;
+      return s;
+    }
+  };
+
+  // The string value of [a, b) when it is a constant expression: literals, numbers, variables
+  // with known values, `.`, `^` (string XOR, the "no letters" trick), arrays, and the string
+  // functions names are assembled with (strrev, substr, str_replace, implode, pack, sprintf,
+  // strtr, base64_decode, array_map("chr", ...), ...). *computed is set when a function was
+  // applied: the name was assembled at run time, which is what obfuscated callees look like,
+  // also when the value itself cannot be computed.
   std::optional<std::string> EvalString(size_t a, size_t b, bool* computed) const {
-    if (b - a > kMaxSpan || !Spend(b - a)) return std::nullopt;
-    static const std::unordered_set<std::string> kStringFns = {
-        "str_replace",  "strrev",    "substr",        "implode",      "join",    "strtolower",
-        "strtoupper",   "trim",      "base64_decode", "str_rot13",    "hex2bin", "sprintf",
-        "ucfirst",      "lcfirst",   "str_ireplace",  "preg_replace", "strtr",   "gzinflate",
-        "gzuncompress", "urldecode", "rawurldecode"};
-    std::string out;
-    bool any_literal = false, functions = false;
+    if (b <= a || b - a > kMaxSpan) return std::nullopt;
+    // Cheap rejection first (most right-hand sides are not constant): an operator a constant
+    // string expression cannot contain, or a variable without a known value.
     for (size_t k = a; k < b; ++k) {
-      if (!Code(k)) {
-        auto it = literal_at_.find(k);
-        if (it == literal_at_.end()) continue;
-        out += t_.substr(k + 1, it->second);
-        any_literal = true;
-        k += it->second + 1;
-        continue;
-      }
       char c = t_[k];
-      // An array of literals counts as their concatenation: `["as", "se", "rt"]` is what
-      // implode("", ...) of it gives, the usual way to assemble a name from pieces.
-      if (c == '.' || c == '@' || c == ' ' || c == ',' || c == '(' || c == ')' || c == '[' ||
-          c == ']')
-        continue;
-      if (c == 'a' && t_.compare(k, 6, "array(") == 0 &&
-          (k == 0 || !IsIdentChar(static_cast<unsigned char>(t_[k - 1])))) {
-        k += 4;
+      bool reject = c == '=' || c == '?' || c == '<' || c == '+' || c == '*' || c == '/' ||
+                    c == '!' || c == '&' || c == '|' || c == ';' || c == '{' || c == ':' ||
+                    (c == '-' && k + 1 < b && t_[k + 1] == '>');
+      if ((!reject && c != '$') || !Code(k)) continue;
+      if (reject) return std::nullopt;
+      size_t e;
+      if (!values_.count(VarAt(k, &e))) return std::nullopt;  // a variable, no known value
+      k = e - 1;
+    }
+    auto v = EvalExpr(a, b, computed, 0);
+    if (!v) return std::nullopt;
+    return v->Str();
+  }
+
+  // Top-level pieces of [a, b) separated by `sep` (outside brackets and literals).
+  std::vector<std::pair<size_t, size_t>> SplitTop(size_t a, size_t b, char sep) const {
+    std::vector<std::pair<size_t, size_t>> parts;
+    int depth = 0;
+    size_t start = a;
+    for (size_t k = a; k < b; ++k) {
+      if (!Code(k)) continue;
+      char c = t_[k];
+      if (c == '(' || c == '[' || c == '{') {
+        ++depth;
+      } else if (c == ')' || c == ']' || c == '}') {
+        --depth;
+      } else if (c == sep && depth == 0) {
+        parts.emplace_back(start, k);
+        start = k + 1;
+      }
+    }
+    parts.emplace_back(start, b);
+    return parts;
+  }
+
+  static constexpr size_t kMaxConst = 1u << 16;
+  static constexpr int kMaxConstDepth = 24;
+
+  std::optional<Const> EvalExpr(size_t a, size_t b, bool* computed, int depth) const {
+    if (depth > kMaxConstDepth || !Spend(b - a)) return std::nullopt;
+    auto xor_parts = SplitTop(a, b, '^');
+    std::optional<Const> acc;
+    for (auto [xa, xb] : xor_parts) {
+      auto cat_parts = SplitTop(xa, xb, '.');
+      if (xor_parts.size() == 1 && cat_parts.size() == 1) {
+        return EvalTerm(xa, xb, computed, depth + 1);  // keeps an array an array
+      }
+      Const cat{{""}, false};
+      for (auto [ca, cb] : cat_parts) {
+        auto term = EvalTerm(ca, cb, computed, depth + 1);
+        if (!term) return std::nullopt;
+        cat.items[0] += term->Str();
+        if (cat.items[0].size() > kMaxConst) return std::nullopt;
+      }
+      if (!acc) {
+        acc = std::move(cat);
         continue;
       }
-      if (c == '$') {
-        size_t e;
-        std::string v = VarAt(k, &e);
-        auto it = values_.find(v);
-        if (it == values_.end()) return std::nullopt;
-        out += it->second;
-        k = e - 1;
-        continue;
-      }
-      if (IsIdentChar(static_cast<unsigned char>(c))) {
-        size_t e = k;
-        while (e < b && IsIdentChar(static_cast<unsigned char>(t_[e]))) ++e;
-        if (e >= b || t_[e] != '(' || !kStringFns.count(t_.substr(k, e - k))) return std::nullopt;
-        functions = true;
-        k = e - 1;
-        continue;
-      }
+      std::string x = acc->Str(), y = cat.Str();
+      std::string r(std::min(x.size(), y.size()), '\0');
+      for (size_t i = 0; i < r.size(); ++i) r[i] = static_cast<char>(x[i] ^ y[i]);
+      acc = Const{{r}, false};
+    }
+    if (acc && acc->Str().size() > kMaxConst) return std::nullopt;
+    return acc;
+  }
+
+  std::optional<Const> EvalTerm(size_t a, size_t b, bool* computed, int depth) const {
+    while (a < b && (t_[a] == ' ' || t_[a] == '@') && Code(a)) ++a;
+    while (b > a && t_[b - 1] == ' ' && Code(b - 1)) --b;
+    if (a >= b) return std::nullopt;
+    if (auto it = literal_at_.find(a); it != literal_at_.end() && a + it->second + 2 == b) {
+      return Const{{t_.substr(a + 1, it->second)}, false};
+    }
+    char c = t_[a];
+    if (c == '(' && Close(a) == b - 1) return EvalExpr(a + 1, b - 1, computed, depth);
+    if (c == '$') {
+      size_t e;
+      std::string v = VarAt(a, &e);
+      auto it = values_.find(v);
+      if (e != b || it == values_.end()) return std::nullopt;
+      return Const{{it->second}, false};
+    }
+    if ((c >= '0' && c <= '9') || (c == '-' && a + 1 < b)) {
+      for (size_t k = a + 1; k < b; ++k)
+        if (!((t_[k] >= '0' && t_[k] <= '9') || (t_[k] >= 'a' && t_[k] <= 'f') || t_[k] == 'x'))
+          return std::nullopt;
+      return Const{{std::to_string(std::strtoll(t_.substr(a, b - a).c_str(), nullptr, 0))}, false};
+    }
+    size_t open = std::string::npos;
+    std::string name;
+    if (c == '[') {
+      open = a;
+    } else if (IsIdentChar(static_cast<unsigned char>(c))) {
+      size_t e = a;
+      while (e < b && IsIdentChar(static_cast<unsigned char>(t_[e]))) ++e;
+      if (e >= b || t_[e] != '(') return std::nullopt;
+      name = t_.substr(a, e - a);
+      open = e;
+    } else {
       return std::nullopt;
     }
-    if (!any_literal) return std::nullopt;
-    if (functions) {
+    size_t close = b - 1;
+    if (c == '[') {
+      if (t_[close] != ']') return std::nullopt;
+      int d = 0;
+      for (size_t k = a; k < close; ++k) {
+        if (!Code(k)) continue;
+        if (t_[k] == '[' || t_[k] == '(') ++d;
+        if ((t_[k] == ']' || t_[k] == ')') && --d == 0) return std::nullopt;  // `[..][..]`
+      }
+    } else if (Close(open) != close) {
+      return std::nullopt;
+    }
+    std::vector<Const> args;
+    bool ok = true;
+    if (close > open + 1) {
+      for (auto [aa, ab] : SplitTop(open + 1, close, ',')) {
+        // `key => value`: the value counts.
+        for (size_t k = aa; k + 1 < ab; ++k)
+          if (Code(k) && t_[k] == '=' && t_[k + 1] == '>') aa = k + 2;
+        auto v = EvalExpr(aa, ab, computed, depth);
+        if (!v) {
+          ok = false;
+          break;
+        }
+        args.push_back(std::move(*v));
+      }
+    }
+    if (c == '[' || name == "array") {
+      if (!ok) return std::nullopt;
+      Const arr{{}, true};
+      size_t total = 0;
+      for (auto& v : args)
+        for (auto& i : v.items) {
+          total += i.size();
+          arr.items.push_back(std::move(i));
+        }
+      if (total > kMaxConst) return std::nullopt;
+      return arr;
+    }
+    if (!ok) {
+      if (StringFunctions().count(name)) *computed = true;
+      return std::nullopt;
+    }
+    auto r = ApplyStringFunction(name, args);
+    if (r) {
+      // Output is charged to the work budget too: str_repeat & co. must not amplify input.
+      size_t produced = 0;
+      for (const auto& i : r->items) produced += i.size();
+      if (!Spend(produced)) return std::nullopt;
       *computed = true;
+    }
+    if (!r && StringFunctions().count(name)) *computed = true;
+    return r;
+  }
+
+  static const std::unordered_set<std::string>& StringFunctions() {
+    static const auto* kSet = new std::unordered_set<std::string>{
+        "str_replace",     "str_ireplace", "strrev",       "substr",     "substr_replace",
+        "implode",         "join",         "strtolower",   "strtoupper", "ucfirst",
+        "lcfirst",         "ucwords",      "trim",         "ltrim",      "rtrim",
+        "base64_decode",   "str_rot13",    "hex2bin",      "sprintf",    "vsprintf",
+        "strtr",           "gzinflate",    "gzuncompress", "gzdecode",   "urldecode",
+        "rawurldecode",    "preg_replace", "pack",         "chr",        "str_split",
+        "array_reverse",   "array_map",    "base_convert", "strval",     "str_repeat",
+        "convert_uudecode"};
+    return *kSet;
+  }
+
+  // PHP's semantics for the string functions above, on constant arguments.
+  static std::optional<Const> ApplyStringFunction(const std::string& f, std::vector<Const>& args) {
+    auto str = [&](size_t i) { return i < args.size() ? args[i].Str() : std::string(); };
+    auto num = [&](size_t i, long long def) {
+      return i < args.size() ? std::strtoll(str(i).c_str(), nullptr, 10) : def;
+    };
+    auto one = [](std::string s) -> std::optional<Const> {
+      if (s.size() > kMaxConst) return std::nullopt;
+      return Const{{std::move(s)}, false};
+    };
+    auto lower = [](std::string s) { return Lower(s); };
+    auto upper = [](std::string s) {
+      for (char& ch : s)
+        if (ch >= 'a' && ch <= 'z') ch = static_cast<char>(ch - 'a' + 'A');
+      return s;
+    };
+    if (args.empty()) return std::nullopt;
+    std::string s = str(0);
+    if (f == "strrev") return one(std::string(s.rbegin(), s.rend()));
+    if (f == "strtolower") return one(lower(s));
+    if (f == "strtoupper") return one(upper(s));
+    if (f == "strval") return one(s);
+    if (f == "str_rot13") return one(internal::Rot13(s));
+    if (f == "urldecode" || f == "rawurldecode") return one(internal::UrlDecode(s));
+    if (f == "ucfirst" || f == "lcfirst") {
+      if (!s.empty()) s[0] = f == "ucfirst" ? upper(s.substr(0, 1))[0] : lower(s.substr(0, 1))[0];
+      return one(s);
+    }
+    if (f == "ucwords") {
+      for (size_t i = 0; i < s.size(); ++i)
+        if (i == 0 || s[i - 1] == ' ') s[i] = upper(s.substr(i, 1))[0];
+      return one(s);
+    }
+    if (f == "trim" || f == "ltrim" || f == "rtrim") {
+      std::string set = args.size() > 1 ? str(1) : std::string(" \t\n\r\v", 5) + '\0';
+      size_t from = f == "rtrim" ? 0 : s.find_first_not_of(set);
+      if (from == std::string::npos) return one("");
+      size_t to = f == "ltrim" ? s.size() : s.find_last_not_of(set) + 1;
+      return one(s.substr(from, to - from));
+    }
+    if (f == "base64_decode") {
+      auto d = internal::Base64Decode(s);
+      return d ? one(*d) : std::nullopt;
+    }
+    if (f == "hex2bin") {
+      auto d = internal::HexDecode(s);
+      return d ? one(*d) : std::nullopt;
+    }
+    if (f == "gzinflate" || f == "gzuncompress" || f == "gzdecode") {
+      auto d = internal::Inflate(s,
+                                 f == "gzinflate"      ? -15
+                                 : f == "gzuncompress" ? 15
+                                                       : 31,
+                                 kMaxConst);
+      return d ? one(*d) : std::nullopt;
+    }
+    if (f == "pack") {
+      if (args.size() != 2) return std::nullopt;
+      if (s == "H*") {
+        auto d = internal::HexDecode(str(1));
+        return d ? one(*d) : std::nullopt;
+      }
+      if (s == "A*" || s == "a*") return one(str(1));
       return std::nullopt;
     }
-    return out;
+    if (f == "chr") return one(std::string(1, static_cast<char>(num(0, 0) & 0xff)));
+    if (f == "str_repeat") {
+      long long n = num(1, 0);
+      if (n < 0 || n > static_cast<long long>(kMaxConst) ||
+          s.size() * static_cast<size_t>(n) > kMaxConst)
+        return std::nullopt;
+      std::string r;
+      for (long long i = 0; i < n; ++i) r += s;
+      return one(r);
+    }
+    if (f == "substr") {
+      long long n = static_cast<long long>(s.size());
+      long long start = num(1, 0);
+      if (start < 0) start = std::max(0LL, n + start);
+      if (start > n) return one("");
+      long long len = num(2, n);
+      long long stop = len < 0 ? n + len : std::min(n, start + len);
+      return one(stop <= start ? "" : s.substr(start, stop - start));
+    }
+    if (f == "substr_replace") {
+      long long n = static_cast<long long>(s.size());
+      long long start = num(2, 0);
+      if (start < 0) start = std::max(0LL, n + start);
+      start = std::min(start, n);
+      long long len = num(3, n);
+      long long stop = len < 0 ? std::max(start, n + len) : std::min(n, start + len);
+      return one(s.substr(0, start) + str(1) + s.substr(stop));
+    }
+    if (f == "str_replace" || f == "str_ireplace") {
+      if (args.size() != 3) return std::nullopt;
+      std::string subject = str(2);
+      const auto& search = args[0].items;
+      for (size_t i = 0; i < search.size(); ++i) {
+        if (search[i].empty()) continue;
+        std::string rep =
+            args[1].array ? (i < args[1].items.size() ? args[1].items[i] : "") : args[1].Str();
+        std::string out;
+        size_t from = 0;
+        for (size_t p = subject.find(search[i]); p != std::string::npos;
+             p = subject.find(search[i], from)) {
+          out += subject.substr(from, p - from) + rep;
+          if (out.size() > kMaxConst) return std::nullopt;
+          from = p + search[i].size();
+        }
+        subject = out + subject.substr(from);
+      }
+      return one(subject);
+    }
+    if (f == "strtr") {
+      if (args.size() != 3) return std::nullopt;
+      std::string from = str(1), to = str(2);
+      for (char& ch : s) {
+        size_t p = from.find(ch);
+        if (p != std::string::npos && p < to.size()) ch = to[p];
+      }
+      return one(s);
+    }
+    if (f == "implode" || f == "join") {
+      const Const* arr = &args[0];
+      std::string glue;
+      if (args.size() == 2) {
+        arr = args[0].array ? &args[0] : &args[1];
+        glue = args[0].array ? args[1].Str() : args[0].Str();
+      }
+      std::string r;
+      for (size_t i = 0; i < arr->items.size() && r.size() <= kMaxConst; ++i)
+        r += (i ? glue : "") + arr->items[i];
+      return one(r);
+    }
+    if (f == "sprintf" || f == "vsprintf") {
+      std::vector<std::string> vals;
+      for (size_t i = 1; i < args.size(); ++i)
+        for (const auto& it : args[i].items) vals.push_back(it);
+      std::string r;
+      size_t next = 0;
+      for (size_t i = 0; i < s.size(); ++i) {
+        if (s[i] != '%' || i + 1 >= s.size()) {
+          r += s[i];
+          continue;
+        }
+        char spec = s[++i];
+        if (spec == '%') {
+          r += '%';
+        } else if (spec == 's' || spec == 'd') {
+          if (next >= vals.size() || r.size() + vals[next].size() > kMaxConst) return std::nullopt;
+          r += vals[next++];
+        } else if (spec == 'c') {
+          if (next >= vals.size()) return std::nullopt;
+          r += static_cast<char>(std::strtoll(vals[next++].c_str(), nullptr, 10) & 0xff);
+        } else {
+          return std::nullopt;
+        }
+      }
+      return one(r);
+    }
+    if (f == "str_split") {
+      long long n = std::max(1LL, num(1, 1));
+      Const arr{{}, true};
+      for (size_t i = 0; i < s.size(); i += n) arr.items.push_back(s.substr(i, n));
+      return arr;
+    }
+    if (f == "array_reverse") {
+      Const arr = args[0];
+      std::reverse(arr.items.begin(), arr.items.end());
+      arr.array = true;
+      return arr;
+    }
+    if (f == "array_map") {
+      if (args.size() != 2 || args[0].array) return std::nullopt;
+      std::string fn = Lower(args[0].Str());
+      Const arr{{}, true};
+      for (const auto& it : args[1].items) {
+        std::vector<Const> one_arg = {Const{{it}, false}};
+        auto r = ApplyStringFunction(fn, one_arg);
+        if (!r) return std::nullopt;
+        arr.items.push_back(r->Str());
+      }
+      return arr;
+    }
+    if (f == "base_convert") {
+      if (args.size() != 3) return std::nullopt;
+      long long from = num(1, 10), to = num(2, 10);
+      if (from < 2 || from > 36 || to < 2 || to > 36) return std::nullopt;
+      unsigned long long v = std::strtoull(lower(s).c_str(), nullptr, static_cast<int>(from));
+      std::string r;
+      do {
+        r.insert(r.begin(), "0123456789abcdefghijklmnopqrstuvwxyz"[v % to]);
+        v /= to;
+      } while (v);
+      return one(r);
+    }
+    return std::nullopt;
   }
 
   size_t StatementEnd(size_t from) const {
@@ -508,7 +929,7 @@ class PhpAnalysis {
 
   void CollectAssignments() {
     for (size_t k = 0; k < t_.size(); ++k) {
-      if (!Code(k) || t_[k] != '$') continue;
+      if (t_[k] != '$' || !Code(k)) continue;
       size_t e;
       std::string v = VarAt(k, &e);
       if (v.empty() || e >= t_.size()) continue;
@@ -526,16 +947,17 @@ class PhpAnalysis {
       // $f;`, `$h = str_replace("x", "", "axsxsxexrxt");`.
       bool computed = false;
       std::optional<std::string> value = EvalString(rhs, end, &computed);
+      if (t_.compare(rhs, 8, "new com(") == 0 || t_.compare(rhs, 10, "ffi::cdef(") == 0 ||
+          t_.compare(rhs, 10, "ffi::load(") == 0)
+        taint |= kNative;
       if (t_.compare(rhs, 23, "new reflectionfunction(") == 0 ||
-          t_.compare(rhs, 22, "newreflectionfunction(") == 0) {
-        // `new ReflectionFunction("system")`: ->invoke() on it calls the sink.
+          t_.compare(rhs, 22, "closure::fromcallable(") == 0) {
+        // `new ReflectionFunction("system")`, `Closure::fromCallable("system")`: ->invoke() on
+        // it, or calling it, calls the sink.
         size_t open = t_.find('(', rhs);
         size_t close = Close(open);
-        bool c2 = false;
-        if (close != std::string::npos) {
-          auto name = EvalString(open + 1, close, &c2);
-          if ((name && SinkNames().count(Lower(*name))) || c2) taint |= kSinkName;
-        }
+        if (close != std::string::npos && ArgIsDangerousCallable({open + 1, close}))
+          taint |= kSinkName;
       }
       if (value) {
         std::string lit = Lower(*value);
@@ -546,6 +968,36 @@ class PhpAnalysis {
         taint |= kConstructed;
       }
       if (taint) vars_[v] |= taint;
+    }
+    // list($f, $a) = explode("|", $_POST["x"]): every target gets the value's taint.
+    for (size_t p = t_.find("list("); p != std::string::npos; p = t_.find("list(", p + 1)) {
+      if (!Code(p) || (p > 0 && IsIdentChar(static_cast<unsigned char>(t_[p - 1])))) continue;
+      size_t close = Close(p + 4);
+      if (close == std::string::npos || close + 2 >= t_.size() || t_[close + 1] != '=' ||
+          t_[close + 2] == '=' || t_[close + 2] == '>')
+        continue;
+      int taint = TaintOfSpan(close + 2, StatementEnd(close + 2)) & (kRequest | kDecoded);
+      for (size_t q = p + 5; taint && q < close; ++q) {
+        if (t_[q] != '$' || !Code(q)) continue;
+        size_t e;
+        vars_[VarAt(q, &e)] |= taint;
+        q = e - 1;
+      }
+    }
+    // A file written with request data (`file_put_contents($t, "<?php " . $_POST["c"])`):
+    // whatever includes or runs that path runs request data.
+    for (size_t p = t_.find("file_put_contents("); p != std::string::npos;
+         p = t_.find("file_put_contents(", p + 1)) {
+      if (!Code(p) || (p > 0 && IsIdentChar(static_cast<unsigned char>(t_[p - 1])))) continue;
+      size_t open = p + 17, close = Close(open);
+      if (close == std::string::npos) continue;
+      auto args = SplitArgs(open, close);
+      if (args.size() < 2 || t_[args[0].first] != '$' ||
+          !(TaintOfSpan(args[1].first, args[1].second) & kRequest))
+        continue;
+      size_t e;
+      std::string v = VarAt(args[0].first, &e);
+      if (e == args[0].second && !v.empty()) vars_[v] |= kRequest;
     }
     // foreach ($_POST as $k => $v) and extract($_POST) / parse_str(input) taint everything.
     for (size_t p = t_.find("foreach("); p != std::string::npos; p = t_.find("foreach(", p + 1)) {
@@ -613,16 +1065,51 @@ class PhpAnalysis {
     return all_request_ || (it != vars_.end() && (it->second & kRequest));
   }
 
+  // A callable argument that runs code or commands: a sink's name (also when assembled from
+  // pieces: `strrev("tressa")`, `"sys"."tem"`), a variable holding one, a function that
+  // passes its parameter to a sink (by name, or inline: `function($m) { system($m[0]); }`).
   bool ArgIsDangerousCallable(std::pair<size_t, size_t> arg) const {
     auto [a, b] = arg;
-    if (a < b && t_[a] == '"' && t_[b - 1] == '"') {
-      return SinkNames().count(Lower(t_.substr(a + 1, b - a - 2))) > 0;
-    }
-    if (a < b && t_[a] == '$') {
+    while (a < b && (t_[a] == ' ' || t_[a] == '@')) ++a;
+    if (a >= b) return false;
+    if (t_[a] == '$') {
       size_t e;
       std::string v = VarAt(a, &e);
       auto it = vars_.find(v);
-      return e == b && it != vars_.end() && (it->second & (kDecoded | kSinkName));
+      if (e == b && it != vars_.end() && (it->second & (kDecoded | kSinkName | kConstructed)))
+        return true;
+      for (const auto& [name, closure] : wrappers_)
+        if (closure && e == b && name == v) return true;
+    }
+    if (size_t kw = FunctionKeywordAt(a)) {
+      std::string name;
+      return FunctionWrapsSink(a, kw, &name);
+    }
+    if (t_.compare(a, 7, "static ") == 0 && FunctionKeywordAt(a + 7)) {
+      std::string name;
+      return FunctionWrapsSink(a + 7, FunctionKeywordAt(a + 7), &name);
+    }
+    if (t_.compare(a, 6, "array(") == 0 || t_[a] == '[') {
+      // An array of callbacks (preg_replace_callback_array): any closure in it that wraps a sink.
+      for (size_t q = a + 1; q < b; ++q) {
+        std::string name;
+        if (t_[q] == 'f' && FunctionKeywordAt(q) &&
+            FunctionWrapsSink(q, FunctionKeywordAt(q), &name))
+          return true;
+      }
+    }
+    bool computed = false;
+    if (auto name = EvalString(a, b, &computed)) {
+      std::string lower = Lower(*name);
+      if (SinkNames().count(lower)) return true;
+      // "Cls::method": the method's name is what wrappers are known by
+      if (size_t colons = lower.rfind("::"); colons != std::string::npos)
+        lower = lower.substr(colons + 2);
+      for (const auto& [w, closure] : wrappers_)
+        if (!closure && w == lower) return true;
+      return false;  // a known name that is not a sink
+    } else if (computed) {
+      return true;  // assembled by string functions we cannot evaluate
     }
     return TaintOfSpan(a, b) & kDecoded;
   }
@@ -647,7 +1134,19 @@ class PhpAnalysis {
         {"array_filter", 1},
         {"array_walk", 1},
         {"array_reduce", 1},
-        {"iterator_apply", 1}};
+        {"iterator_apply", 1},
+        {"preg_replace_callback", 1},
+        {"array_walk_recursive", 1},
+        {"forward_static_call", 0},
+        {"forward_static_call_array", 0},
+        {"preg_replace_callback_array", 0},
+        {"array_udiff", -1},
+        {"array_uintersect", -1},
+        {"array_diff_ukey", -1},
+        {"array_intersect_ukey", -1},
+        {"array_udiff_assoc", -1},
+        {"array_diff_uassoc", -1},
+        {"array_intersect_uassoc", -1}};
     for (size_t k = 0; k < t_.size(); ++k) {
       if (!Code(k)) continue;
       unsigned char c = t_[k];
@@ -664,8 +1163,10 @@ class PhpAnalysis {
         // Variable function call: $f(...)
         size_t e;
         std::string v = VarAt(k, &e);
-        bool superglobal = v == "_post" || v == "_get" || v == "_request" || v == "_cookie";
-        if (superglobal && e < t_.size() && t_[e] == '[') {
+        size_t after = e;
+        bool superglobal = RequestVariableAt(k, v, &after);
+        if (superglobal && after < t_.size() && t_[after] == '[') {
+          e = after;
           // $_GET["a"](...): the client names the function.
           size_t q = e;
           int depth = 0;
@@ -681,6 +1182,15 @@ class PhpAnalysis {
           if (q + 1 < t_.size() && t_[q + 1] == '(') Add("heur_request_callee", 100, k);
           k = e - 1;
           continue;
+        }
+        if (auto it = vars_.find(v);
+            it != vars_.end() && (it->second & kNative) && t_.compare(e, 2, "->") == 0) {
+          // $shell->exec(...), $ffi->system(...) with request data: native code bridges.
+          size_t m = e + 2;
+          while (m < t_.size() && IsIdentChar(static_cast<unsigned char>(t_[m]))) ++m;
+          size_t close = m < t_.size() && t_[m] == '(' ? Close(m) : std::string::npos;
+          if (close != std::string::npos && (TaintOfSpan(m, close) & kRequest))
+            Add("heur_native_bridge_request", 100, k);
         }
         if (!v.empty() && e < t_.size() && t_[e] == '-' &&
             (t_.compare(e, 9, "->invoke(") == 0 || t_.compare(e, 13, "->invokeargs(") == 0)) {
@@ -775,6 +1285,18 @@ class PhpAnalysis {
         k = e - 1;
         continue;
       }
+      if (name == "reflectionfunction" && k >= 4 && t_.compare(k - 4, 4, "new ") == 0 &&
+          ArgIsDangerousCallable({e + 1, close})) {
+        // (new ReflectionFunction("system"))->invoke($_GET["c"])
+        size_t after = close + 1;
+        while (after < t_.size() && t_[after] == ')') ++after;
+        size_t open =
+            t_.compare(after, 8, "->invoke") == 0 ? t_.find('(', after) : std::string::npos;
+        size_t iclose =
+            open != std::string::npos && open < after + 16 ? Close(open) : std::string::npos;
+        if (iclose != std::string::npos && (TaintOfSpan(open, iclose) & kRequest))
+          Add("heur_reflected_sink_request", 100, k);
+      }
       if (name == "unserialize" && (TaintOfSpan(e, close) & kRequest)) {
         Add("heur_unserialize_request", 50, k);
       }
@@ -796,13 +1318,28 @@ class PhpAnalysis {
           if (e_mod && (TaintOfSpan(e, close) & (kRequest | kDecoded)))
             Add("heur_preg_replace_e_request", 100, k);
         }
+      } else if (name == "mb_ereg_replace" || name == "mb_eregi_replace") {
+        // The "e" option evaluates the replacement, as preg_replace's /e did.
+        auto args = SplitArgs(e, close);
+        if (args.size() == 4 && t_[args[3].first] == '"' &&
+            t_.substr(args[3].first, args[3].second - args[3].first).find('e') !=
+                std::string::npos &&
+            (TaintOfSpan(e, close) & (kRequest | kDecoded)))
+          Add("heur_preg_replace_e_request", 100, k);
       } else if (auto cb = kCallbackSinks.find(name); cb != kCallbackSinks.end()) {
         auto args = SplitArgs(e, close);
-        if (static_cast<int>(args.size()) > cb->second) {
-          auto cb_arg = args[cb->second];
+        // usort(...$_GET): the client supplies the callback and its arguments.
+        for (auto [aa, ab] : args) {
+          while (aa < ab && t_[aa] == ' ') ++aa;
+          if (t_.compare(aa, 3, "...") == 0 && ArgIsRequestValue({aa + 3, ab}))
+            Add("heur_request_callback", 100, k);
+        }
+        int cb_index = cb->second < 0 ? static_cast<int>(args.size()) - 1 : cb->second;
+        if (cb_index >= 0 && static_cast<int>(args.size()) > cb_index) {
+          auto cb_arg = args[cb_index];
           bool other_request = false;
           for (size_t ai = 0; ai < args.size(); ++ai) {
-            if (static_cast<int>(ai) != cb->second &&
+            if (static_cast<int>(ai) != cb_index &&
                 (TaintOfSpan(args[ai].first, args[ai].second) & kRequest))
               other_request = true;
           }
@@ -821,40 +1358,39 @@ class PhpAnalysis {
     }
   }
 
-  // A function, method or closure that passes one of its parameters straight to a code or
-  // command sink (`function($c) { eval($c); }`), called with request data.
-  void CheckSinkWrappers() {
-    static const char* kSinks[] = {"eval(",       "assert(",         "system(", "exec(",
-                                   "passthru(",   "shell_exec(",     "popen(",  "proc_open(",
-                                   "pcntl_exec(", "create_function("};
+  // Whether the function, closure or arrow function whose keyword (`function` / `fn`) is at
+  // `p` passes one of its parameters to a code or command sink. *name: the declared name
+  // ("" for closures); *keyword_end: where the parameter list starts.
+  bool FunctionWrapsSink(size_t p, size_t kw_len, std::string* name) const {
     const size_t n = t_.size();
-    std::vector<std::pair<std::string, bool>> wrappers;  // name, is a closure variable
-    for (size_t p = t_.find("function"); p != std::string::npos && wrappers.size() < 64;
-         p = t_.find("function", p + 8)) {
-      if (!Code(p) || (p > 0 && IsIdentChar(static_cast<unsigned char>(t_[p - 1]))) ||
-          (p + 8 < n && IsIdentChar(static_cast<unsigned char>(t_[p + 8]))))
-        continue;
-      size_t k = p + 8;
-      while (k < n && t_[k] == ' ') ++k;
-      size_t ns = k;
-      while (k < n && IsIdentChar(static_cast<unsigned char>(t_[k]))) ++k;
-      std::string name = t_.substr(ns, k - ns);
-      while (k < n && t_[k] == ' ') ++k;
-      if (k >= n || t_[k] != '(') continue;
-      size_t pclose = Close(k);
-      if (pclose == std::string::npos) continue;
-      std::vector<std::string> params;
-      for (size_t q = k; q < pclose; ++q) {
-        if (t_[q] != '$' || !Code(q)) continue;
-        size_t e;
-        params.push_back(VarAt(q, &e));
-        q = e - 1;
-      }
-      if (params.empty()) continue;
-      size_t body = t_.find('{', pclose);
-      if (body == std::string::npos || body - pclose > 200) continue;
-      size_t end = std::string::npos, limit = std::min(n, body + kMaxSpan);
-      if (!Spend(limit - body)) return;
+    size_t k = p + kw_len;
+    while (k < n && t_[k] == ' ') ++k;
+    size_t ns = k;
+    while (k < n && IsIdentChar(static_cast<unsigned char>(t_[k]))) ++k;
+    *name = t_.substr(ns, k - ns);
+    while (k < n && t_[k] == ' ') ++k;
+    if (k >= n || t_[k] != '(') return false;
+    size_t pclose = Close(k);
+    if (pclose == std::string::npos) return false;
+    std::vector<std::string> params;
+    for (size_t q = k; q < pclose; ++q) {
+      if (t_[q] != '$' || !Code(q)) continue;
+      size_t e;
+      params.push_back(VarAt(q, &e));
+      q = e - 1;
+    }
+    if (params.empty()) return false;
+    size_t body, end = std::string::npos;
+    if (kw_len == 2) {  // fn (...) => expression
+      body = pclose + 1;
+      while (body < n && t_[body] == ' ') ++body;
+      if (t_.compare(body, 2, "=>") != 0) return false;
+      end = StatementEnd(body);
+    } else {
+      body = t_.find('{', pclose);
+      if (body == std::string::npos || body - pclose > 200) return false;
+      size_t limit = std::min(n, body + kMaxSpan);
+      if (!Spend(limit - body)) return false;
       int depth = 0;
       for (size_t q = body; q < limit; ++q) {
         if (!Code(q)) continue;
@@ -865,31 +1401,128 @@ class PhpAnalysis {
           break;
         }
       }
-      if (end == std::string::npos) continue;
-      bool wraps = false;
-      for (const char* sink : kSinks) {
-        size_t len = std::strlen(sink);
-        for (size_t q = t_.find(sink, body); q != std::string::npos && q < end && !wraps;
-             q = t_.find(sink, q + 1)) {
-          if (!Code(q) || (q > 0 && (IsIdentChar(static_cast<unsigned char>(t_[q - 1])) ||
-                                     t_[q - 1] == '>' || t_[q - 1] == ':')))
-            continue;
-          size_t close = Close(q + len - 1);
-          if (close == std::string::npos || close > end) continue;
-          for (size_t r = q + len; r < close && !wraps; ++r) {
-            if (t_[r] != '$' || !Code(r)) continue;
-            size_t e;
-            std::string v = VarAt(r, &e);
-            wraps = std::find(params.begin(), params.end(), v) != params.end();
-          }
+    }
+    if (end == std::string::npos) return false;
+    bool wraps = false;
+    ForEachSinkArgument(body, end, [&](size_t r) {
+      if (t_[r] != '$') return;
+      size_t e;
+      std::string v = VarAt(r, &e);
+      if (std::find(params.begin(), params.end(), v) != params.end()) wraps = true;
+    });
+    return wraps;
+  }
+
+  // Calls `f(pos)` for every code position inside the arguments of a direct code or command
+  // sink call (eval, system, ...) that starts in [from, to).
+  template <typename F>
+  void ForEachSinkArgument(size_t from, size_t to, F&& f) const {
+    static const char* kSinks[] = {"eval(",       "assert(",         "system(", "exec(",
+                                   "passthru(",   "shell_exec(",     "popen(",  "proc_open(",
+                                   "pcntl_exec(", "create_function("};
+    to = std::min(to, t_.size());
+    if (from >= to || !Spend(to - from)) return;
+    std::string_view span(t_.data(), to);  // searches stop at `to`, not at the end of the file
+    for (const char* sink : kSinks) {
+      size_t len = std::strlen(sink);
+      for (size_t q = span.find(sink, from); q != std::string_view::npos;
+           q = span.find(sink, q + 1)) {
+        bool method = q > 1 && (t_[q - 1] == ':' || (t_[q - 1] == '>' && t_[q - 2] == '-'));
+        if (!Code(q) || method || (q > 0 && IsIdentChar(static_cast<unsigned char>(t_[q - 1]))))
+          continue;
+        size_t close = Close(q + len - 1);
+        if (close == std::string::npos || close > to || !Spend(close - q)) continue;
+        for (size_t r = q + len; r < close; ++r)
+          if (Code(r)) f(r);
+      }
+    }
+  }
+
+  // The object-injection shape: a sink fed by a property (`function __destruct() {
+  // system($this->c); }`) and that property assigned request data (`$o->c = $_POST["x"]`).
+  void CheckClosureCaptures() {
+    // A closure that passes a captured variable to a sink (`function () use ($c) { system($c);
+    // }`, registered as a header / autoload / shutdown callback) where $c is request data.
+    for (size_t p = t_.find("function"); p != std::string::npos; p = t_.find("function", p + 8)) {
+      if (!FunctionKeywordAt(p)) continue;
+      size_t open = t_.find('(', p);
+      size_t pclose = open != std::string::npos && open < p + 12 ? Close(open) : std::string::npos;
+      if (pclose == std::string::npos) continue;
+      size_t u = pclose + 1;
+      if (u < t_.size() && t_[u] == ' ') ++u;
+      if (t_.compare(u, 4, "use(") != 0) continue;
+      size_t uclose = Close(u + 3);
+      size_t body = uclose == std::string::npos ? uclose : t_.find('{', uclose);
+      if (body == std::string::npos || body > uclose + 4) continue;
+      std::set<std::string> captured;
+      for (size_t q = u + 4; q < uclose; ++q) {
+        if (t_[q] != '$') continue;
+        size_t e;
+        captured.insert(VarAt(q, &e));
+      }
+      size_t end = StatementEnd(body + 1);
+      while (end < t_.size() && t_[end] == ';') end = StatementEnd(end + 1);  // to the '}'
+      bool hit = false;
+      ForEachSinkArgument(body, end, [&](size_t r) {
+        if (t_[r] != '$') return;
+        size_t e;
+        std::string v = VarAt(r, &e);
+        auto it = vars_.find(v);
+        if (captured.count(v) && it != vars_.end() && (it->second & kRequest)) hit = true;
+      });
+      if (hit) {
+        Add("heur_closure_captured_request", 100, p);
+        return;
+      }
+    }
+  }
+
+  void CheckPropertySinks() {
+    std::set<std::string> props;
+    ForEachSinkArgument(0, t_.size(), [&](size_t r) {
+      if (t_.compare(r, 7, "$this->") != 0) return;
+      size_t e = r + 7;
+      while (e < t_.size() && IsIdentChar(static_cast<unsigned char>(t_[e]))) ++e;
+      if (e > r + 7 && props.size() < 64) props.insert(t_.substr(r + 7, e - r - 7));
+    });
+    for (const auto& prop : props) {
+      std::string assign = "->" + prop + "=";
+      for (size_t q = t_.find(assign); q != std::string::npos; q = t_.find(assign, q + 1)) {
+        size_t rhs = q + assign.size();
+        if (!Code(q) || (rhs < t_.size() && (t_[rhs] == '=' || t_[rhs] == '>'))) continue;
+        if (TaintOfSpan(rhs, StatementEnd(rhs)) & kRequest) {
+          Add("heur_request_to_property_sink", 100, q);
+          return;
         }
       }
-      if (!wraps) continue;
+    }
+  }
+
+  // Length of the `function` / `fn` keyword at p (0 if there is none).
+  size_t FunctionKeywordAt(size_t p) const {
+    if (!Code(p) || (p > 0 && IsIdentChar(static_cast<unsigned char>(t_[p - 1])))) return 0;
+    for (std::string_view kw : {std::string_view("function"), std::string_view("fn")}) {
+      if (t_.compare(p, kw.size(), kw) == 0 &&
+          (p + kw.size() >= t_.size() ||
+           !IsIdentChar(static_cast<unsigned char>(t_[p + kw.size()]))))
+        return kw.size();
+    }
+    return 0;
+  }
+
+  // Functions, methods and closures (`$v = function(...)`, `$v = fn(...) => ...`) that pass a
+  // parameter straight to a code or command sink (`function($c) { eval($c); }`).
+  void CollectSinkWrappers() {
+    const size_t n = t_.size();
+    for (size_t p = 0; p + 2 < n && wrappers_.size() < 64; ++p) {
+      if (t_[p] != 'f') continue;
+      size_t kw = FunctionKeywordAt(p);
+      std::string name;
+      if (kw == 0 || !FunctionWrapsSink(p, kw, &name)) continue;
       if (!name.empty()) {
-        wrappers.emplace_back(name, false);
+        wrappers_.emplace_back(name, false);
         continue;
       }
-      // A closure: `$v = function(...)`.
       size_t b = p;
       while (b > 0 && t_[b - 1] == ' ') --b;
       if (b == 0 || t_[b - 1] != '=') continue;
@@ -897,9 +1530,14 @@ class PhpAnalysis {
       while (b > 0 && t_[b - 1] == ' ') --b;
       size_t vs = b;
       while (vs > 0 && IsIdentChar(static_cast<unsigned char>(t_[vs - 1]))) --vs;
-      if (vs > 0 && t_[vs - 1] == '$' && vs < b) wrappers.emplace_back(t_.substr(vs, b - vs), true);
+      if (vs > 0 && t_[vs - 1] == '$' && vs < b)
+        wrappers_.emplace_back(t_.substr(vs, b - vs), true);
     }
-    for (const auto& [name, closure] : wrappers) {
+  }
+
+  // A sink wrapper called with request data.
+  void CheckSinkWrappers() {
+    for (const auto& [name, closure] : wrappers_) {
       std::string call = (closure ? "$" : "") + name + "(";
       for (size_t q = t_.find(call); q != std::string::npos; q = t_.find(call, q + 1)) {
         if (!Code(q)) continue;
@@ -967,7 +1605,7 @@ class PhpAnalysis {
 
   const NormalizedPhp& n_;
   const std::string& t_;
-  std::vector<bool> in_lit_;
+  std::vector<uint8_t> in_lit_;  // bytes, not bits: read per character
   std::unordered_map<std::string, int> vars_;
   std::unordered_map<std::string, std::string> values_;
   std::unordered_set<std::string> decoder_vars_;
@@ -977,6 +1615,7 @@ class PhpAnalysis {
   mutable size_t work_ = 0;
   mutable int file_has_source_ = -1;  // normalised pos of '"' -> content length
   bool all_request_ = false;
+  std::vector<std::pair<std::string, bool>> wrappers_;  // name, is a closure variable
   std::vector<Evidence> ev_;
 };
 

@@ -64,6 +64,20 @@ TEST(Scanner, EverySampleIsWebshellWithItsFamily) {
   EXPECT_GE(with_family, 25u);
 }
 
+// Legitimate code using the same features as webshells (eval of constants, fixed commands,
+// registered callbacks, reflection): the first held-out set's benign half, now tuning data.
+TEST(Scanner, BenignLookalikesAreClean) {
+  const std::string dir = std::string(GS_SOURCE_DIR) + "/tests/data/webshell/benign";
+  auto names = platform::ListDir(dir);
+  ASSERT_TRUE(names.ok()) << names.status().message();
+  ASSERT_GE(names->size(), 18u);
+  for (const auto& name : *names) {
+    FileResult r = TheScanner().ScanFile(dir + "/" + name);
+    EXPECT_EQ(r.verdict, Verdict::kClean)
+        << name << " score " << r.score << " " << (r.findings.empty() ? "" : r.findings[0].rule);
+  }
+}
+
 TEST(Scanner, EncodedLayersAreDecoded) {
   FileResult r = TheScanner().ScanFile(kSamples + "/generic_php_multilayer.php");
   // base64 -> gzinflate(base64) -> str_rot13 -> system($_POST[...]) : three layers deep.
@@ -85,6 +99,14 @@ TEST(Scanner, EvidenceOffsetPointsIntoTheFile) {
     }
   }
   EXPECT_TRUE(HasRule(r, "php_eval_request_oneliner"));
+}
+
+void ExpectAllClean(const std::vector<std::string>& snippets) {
+  for (const auto& s : snippets) {
+    FileResult r = TheScanner().ScanBuffer("benign.php", s);
+    EXPECT_EQ(r.verdict, Verdict::kClean) << s << "\nscore " << r.score << " first rule "
+                                          << (r.findings.empty() ? "" : r.findings[0].rule);
+  }
 }
 
 TEST(Scanner, TrickyBenignSnippetsAreClean) {
@@ -111,11 +133,76 @@ TEST(Scanner, TrickyBenignSnippetsAreClean) {
       "<% Response.Write(\"hello\") %>",
       "<%@ page contentType=\"text/html\" %><%= request.getParameter(\"q\") %>",
   };
-  for (const auto& s : benign) {
-    FileResult r = TheScanner().ScanBuffer("benign.php", s);
-    EXPECT_EQ(r.verdict, Verdict::kClean) << s << "\nscore " << r.score << " first rule "
-                                          << (r.findings.empty() ? "" : r.findings[0].rule);
+  ExpectAllClean(benign);
+}
+
+// One snippet per evasion technique the heuristics handle generically (constant folding of
+// assembled names, callbacks, closures, reflection, properties, files written then included).
+TEST(Scanner, EvasionTechniquesAreDetected) {
+  const std::vector<std::pair<std::string, std::string>> shells = {
+      {"substr name", "<?php $f = substr('..passthru..', 2, 8); $f($_GET['c']);"},
+      {"callback name", "<?php array_map(strrev('metsys'), array($_COOKIE['c']));"},
+      {"pack name", "<?php call_user_func(pack('H*', '73797374656d'), $_POST['c']);"},
+      {"xor name", "<?php $f = ('1'^'P').('C'^'0'); $g = $f . 'sert'; $g($_POST['c']);"},
+      {"sprintf name", "<?php $n = sprintf('%s%s', 'sys', 'tem'); $n($_REQUEST['c']);"},
+      {"inline closure", "<?php array_walk($_POST, function ($v) { passthru($v); });"},
+      {"arrow fn", "<?php $r = fn($c) => shell_exec($c); echo $r($_GET['c']);"},
+      {"callable", "<?php $c = Closure::fromCallable('sys' . 'tem'); $c($_POST['c']);"},
+      {"property",
+       "<?php class K { public $v; function __wakeup() { system($this->v); } }\n"
+       "$k = new K; $k->v = $_GET['c'];"},
+      {"temp include", "<?php $t = '/tmp/x'; file_put_contents($t, $_POST['c']); include $t;"},
+      {"filter_input", "<?php $c = filter_input(INPUT_GET, 'c'); echo shell_exec($c);"},
+      {"header via getenv", "<?php @eval(base64_decode(getenv('HTTP_X_DATA')));"},
+      {"query string", "<?php system(rawurldecode($_SERVER['QUERY_STRING']));"},
+      {"globals", "<?php $c = $GLOBALS['_COOKIE']['c']; passthru($c);"},
+      {"input stream", "<?php $h = fopen('php://input', 'rb'); eval(fread($h, 65536));"},
+      {"variable variable", "<?php $n = '_GE' . 'T'; ${$n}['f'](${$n}['a']);"},
+      {"list", "<?php list(, $f, $a) = explode(',', $_POST['p']); $f($a);"},
+      {"spread", "<?php array_map(...$_POST['m']);"},
+      {"mb_ereg e", "<?php mb_ereg_replace('x', $_REQUEST['r'], 'x', 'e');"},
+      {"captured",
+       "<?php $q = $_POST['q']; register_shutdown_function(function () use ($q) {"
+       " $n = 1; passthru($q); });"},
+      {"com", "<?php $o = new COM('Shell.Application'); $o->ShellExecute('cmd', $_GET['a']);"},
+      {"ffi", "<?php $l = FFI::cdef('int execl(const char *p, ...);'); $l->execl($_GET['p']);"},
+      {"inline reflection", "<?php (new ReflectionFunction('pass' . 'thru'))->invoke($_GET['c']);"},
+      {"last-arg callback", "<?php array_uintersect([$_POST['c']], [1], strrev('tressa'));"},
+      {"callback array",
+       "<?php preg_replace_callback_array(['/x/' => fn($m) => exec($m[0])], "
+       "$_COOKIE['c']);"},
+      {"static method",
+       "<?php class R { static function go($x) { eval($x); } }\n"
+       "call_user_func('R::go', $_GET['c']);"},
+      {"json body", "<?php $j = json_decode(file_get_contents('php://input')); system($j->c);"},
+  };
+  for (const auto& [what, code] : shells) {
+    FileResult r = TheScanner().ScanBuffer("x.php", code);
+    EXPECT_EQ(r.verdict, Verdict::kWebshell) << what << ": score " << r.score;
   }
+  const std::vector<std::string> benign = {
+      "<?php $f = substr('..trim..', 2, 4); echo $f($_GET['c']);",
+      "<?php array_map(strrev('lavretni'), array($_COOKIE['c']));",
+      "<?php array_walk($rows, function ($v) { echo htmlspecialchars($v); });",
+      "<?php $c = Closure::fromCallable('strtoupper'); echo $c($_POST['c']);",
+      "<?php file_put_contents($log, $_POST['c']); readfile($log);",
+  };
+  ExpectAllClean(benign);
+}
+
+// Constant folding must not amplify hostile input (str_repeat, str_replace, implode, sprintf of
+// large values): the values are capped and the output is charged to the work budget.
+TEST(Scanner, ConstantFoldingIsBounded) {
+  std::string code = "<?php\n";
+  for (int i = 0; i < 2000; ++i) {
+    code +=
+        "$a" + std::to_string(i) +
+        " = implode(str_repeat('ab', 30000), str_split(str_replace('a', "
+        "str_repeat('xy', 30000), str_repeat('a', 60000)))); $f = sprintf('%s%s', 'sys', 'tem');\n";
+  }
+  code += "$f($_GET['c']);\n";
+  FileResult r = TheScanner().ScanBuffer("big.php", code);
+  EXPECT_FALSE(r.skipped);
 }
 
 TEST(Scanner, NonScriptTextIsNotAnalysed) {

