@@ -37,11 +37,14 @@ struct FileJob {
 class JobQueue {
  public:
   static constexpr size_t kMaxQueued = 2048;
-  void Push(FileJob job) {
+  // Queues the files of one directory together (one lock, one wake-up).
+  void PushAll(std::vector<FileJob>* jobs) {
+    if (jobs->empty()) return;
     std::unique_lock<std::mutex> lock(mu_);
     not_full_.wait(lock, [&] { return q_.size() < kMaxQueued || aborted_; });
-    q_.push_back(std::move(job));
-    not_empty_.notify_one();
+    for (FileJob& job : *jobs) q_.push_back(std::move(job));
+    jobs->clear();
+    not_empty_.notify_all();
   }
   // Takes up to `max_files` jobs of at most `max_bytes` together (at least one job).
   bool PopBatch(std::vector<FileJob>* batch, size_t max_files, uint64_t max_bytes) {
@@ -158,14 +161,15 @@ Status HashAndStore(const std::vector<FileJob>& batch, const std::vector<Entry*>
   for (size_t i = 0; i < n; ++i) sorted[i] = views[order[i]];
   std::vector<crypto::Digest> sm3(n);
   Sm3Many(sorted.data(), n, sm3.data());
+  uint64_t total = 0;
   for (size_t k = 0; k < n; ++k) {
     Entry* e = entries[order[k]];
     e->sm3 = sm3[k];
     if (with_sha256) e->sha256 = crypto::Sha256(sorted[k]);
-    bytes->fetch_add(sorted[k].size(), std::memory_order_relaxed);
-    if (store) GS_RETURN_IF_ERROR(vault.PutObject(sm3[k], sorted[k], /*durable=*/false));
+    total += sorted[k].size();
   }
-  return Status::Ok();
+  bytes->fetch_add(total, std::memory_order_relaxed);
+  return store ? vault.PutObjects(sm3, sorted, /*durable=*/false) : Status::Ok();
 }
 
 }  // namespace
@@ -240,10 +244,23 @@ Result<Manifest> BuildBaseline(const std::string& root, const Vault& vault,
     });
   }
 
+  // Entries of one directory are added together; dir_jobs[i].index is first a position in
+  // dir_entries and becomes one in `entries` here.
+  std::vector<Entry> dir_entries;
+  std::vector<FileJob> dir_jobs;
+  auto add_dir_entries = [&] {
+    {
+      std::lock_guard<std::mutex> lock(entries_mu);
+      size_t base = entries.size();
+      for (Entry& e : dir_entries) entries.push_back(std::move(e));
+      for (FileJob& job : dir_jobs) job.index += base;
+    }
+    dir_entries.clear();
+    queue.PushAll(&dir_jobs);
+  };
   auto add_entry = [&](Entry e) -> size_t {
-    std::lock_guard<std::mutex> lock(entries_mu);
-    entries.push_back(std::move(e));
-    return entries.size() - 1;
+    dir_entries.push_back(std::move(e));
+    return dir_entries.size() - 1;
   };
 
   Status walk_status;
@@ -257,6 +274,7 @@ Result<Manifest> BuildBaseline(const std::string& root, const Vault& vault,
     e.uid = st.st_uid;
     e.gid = st.st_gid;
     add_entry(std::move(e));
+    add_dir_entries();
   }
   std::vector<std::string> stack{"."};
   while (!stack.empty() && walk_status.ok()) {
@@ -311,7 +329,7 @@ Result<Manifest> BuildBaseline(const std::string& root, const Vault& vault,
       } else if (S_ISREG(st.st_mode)) {
         e.type = EntryType::kFile;
         size_t idx = add_entry(std::move(e));
-        queue.Push(FileJob{shared, name, idx, st});
+        dir_jobs.push_back(FileJob{shared, name, idx, st});
         if (stats) ++stats->files;
       } else {
         walk_status = FailedPreconditionError("unsupported file type (fifo, socket or device) at " +
@@ -319,6 +337,7 @@ Result<Manifest> BuildBaseline(const std::string& root, const Vault& vault,
         break;
       }
     }
+    add_dir_entries();
   }
   queue.Close();
   if (!walk_status.ok()) queue.Abort();

@@ -509,13 +509,26 @@ bool Vault::HasObject(const crypto::Digest& sm3) const {
 }
 
 Status Vault::PutObject(const crypto::Digest& sm3, std::string_view content, bool durable) const {
+  return PutObjects({&sm3, 1}, {&content, 1}, durable);
+}
+
+Status Vault::PutObjects(std::span<const crypto::Digest> sm3,
+                         std::span<const std::string_view> contents, bool durable) const {
   State& st = *state_;
-  if (st.Find(sm3, false) || (st.has_loose && platform::PathExists(LoosePath(dir_, sm3))))
-    return Status::Ok();
+  std::vector<size_t> todo;
+  for (size_t i = 0; i < sm3.size(); ++i)
+    if (!st.Find(sm3[i], false) && !(st.has_loose && platform::PathExists(LoosePath(dir_, sm3[i]))))
+      todo.push_back(i);
+  if (todo.empty()) return Status::Ok();
+  auto forget = [&] {
+    for (size_t i : todo) st.pending.erase(sm3[i]);
+  };
   PackWriter* w = nullptr;
   {
     std::lock_guard<std::mutex> lock(st.wmu);
-    if (!st.pending.insert(sm3).second) return Status::Ok();  // another thread stores it
+    // Objects another thread (or an earlier file of this batch) is storing are skipped.
+    std::erase_if(todo, [&](size_t i) { return !st.pending.insert(sm3[i]).second; });
+    if (todo.empty()) return Status::Ok();
     Status s = st.StartWriting(key_);
     if (s.ok() && st.free_writers.empty()) {
       auto nw = st.NewWriter();
@@ -527,42 +540,44 @@ Status Vault::PutObject(const crypto::Digest& sm3, std::string_view content, boo
       }
     }
     if (!s.ok()) {
-      st.pending.erase(sm3);
+      forget();
       return s.WithContext("store vault object");
     }
     w = st.free_writers.back();
     st.free_writers.pop_back();
   }
-  std::string sealed;
-  Status s;
-  if (key_) {
-    Bytes iv = crypto::RandomBytes(kIvSize);
-    std::string aad = std::string(kAadPrefix) + crypto::DigestHex(sm3);
-    auto r = crypto::Sm4GcmSeal(*key_, AsStringView(iv), aad, content);
-    if (r.ok()) {
+  Status s = w->failed;
+  for (size_t k = 0; k < todo.size() && s.ok(); ++k) {
+    const crypto::Digest& d = sm3[todo[k]];
+    std::string_view content = contents[todo[k]];
+    std::string sealed;
+    if (key_) {
+      Bytes iv = crypto::RandomBytes(kIvSize);
+      std::string aad = std::string(kAadPrefix) + crypto::DigestHex(d);
+      auto r = crypto::Sm4GcmSeal(*key_, AsStringView(iv), aad, content);
+      if (!r.ok()) {
+        s = r.status();
+        break;
+      }
       sealed.assign(AsStringView(iv));
       sealed += *r;
       content = sealed;
-    } else {
-      s = r.status();
     }
+    char header[kRecordHeader];
+    std::memcpy(header, kRecordMagic.data(), kRecordMagic.size());
+    std::memcpy(header + kRecordMagic.size(), d.data(), d.size());
+    for (int i = 0; i < 8; ++i)
+      header[kRecordHeader - 8 + i] = char(uint64_t(content.size()) >> (8 * i));
+    uint64_t offset = w->size;
+    s = w->Append(std::string_view(header, sizeof header));
+    if (s.ok()) s = w->Append(content);
+    if (s.ok()) w->entries.push_back(PackEntry{d, offset, content.size()});
   }
-  std::string header(kRecordMagic);
-  header.append(crypto::AsView(sm3));
-  PutU64(&header, content.size());
-  uint64_t offset = w->size;
-  if (s.ok()) s = w->failed;
-  if (s.ok()) s = w->Append(header);
-  if (s.ok()) s = w->Append(content);
-  if (s.ok()) {
-    w->entries.push_back(PackEntry{sm3, offset, content.size()});
-  } else {
-    w->failed = s;
-  }
+  if (!s.ok()) w->failed = s;
   {
     std::lock_guard<std::mutex> lock(st.wmu);
     st.free_writers.push_back(w);
-    if (!s.ok()) st.pending.erase(sm3);
+    if (!s.ok()) forget();
   }
   if (!s.ok()) return s.WithContext("store vault object");
   return durable ? Sync() : Status::Ok();

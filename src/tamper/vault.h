@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -50,6 +51,9 @@ class Vault {
   // other processes: bulk writers call Sync() once afterwards, before any manifest refers to
   // the objects.
   Status PutObject(const crypto::Digest& sm3, std::string_view content, bool durable = true) const;
+  // PutObject of contents[i] with SM3 sm3[i], taking the vault's locks once for all of them.
+  Status PutObjects(std::span<const crypto::Digest> sm3, std::span<const std::string_view> contents,
+                    bool durable) const;
   // Completes every pack written so far: fdatasync, index written atomically, fsync of packs/.
   // Must not run concurrently with PutObject.
   Status Sync() const;
