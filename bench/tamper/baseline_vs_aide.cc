@@ -13,10 +13,14 @@
 //  - both use every core (ours: one hashing thread per core; AIDE: num_workers = cores);
 //  - ROUNDS rounds (default 3), the order alternating, medians reported; ratio = AIDE's time /
 //    ours, printed last. The target is ratio >= 3 for the baseline.
+//  - besides wall time, the CPU time (user + sys, from the children's rusage) of each run, and
+//    the load average before and after: the machine may be shared, and CPU time is what a
+//    run costs regardless of how busy the other cores are.
 // Exit status: 0 if every run succeeded and each tool found the tree unchanged on check.
 //
 // Usage: bench_tamper_baseline_vs_aide [--files N] [--rounds R] [--dir WORKDIR] [--keep]
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -57,15 +61,33 @@ bool WriteFile(const std::string& path, const std::string& data) {
 
 struct Timed {
   double seconds = 0;
+  double cpu = 0;  // user + sys of the process and its children
   int exit_code = -1;
   std::string err;
 };
 
+double ChildrenCpu() {
+  struct rusage ru;
+  ::getrusage(RUSAGE_CHILDREN, &ru);
+  return double(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+         double(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+std::string LoadAverage() {
+  auto r = gs::platform::ReadFile("/proc/loadavg");
+  if (!r.ok()) return "?";
+  std::string s = *r;
+  size_t third = s.find(' ', s.find(' ', s.find(' ') + 1) + 1);
+  return third == std::string::npos ? s : s.substr(0, third);
+}
+
 Timed Run(const std::vector<std::string>& argv) {
   auto t0 = std::chrono::steady_clock::now();
+  double c0 = ChildrenCpu();
   auto r = RunProcess(argv);
   Timed t;
   t.seconds = Seconds(t0);
+  t.cpu = ChildrenCpu() - c0;
   t.exit_code = r.exit_code;
   t.err = r.err.substr(0, 2000) + r.out.substr(0, 500);
   return t;
@@ -122,8 +144,9 @@ int main(int argc, char** argv) {
   }
   // Warm the page cache for both tools alike.
   Run({"sh", "-c", "find '" + root + "' -type f -exec cat {} + > /dev/null"});
-  std::printf("tree: %zu files, %.1f MB in %s (built in %.1f s); %u cores; %d rounds\n", files,
-              bytes / 1e6, root.c_str(), Seconds(t_build), cores, rounds);
+  std::printf(
+      "tree: %zu files, %.1f MB in %s (built in %.1f s); %u cores; %d rounds; load average %s\n",
+      files, bytes / 1e6, root.c_str(), Seconds(t_build), cores, rounds, LoadAverage().c_str());
 
   auto keys = RunProcess({gs, "keys", "gen", "--out", work + "/keys"});
   if (keys.exit_code != 0) {
@@ -136,7 +159,8 @@ int main(int argc, char** argv) {
                       "num_workers=" + std::to_string(cores) + "\n" + "report_url=file:" + work +
                       "/aide.report\n" + "GsRule = p+u+g+s+ftype+sha256\n" + root + " GsRule\n");
 
-  std::vector<double> gs_init, gs_rebase, gs_check, aide_init, aide_check;
+  std::vector<double> gs_init, gs_rebase, gs_check, aide_init, aide_check, gs_init_cpu,
+      aide_init_cpu;
   bool ok = true;
   for (int r = 0; r < rounds && ok; ++r) {
     for (int side = 0; side < 2 && ok; ++side) {
@@ -155,12 +179,13 @@ int main(int argc, char** argv) {
           ok = false;
         }
         gs_init.push_back(b.seconds);
+        gs_init_cpu.push_back(b.cpu);
         gs_rebase.push_back(rb.seconds);
         gs_check.push_back(c.seconds);
         std::printf(
-            "round %d govshield: baseline %.2f s (%.0f files/s), re-baseline %.2f s, "
-            "check %.2f s\n",
-            r, b.seconds, files / b.seconds, rb.seconds, c.seconds);
+            "round %d govshield: baseline %.2f s (cpu %.2f s, %.0f files/s), re-baseline %.2f s, "
+            "check %.2f s; load %s\n",
+            r, b.seconds, b.cpu, files / b.seconds, rb.seconds, c.seconds, LoadAverage().c_str());
       } else {
         ::unlink((work + "/aide.db").c_str());
         ::unlink((work + "/aide.db.new").c_str());
@@ -173,9 +198,11 @@ int main(int argc, char** argv) {
           ok = false;
         }
         aide_init.push_back(b.seconds);
+        aide_init_cpu.push_back(b.cpu);
         aide_check.push_back(c.seconds);
-        std::printf("round %d aide:      init %.2f s (%.0f files/s), check %.2f s\n", r, b.seconds,
-                    files / b.seconds, c.seconds);
+        std::printf(
+            "round %d aide:      init %.2f s (cpu %.2f s, %.0f files/s), check %.2f s; load %s\n",
+            r, b.seconds, b.cpu, files / b.seconds, c.seconds, LoadAverage().c_str());
       }
       std::fflush(stdout);
     }
@@ -194,6 +221,10 @@ int main(int argc, char** argv) {
       gr, files / gr, ai, ai / gr);
   std::printf("| full check | %.2f s (%.0f files/s) | %.2f s (%.0f files/s) | %.2fx |\n", gc,
               files / gc, ac, files / ac, ac / gc);
+  double gcpu = Median(gs_init_cpu), acpu = Median(aide_init_cpu);
+  std::printf("| baseline CPU time (user+sys) | %.2f s | %.2f s | %.2fx |\n", gcpu, acpu,
+              acpu / gcpu);
+  std::printf("load average at the end: %s\n", LoadAverage().c_str());
   std::printf("check ratio (aide / govshield): %.2fx\n", ac / gc);
   std::printf("baseline ratio (aide / govshield, target >= 3): %.2fx\n", ai / gi);
   return 0;

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <set>
 
 #include "audit/sink.h"
@@ -18,6 +19,7 @@
 #include "tamper/json_fields.h"
 #include "tamper/manifest.h"
 #include "tamper/safe_fs.h"
+#include "tamper/sm3_multi.h"
 #include "tamper/vault.h"
 #include "testlib/base64.h"
 #include "testlib/memory_sink.h"
@@ -284,18 +286,127 @@ TEST(Baseline, EncryptedVaultAndCorruptionDetected) {
   const Entry* e = s.manifest.Find("index.html");
   ASSERT_NE(e, nullptr);
   // The stored object is not the plaintext.
-  std::string stored = Read(s.vault->ObjectPath(*e->sm3));
-  EXPECT_EQ(stored.find("<html>home"), std::string::npos);
+  auto loc = s.vault->LocateObject(*e->sm3);
+  ASSERT_TRUE(loc.ok()) << loc.status().ToString();
+  std::string pack = Read(loc->path);
+  std::string stored = pack.substr(loc->offset, loc->size);
+  EXPECT_EQ(stored.size(), std::string("<html>home</html>").size() + 12 + 16);  // IV, GCM tag
+  EXPECT_EQ(pack.find("<html>home"), std::string::npos);
   EXPECT_EQ(*s.vault->GetObject(*e->sm3), "<html>home</html>");
   EXPECT_FALSE(Vault::Open(s.vault_dir, std::nullopt).ok());
   EXPECT_FALSE(Vault::Open(s.vault_dir, std::string(16, '\x43')).ok());
   // Flip one byte of an object: verification names it.
-  stored[stored.size() / 2] ^= 1;
-  Write(s.vault->ObjectPath(*e->sm3), stored, 0600);
+  pack[loc->offset + loc->size / 2] ^= 1;
+  Write(loc->path, pack, 0600);
   auto v = s.vault->VerifyObjects(s.manifest, 2);
   ASSERT_FALSE(v.ok());
   EXPECT_EQ(v.status().code(), StatusCode::kDataLoss);
   EXPECT_FALSE(s.vault->GetObject(*e->sm3).ok());
+}
+
+TEST(Sm3Many, MatchesSm3ForEveryLengthAndLaneMix) {
+  std::mt19937_64 rng(32905);
+  std::vector<std::string> msgs;
+  for (size_t len = 0; len < 300; ++len) msgs.push_back(std::string(len, 'x'));
+  for (int i = 0; i < 40; ++i) {
+    std::string m(rng() % 70000, '\0');
+    for (char& c : m) c = char(rng());
+    msgs.push_back(m);
+  }
+  msgs.push_back("abc");  // GB/T 32905 example A.1
+  for (size_t n : {size_t(1), size_t(3), size_t(8), size_t(13), msgs.size()}) {
+    std::vector<std::string_view> views(msgs.end() - n, msgs.end());
+    std::vector<crypto::Digest> out(n);
+    Sm3Many(views.data(), n, out.data());
+    for (size_t i = 0; i < n; ++i)
+      ASSERT_EQ(crypto::DigestHex(out[i]), crypto::DigestHex(crypto::Sm3(views[i])))
+          << "length " << views[i].size();
+  }
+  crypto::Digest abc;
+  std::string_view v = "abc";
+  Sm3Many(&v, 1, &abc);
+  EXPECT_EQ(crypto::DigestHex(abc),
+            "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0");
+}
+
+std::vector<std::string> PackFiles(const std::string& vault_dir, const std::string& suffix) {
+  std::vector<std::string> out;
+  auto names = platform::ListDir(vault_dir + "/packs");
+  if (names.ok())
+    for (const auto& n : *names)
+      if (n.size() > suffix.size() && n.substr(n.size() - suffix.size()) == suffix)
+        out.push_back(n);
+  return out;
+}
+
+TEST(Vault, PackOfADeadWriterIsIgnoredThenRemoved) {
+  Site s;
+  ASSERT_NO_FATAL_FAILURE(s.Baseline());
+  ASSERT_EQ(PackFiles(s.vault_dir, ".pack").size(), PackFiles(s.vault_dir, ".idx").size());
+  crypto::Digest orphan = crypto::Sm3("never synced");
+  {
+    // A writer that stores an object and dies before Sync: its pack has no index.
+    auto w = Vault::Open(s.vault_dir, std::nullopt);
+    ASSERT_TRUE(w.ok());
+    ASSERT_TRUE(w->PutObject(orphan, "never synced", /*durable=*/false).ok());
+  }
+  EXPECT_EQ(PackFiles(s.vault_dir, ".pack").size(), PackFiles(s.vault_dir, ".idx").size() + 1);
+  auto v = Vault::Open(s.vault_dir, std::nullopt);
+  ASSERT_TRUE(v.ok());
+  EXPECT_FALSE(v->HasObject(orphan));
+  auto n = v->VerifyObjects(s.manifest, 2);
+  ASSERT_TRUE(n.ok()) << n.status().ToString();
+  EXPECT_EQ(*n, 5u);
+  // The next writer removes it.
+  ASSERT_TRUE(v->PutObject(crypto::Sm3("x"), "x").ok());
+  EXPECT_EQ(PackFiles(s.vault_dir, ".pack").size(), PackFiles(s.vault_dir, ".idx").size());
+  EXPECT_EQ(*Vault::Open(s.vault_dir, std::nullopt)->GetObject(crypto::Sm3("x")), "x");
+}
+
+TEST(Vault, CorruptPackIndexIsNamed) {
+  Site s;
+  ASSERT_NO_FATAL_FAILURE(s.Baseline());
+  auto idx = PackFiles(s.vault_dir, ".idx");
+  ASSERT_FALSE(idx.empty());
+  std::string path = s.vault_dir + "/packs/" + idx[0], text = Read(path);
+  text[20] ^= 1;
+  Write(path, text, 0600);
+  auto v = Vault::Open(s.vault_dir, std::nullopt);
+  ASSERT_TRUE(v.ok());
+  auto n = v->VerifyObjects(s.manifest, 2);
+  ASSERT_FALSE(n.ok());
+  EXPECT_EQ(n.status().code(), StatusCode::kDataLoss);
+  EXPECT_NE(n.status().message().find("vault pack " + idx[0].substr(0, 32)), std::string::npos)
+      << n.status().ToString();
+}
+
+TEST(Vault, FormatOneVaultWithLooseObjectsStillWorks) {
+  TempDir tmp;
+  std::string dir = tmp.path() + "/vault";
+  crypto::Digest old = crypto::Sm3("old page");
+  std::string hex = crypto::DigestHex(old);
+  ASSERT_TRUE(platform::MakeDirs(dir + "/objects/" + hex.substr(0, 2)).ok());
+  Write(dir + "/vault.conf", "govshield-vault 1\nencryption none\n", 0600);
+  Write(dir + "/objects/" + hex.substr(0, 2) + "/" + hex, "old page", 0600);
+  auto v = Vault::Open(dir, std::nullopt);
+  ASSERT_TRUE(v.ok()) << v.status().ToString();
+  EXPECT_EQ(*v->GetObject(old), "old page");
+  Manifest m;
+  Entry e;
+  e.path = "a.html";
+  e.type = EntryType::kFile;
+  e.sm3 = old;
+  m.entries.push_back(e);
+  EXPECT_EQ(*v->VerifyObjects(m, 2), 1u);
+  // Writing a pack upgrades vault.conf, so an older govshield refuses it instead of missing
+  // objects; both kinds of object stay readable.
+  ASSERT_TRUE(v->PutObject(crypto::Sm3("new page"), "new page").ok());
+  EXPECT_EQ(Read(dir + "/vault.conf"), "govshield-vault 2\nencryption none\n");
+  auto v2 = Vault::Open(dir, std::nullopt);
+  ASSERT_TRUE(v2.ok());
+  EXPECT_EQ(*v2->GetObject(old), "old page");
+  EXPECT_EQ(*v2->GetObject(crypto::Sm3("new page")), "new page");
+  EXPECT_EQ(*v2->VerifyObjects(m, 2), 2u);
 }
 
 TEST(Baseline, NeverFollowsSymlinkedDirectories) {

@@ -1,14 +1,17 @@
 // The vault: a directory outside the web root holding the signed manifests and a
-// content-addressed (SM3-named) copy of every protected file, optionally SM4-GCM encrypted.
-// Layout and object format: docs/formats/baseline.md §4.
+// content-addressed (SM3-named) copy of every protected file, optionally SM4-GCM encrypted,
+// packed into append-only pack files with an index. Layout, pack format, verification and crash
+// recovery: docs/formats/baseline.md §4.
 //
-// Thread-safety: a Vault is immutable after Open/Create; all methods may be called from many
-// threads (each object file is written with its own temporary name and renamed into place).
+// Thread-safety: all methods may be called from many threads. Copies of a Vault share one
+// object index and one set of open pack writers (each writer is used by one thread at a time).
 #pragma once
 
 #include <atomic>
 #include <functional>
+#include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -33,15 +36,26 @@ class Vault {
   const std::string& dir() const { return dir_; }
   bool encrypted() const { return key_.has_value(); }
   std::string QuarantineDir() const;
-  std::string ObjectPath(const crypto::Digest& sm3) const;
+
+  // Where the stored bytes of an object are (the pack or, in a format-1 vault, the loose file):
+  // NOT_FOUND if absent. For tests and tools that inspect the vault.
+  struct Location {
+    std::string path;
+    uint64_t offset = 0, size = 0;  // of the stored object (ciphertext when encrypted)
+  };
+  Result<Location> LocateObject(const crypto::Digest& sm3) const;
 
   bool HasObject(const crypto::Digest& sm3) const;
-  // Stores `content` whose SM3 is `sm3` (the caller computed it). Idempotent; atomic (temporary
-  // name + rename). With `durable` false the object is not fsynced: bulk writers call Sync()
-  // once afterwards, before any manifest refers to the objects. An existing object of the
-  // wrong size (torn by a crash before Sync) is rewritten.
+  // Stores `content` whose SM3 is `sm3` (the caller computed it), appending it to a pack of
+  // this process. Idempotent. With `durable` false the object is not yet durable nor visible to
+  // other processes: bulk writers call Sync() once afterwards, before any manifest refers to
+  // the objects.
   Status PutObject(const crypto::Digest& sm3, std::string_view content, bool durable = true) const;
-  // Makes every object written so far durable (syncfs on the vault's filesystem).
+  // PutObject of contents[i] with SM3 sm3[i], taking the vault's locks once for all of them.
+  Status PutObjects(std::span<const crypto::Digest> sm3, std::span<const std::string_view> contents,
+                    bool durable) const;
+  // Completes every pack written so far: fdatasync, index written atomically, fsync of packs/.
+  // Must not run concurrently with PutObject.
   Status Sync() const;
   // Returns the content, verified: DATA_LOSS if it does not decrypt or its SM3 is not `sm3`,
   // NOT_FOUND if absent.
@@ -57,8 +71,10 @@ class Vault {
   Status StoreManifest(uint64_t version, std::string_view text) const;
 
  private:
+  struct State;
   std::string dir_;
   std::optional<std::string> key_;
+  std::shared_ptr<State> state_;
 };
 
 // Runs fn(i) for i in [0, n) on `threads` std::threads (0 = hardware cores); stops early and
