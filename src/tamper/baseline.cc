@@ -265,16 +265,20 @@ Result<Manifest> BuildBaseline(const std::string& root, const Vault& vault,
 
   Status walk_status;
   {
+    // No early return from here on: the hashing threads must be joined below.
     struct stat st;
-    if (::fstat(root_fd.get(), &st) != 0) return FsError("stat root", errno);
-    Entry e;
-    e.path = ".";
-    e.type = EntryType::kDir;
-    e.mode = st.st_mode & 07777;
-    e.uid = st.st_uid;
-    e.gid = st.st_gid;
-    add_entry(std::move(e));
-    add_dir_entries();
+    if (::fstat(root_fd.get(), &st) != 0) {
+      walk_status = FsError("stat root", errno);
+    } else {
+      Entry e;
+      e.path = ".";
+      e.type = EntryType::kDir;
+      e.mode = st.st_mode & 07777;
+      e.uid = st.st_uid;
+      e.gid = st.st_gid;
+      add_entry(std::move(e));
+      add_dir_entries();
+    }
   }
   std::vector<std::string> stack{"."};
   while (!stack.empty() && walk_status.ok()) {
