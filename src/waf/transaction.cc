@@ -1335,9 +1335,13 @@ int32_t Transaction::Impl::ContentBits(std::string_view s) {
 // once per value). When even those bytes are too frequent the operator runs.
 bool Transaction::Impl::LargeMayMatch(const CompiledRule& r, std::string_view s) {
   if (s.size() <= kMaxPrefilterScan || r.large_literals.empty()) return true;
+  // By address, else by content: different chains often produce the same bytes.
   LargeCounts* lc = nullptr;
   for (LargeCounts& c : large_counts_) {
     if (c.gen == tgen_ && c.text.data() == s.data() && c.text.size() == s.size()) lc = &c;
+  }
+  for (LargeCounts& c : large_counts_) {
+    if (lc == nullptr && c.gen == tgen_ && c.text == s) lc = &c;
   }
   if (lc == nullptr) {
     auto free = std::find_if(large_counts_.begin(), large_counts_.end(),

@@ -251,6 +251,8 @@ class RareByteScratch {
   std::vector<Probe> probes_;                   // grouped by the input byte at the anchor
   std::array<uint32_t, 257> begin_{};           // byte -> probes_[begin_[b], begin_[b+1])
   std::vector<std::pair<uint8_t, Probe>> tmp_;  // (byte, probe) before grouping
+  std::vector<Anchor> other_anchors_;           // the plan not (yet) chosen
+  std::vector<std::pair<uint8_t, Probe>> other_tmp_;
 };
 
 // Whether `input` contains one of `literals` (caseless ones compare ASCII-case-insensitively),

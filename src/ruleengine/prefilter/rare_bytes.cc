@@ -130,12 +130,15 @@ std::optional<bool> FindAnyByRareBytes(const std::vector<Literal>& literals, std
     if (l.bytes.empty()) return true;  // occurs everywhere
   }
   // Pairs of bytes are far rarer than single bytes; single bytes need fewer distinct anchors.
-  // The cheaper plan wins (the single-byte one is made again if chosen: plans are cheap).
+  // The cheaper plan wins.
   double pair_cost = 0, single_cost = 0;
   const Plan pair = MakePlan(literals, n, counts, max_compares, true, scratch, &pair_cost);
+  scratch->anchors_.swap(scratch->other_anchors_);
+  scratch->tmp_.swap(scratch->other_tmp_);
   const Plan single = MakePlan(literals, n, counts, max_compares, false, scratch, &single_cost);
   if (pair == Plan::kOk && (single != Plan::kOk || pair_cost < single_cost)) {
-    MakePlan(literals, n, counts, max_compares, true, scratch, &pair_cost);
+    scratch->anchors_.swap(scratch->other_anchors_);
+    scratch->tmp_.swap(scratch->other_tmp_);
   } else if (single != Plan::kOk) {
     return std::nullopt;
   }
