@@ -1431,7 +1431,7 @@ bool Transaction::Impl::EvalRule(const CompiledRule& r, const CompiledRule& head
       for (std::string_view tv : multi) {
         if (cache_slot >= 0 &&
             ((r.prefiltered && !PrefilterBits(cache_slot, r.chain_id).Test(r.rule_index)) ||
-             !LargeMayMatch(r, tv))) {
+             (tv.size() > kMaxPrefilterScan && !LargeMayMatch(r, tv)))) {
           // None of the literals every match needs is present: the operator cannot match.
           if (r.negated) {
             std::string tv_copy(tv);

@@ -129,6 +129,10 @@ TEST(ExtractTest, ShorthandClassesAreExact) {
       Req("a\\d"),
       "\"a0\" | \"a1\" | \"a2\" | \"a3\" | \"a4\" | \"a5\" | \"a6\" | \"a7\" | \"a8\" | \"a9\"");
   EXPECT_EQ(Req("[\\hx]yz"), "\"\\x09yz\" | \" yz\" | \"xyz\" | \"\\xa0yz\"");
+  ExtractOptions coarse;  // shorthands as any byte: the literal stops before them
+  coarse.exact_shorthands = false;
+  EXPECT_EQ(Req("get\\s", coarse), "\"get\"");
+  EXPECT_EQ(Req("[^\\s]abc", coarse), "\"abc\"");
   // 921110's shape: a method name must be followed by white space.
   auto r = Get("(?:get|put)\\s+\\w[^\\s]*[\\r\\n]");
   EXPECT_TRUE(r.SatisfiedBy("x get\n/a\n"));

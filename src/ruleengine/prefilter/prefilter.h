@@ -113,6 +113,10 @@ struct ExtractOptions {
   size_t max_literals = 512;
   // The regex is compiled with PCRE2_CASELESS (as if it started with (?i)).
   bool caseless = false;
+  // Model \d \s \w \h \v and their negations as their exact byte sets, so literals can span
+  // them ("get" + white space). false treats them as any byte: fewer, shorter literals, which
+  // keeps a PrefilterSet automaton over many rules smaller (the engine's choice for small values).
+  bool exact_shorthands = true;
 };
 
 // Computes the requirement of `pcre_pattern` (PCRE2 syntax, as written after @rx).

@@ -42,6 +42,9 @@ struct ParsedPattern {
 struct ParseLimits {
   int max_depth = 200;        // group nesting
   size_t max_nodes = 200000;  // bounds memory on hostile input
+  // false: \d \s \w \h \v (and negations) as any byte, as before they were modelled: coarser
+  // requirements with fewer literals (see ExtractOptions::exact_shorthands).
+  bool exact_shorthands = true;
 };
 
 // The bytes PCRE2's built-in character tables (no UTF, no UCP) give \d \D \w \W \s \S \h \H

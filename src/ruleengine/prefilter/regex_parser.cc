@@ -743,7 +743,7 @@ class PatternParser {
       case 'v':
       case 'V':
         ++pos_;
-        return Chars(*ShorthandBytes(static_cast<char>(c)));
+        return limits_.exact_shorthands ? Chars(*ShorthandBytes(static_cast<char>(c))) : AllBytes();
       case 'C':
         ++pos_;
         return AllBytes();
@@ -906,6 +906,7 @@ class PatternParser {
         if (auto bytes = n >= 0 ? ShorthandBytes(static_cast<char>(n)) : std::nullopt) {
           pos_ += 2;
           shorthand_bytes |= *bytes;
+          shorthand |= !limits_.exact_shorthands;
           prev = -1;
           continue;
         }
