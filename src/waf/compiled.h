@@ -120,9 +120,9 @@ struct CompiledRule {
   // A literal prefilter guards the regex (see CompiledRules::all_prefilter); else why not.
   bool prefiltered = false;
   std::string prefilter_note;
-  // The same requirement's literals (caseless ones lowercased) when there are few of them: values
-  // too large for the prefilter automaton are checked with memmem per literal instead (empty: no
-  // such check, the regex runs).
+  // Values too large for the prefilter automaton are checked against these literals with
+  // prefilter::FindAnyByRareBytes instead: a prefiltered @rx rule's requirement, an @pm rule's
+  // phrases (empty: no such check, the operator runs).
   std::vector<prefilter::Literal> large_literals;
 };
 

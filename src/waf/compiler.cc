@@ -7,8 +7,6 @@
 // become marker numbers. Semantics follow ModSecurity v3 (libmodsecurity 3.0.9); where v3 decides
 // at run time from global state (removals, updates, default actions), the result is the same
 // because that state is fixed once the rule set is loaded.
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -26,30 +24,6 @@ using seclang::DirectiveId;
 using seclang::VariableId;
 
 namespace {
-
-// A rule whose requirement has more literals than this gets no per-literal check on large values
-// (one memmem pass per literal would cost more than the regex).
-constexpr size_t kMaxLargeLiterals = 16;
-// Nor one with a literal shorter than this: short literals occur in most large values anyway, and
-// memmem skips ahead by up to the literal's length, so short ones make the pass slow.
-constexpr size_t kMinLargeLiteral = 6;
-
-// Whether PCRE2 itself knows a first code unit (or start of line) or a required last code unit of
-// `pattern`: it then searches for that unit with memchr and is already fast on large values, so
-// the per-literal check would only add passes. Only a cost heuristic: soundness does not depend
-// on it. A pattern PCRE2 rejects counts as "has" (no check; the operator reports the error).
-bool Pcre2HasStartOrRequiredUnit(std::string_view pattern) {
-  int err = 0;
-  PCRE2_SIZE off = 0;
-  pcre2_code* code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(),
-                                   PCRE2_DOTALL, &err, &off, nullptr);
-  if (code == nullptr) return true;
-  uint32_t first = 0, last = 0;
-  pcre2_pattern_info(code, PCRE2_INFO_FIRSTCODETYPE, &first);
-  pcre2_pattern_info(code, PCRE2_INFO_LASTCODETYPE, &last);
-  pcre2_code_free(code);
-  return first != 0 || last != 0;
-}
 
 std::string Lower(std::string_view s) {
   std::string out(s);
@@ -712,21 +686,15 @@ std::unique_ptr<CompiledRule> Compiler::CompileRule(const seclang::Rule& r, int 
   // contain one of a set of literals) is skipped when the transformed value has none of them.
   if (cr->op != nullptr && cr->op_id == seclang::OperatorId::kRx && !cr->dynamic &&
       !cr->multi_match) {
-    auto req = prefilter::ExtractRequirement(r.op.argument);
+    // Small values share one automaton over every rule's requirement, extracted with \s & co. as
+    // any byte (fewer literals, a smaller table: measured faster on the GET); large values are
+    // checked per rule, where the exact requirement ("get" + white space) pays.
+    prefilter::ExtractOptions coarse;
+    coarse.exact_shorthands = false;
+    auto req = prefilter::ExtractRequirement(r.op.argument, coarse);
+    auto exact = prefilter::ExtractRequirement(r.op.argument);
+    if (exact.ok() && exact.value().filterable()) cr->large_literals = exact.value().literals;
     if (req.ok() && req.value().filterable()) {
-      const auto& lits = req.value().literals;
-      if (lits.size() <= kMaxLargeLiterals && !Pcre2HasStartOrRequiredUnit(r.op.argument) &&
-          std::all_of(lits.begin(), lits.end(), [](const prefilter::Literal& l) {
-            return l.bytes.size() >= kMinLargeLiteral;
-          })) {
-        cr->large_literals = req.value().literals;
-        for (prefilter::Literal& lit : cr->large_literals) {
-          if (!lit.caseless) continue;
-          for (char& c : lit.bytes) {
-            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-          }
-        }
-      }
       prefilter_entries_.resize(rules_->chains.size());
       prefilter_entries_[cr->chain_id].push_back({cr->rule_index, std::move(req).value()});
       cr->prefiltered = true;
@@ -736,6 +704,12 @@ std::unique_ptr<CompiledRule> Compiler::CompileRule(const seclang::Rule& r, int 
     }
   } else if (cr->op_id != seclang::OperatorId::kRx) {
     cr->prefilter_note = "operator @" + cr->op_name + " is not prefiltered";
+    // @pm: its phrases are the exact answer, used for values too large for its automaton.
+    const std::vector<std::string>* phrases =
+        cr->op != nullptr && !cr->dynamic ? cr->op->Phrases() : nullptr;
+    if (phrases != nullptr) {
+      for (const std::string& p : *phrases) cr->large_literals.push_back({p, /*caseless=*/true});
+    }
   } else {
     cr->prefilter_note = cr->dynamic ? "macro in the pattern" : "multiMatch";
   }

@@ -94,6 +94,9 @@ std::string UriDecode(std::string_view in) {
 constexpr int kPersistentCount = 5;
 // Values longer than this skip the literal prefilter (see ContentBits).
 constexpr size_t kMaxPrefilterScan = 32 * 1024;
+// LargeMayMatch gives up (the operator runs) when its literal comparisons would exceed one per
+// this many bytes of the value.
+constexpr size_t kLargeBytesPerCompare = 2;
 int PersistentIndex(VariableId id) {
   switch (id) {
     case VariableId::kIp:
@@ -353,7 +356,13 @@ struct Transaction::Impl : TxState {
   }
   int Transformed(std::string_view in, uint32_t chain);
   bool LargeMayMatch(const CompiledRule& r, std::string_view s);
-  std::string large_lower_;  // LargeMayMatch's lowercase copy
+  struct LargeCounts {  // byte counts of one large value, for LargeMayMatch
+    uint32_t gen = 0;
+    std::string_view text;
+    prefilter::ByteCounts counts;
+  };
+  std::vector<LargeCounts> large_counts_;
+  prefilter::RareByteScratch rare_scratch_;
   const prefilter::Bitset& PrefilterBits(int slot, uint32_t chain);
   struct ContentEntry {
     uint64_t hash = 0;
@@ -1306,8 +1315,8 @@ int32_t Transaction::Impl::ContentBits(std::string_view s) {
   }
   prefilter::Bitset& b = NewBitset();
   if (s.size() > kMaxPrefilterScan) {
-    // The literal automaton runs at several ns/byte; on large bodies PCRE2's own start-of-match
-    // optimisations per rule measured faster (100 KiB upload: ~4.2 vs ~6.0 ms under load).
+    // The literal automaton runs at several ns/byte; large values are checked per rule through
+    // the rarest bytes of its literals instead (LargeMayMatch).
     for (size_t k = 0; k < rules->rule_count; ++k) b.Set(k);
   } else {
     rules->all_prefilter->Scan(s, nullptr, &b);
@@ -1321,37 +1330,30 @@ int32_t Transaction::Impl::ContentBits(std::string_view s) {
   return e.bits;
 }
 
-// Values over kMaxPrefilterScan get every prefilter bit set (ContentBits); for a rule with few
-// required literals, one memmem pass per literal is still far cheaper than the regex on them.
-// Caseless literals are stored lowercased, so they are searched in a lowercase view of `s`.
+// Values over kMaxPrefilterScan get every prefilter bit set (ContentBits); instead each rule's
+// literals are looked for through their rarest bytes in that value (its byte counts are computed
+// once per value). When even those bytes are too frequent the operator runs.
 bool Transaction::Impl::LargeMayMatch(const CompiledRule& r, std::string_view s) {
   if (s.size() <= kMaxPrefilterScan || r.large_literals.empty()) return true;
-  std::string_view lower = s;
-  bool lowered = false;
-  auto find = [](std::string_view hay, const std::string& needle) {
-    return memmem(hay.data(), hay.size(), needle.data(), needle.size()) != nullptr;
-  };
-  for (const prefilter::Literal& lit : r.large_literals) {
-    if (!lit.caseless) {
-      if (find(s, lit.bytes)) return true;
-      continue;
-    }
-    if (!lowered) {
-      lowered = true;
-      bool has_upper = false;
-      for (char c : s) has_upper |= (c >= 'A' && c <= 'Z');
-      if (has_upper) {
-        large_lower_.resize(s.size());
-        for (size_t i = 0; i < s.size(); ++i) {
-          char c = s[i];
-          large_lower_[i] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-        }
-        lower = large_lower_;
-      }
-    }
-    if (find(lower, lit.bytes)) return true;
+  // By address, else by content: different chains often produce the same bytes.
+  LargeCounts* lc = nullptr;
+  for (LargeCounts& c : large_counts_) {
+    if (c.gen == tgen_ && c.text.data() == s.data() && c.text.size() == s.size()) lc = &c;
   }
-  return false;
+  for (LargeCounts& c : large_counts_) {
+    if (lc == nullptr && c.gen == tgen_ && c.text == s) lc = &c;
+  }
+  if (lc == nullptr) {
+    auto free = std::find_if(large_counts_.begin(), large_counts_.end(),
+                             [&](const LargeCounts& c) { return c.gen != tgen_; });
+    lc = free != large_counts_.end() ? &*free : &large_counts_.emplace_back();
+    lc->gen = tgen_;
+    lc->text = s;
+    prefilter::CountBytes(s, &lc->counts);
+  }
+  return prefilter::FindAnyByRareBytes(r.large_literals, s, lc->counts,
+                                       s.size() / kLargeBytesPerCompare, &rare_scratch_)
+      .value_or(true);
 }
 
 const prefilter::Bitset& Transaction::Impl::TargetMayMatch(const CompiledVar& cv, uint32_t chain) {
@@ -1427,9 +1429,10 @@ bool Transaction::Impl::EvalRule(const CompiledRule& r, const CompiledRule& head
         multi.push_back(tcache_[cache_slot].out);
       }
       for (std::string_view tv : multi) {
-        if (r.prefiltered && cache_slot >= 0 &&
-            (!PrefilterBits(cache_slot, r.chain_id).Test(r.rule_index) || !LargeMayMatch(r, tv))) {
-          // None of the literals every match needs is present: the regex cannot match.
+        if (cache_slot >= 0 &&
+            ((r.prefiltered && !PrefilterBits(cache_slot, r.chain_id).Test(r.rule_index)) ||
+             (tv.size() > kMaxPrefilterScan && !LargeMayMatch(r, tv)))) {
+          // None of the literals every match needs is present: the operator cannot match.
           if (r.negated) {
             std::string tv_copy(tv);
             OnMatch(r, v, tv_copy, rm);

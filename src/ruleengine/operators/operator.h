@@ -165,6 +165,10 @@ class Operator {
   // the engine). Optional; safe to call any number of times.
   virtual void Prepare(MatchContext* ctx) const {}
 
+  // For @pm/@pmFromFile: the phrases; the operator matches exactly when the input contains one
+  // of them, ASCII-case-insensitively. Null for every other operator.
+  virtual const std::vector<std::string>* Phrases() const { return nullptr; }
+
   const std::string& name() const { return name_; }
   const std::string& argument() const { return argument_; }
 

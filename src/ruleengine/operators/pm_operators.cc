@@ -102,6 +102,8 @@ class PmOperator final : public Operator {
     return true;
   }
 
+  const std::vector<std::string>* Phrases() const override { return &phrases_; }
+
  private:
   PmOperator(std::string name, std::string_view arg)
       : Operator(std::move(name), std::string(arg)) {}

@@ -448,7 +448,9 @@ std::string LiteralRequirement::ToString() const {
 
 Result<LiteralRequirement> ExtractRequirement(std::string_view pcre_pattern,
                                               const ExtractOptions& options) {
-  GS_ASSIGN_OR_RETURN(auto parsed, internal::ParsePattern(pcre_pattern, options.caseless));
+  internal::ParseLimits limits;
+  limits.exact_shorthands = options.exact_shorthands;
+  GS_ASSIGN_OR_RETURN(auto parsed, internal::ParsePattern(pcre_pattern, options.caseless, limits));
   LiteralRequirement out;
   if (!parsed.unsupported.empty()) {
     out.unfilterable_reason = parsed.unsupported;

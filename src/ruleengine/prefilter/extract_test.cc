@@ -4,7 +4,9 @@
 // (which inputs are accepted/rejected) instead of one spelling.
 #include <gtest/gtest.h>
 
+#include "ruleengine/prefilter/pcre2_oracle.h"
 #include "ruleengine/prefilter/prefilter.h"
+#include "ruleengine/prefilter/regex_ast.h"
 
 namespace gs::prefilter {
 namespace {
@@ -119,6 +121,43 @@ TEST(ExtractTest, ClassesAndDots) {
   EXPECT_TRUE(Unfilterable("[^\\x00-\\xff]", ""));  // matches nothing; no literal is claimed
 }
 
+TEST(ExtractTest, ShorthandClassesAreExact) {
+  // \s is exactly [\t\n\v\f\r ] in PCRE2's built-in tables, so a literal can span it.
+  EXPECT_EQ(Req("get\\s"),
+            "\"get\\x09\" | \"get\\x0a\" | \"get\\x0b\" | \"get\\x0c\" | \"get\\x0d\" | \"get \"");
+  EXPECT_EQ(
+      Req("a\\d"),
+      "\"a0\" | \"a1\" | \"a2\" | \"a3\" | \"a4\" | \"a5\" | \"a6\" | \"a7\" | \"a8\" | \"a9\"");
+  EXPECT_EQ(Req("[\\hx]yz"), "\"\\x09yz\" | \" yz\" | \"xyz\" | \"\\xa0yz\"");
+  ExtractOptions coarse;  // shorthands as any byte: the literal stops before them
+  coarse.exact_shorthands = false;
+  EXPECT_EQ(Req("get\\s", coarse), "\"get\"");
+  EXPECT_EQ(Req("[^\\s]abc", coarse), "\"abc\"");
+  // 921110's shape: a method name must be followed by white space.
+  auto r = Get("(?:get|put)\\s+\\w[^\\s]*[\\r\\n]");
+  EXPECT_TRUE(r.SatisfiedBy("x get\n/a\n"));
+  EXPECT_FALSE(r.SatisfiedBy("getput;\r\nforgot/it"));
+}
+
+// The shorthand byte sets must be PCRE2's own: checked for every byte, alone, in a class and
+// negated in a class, against PCRE2 compiled as the operators module compiles @rx.
+TEST(ExtractTest, ShorthandBytesAgreeWithPcre2) {
+  for (char letter : std::string("dDwWsShHvV")) {
+    auto bytes = internal::ShorthandBytes(letter);
+    ASSERT_TRUE(bytes.has_value()) << letter;
+    std::string esc = std::string("\\") + letter;
+    Pcre2Oracle plain(esc), in_class("[" + esc + "]"), negated("[^" + esc + "]");
+    ASSERT_TRUE(plain.ok() && in_class.ok() && negated.ok());
+    for (int b = 0; b < 256; ++b) {
+      std::string one(1, static_cast<char>(b));
+      EXPECT_EQ(plain.Match(one) == 1, (*bytes)[b]) << esc << " byte " << b;
+      EXPECT_EQ(in_class.Match(one) == 1, (*bytes)[b]) << esc << " byte " << b;
+      EXPECT_EQ(negated.Match(one) == 1, !(*bytes)[b]) << esc << " byte " << b;
+    }
+  }
+  EXPECT_FALSE(internal::ShorthandBytes('p').has_value());
+}
+
 TEST(ExtractTest, BackreferencesSubroutinesConditionals) {
   EXPECT_EQ(Req("(abc)\\1de"), "\"abc\"");
   EXPECT_EQ(Req("(?<n>abc)\\k<n>"), "\"abc\"");
@@ -147,7 +186,8 @@ TEST(ExtractTest, UnfilterablePatternsSayWhy) {
   EXPECT_TRUE(Unfilterable("", "empty string"));
   EXPECT_TRUE(Unfilterable("abc|", "empty string"));
   EXPECT_TRUE(Unfilterable(".*", "empty string"));
-  EXPECT_TRUE(Unfilterable("^\\d+$", "no literal"));
+  EXPECT_TRUE(Unfilterable("^\\w+$", "no literal"));
+  EXPECT_TRUE(Unfilterable("^\\d+$", "shorter than"));  // one of ten digits
   EXPECT_TRUE(Unfilterable("(*UTF)abc", "UTF"));
   EXPECT_TRUE(Unfilterable("(*UCP)abc", "UCP"));
   EXPECT_TRUE(Unfilterable("abc(*ACCEPT)def", "ACCEPT"));

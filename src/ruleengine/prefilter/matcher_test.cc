@@ -97,6 +97,15 @@ std::vector<Literal> RandomLiterals(std::mt19937_64* rng, size_t n) {
   return lits;
 }
 
+// Inserts `l` (case-flipped at random when caseless) at a random spot of `in`.
+void Plant(std::mt19937_64* rng, const Literal& l, std::string* in) {
+  std::string planted = l.bytes;
+  if (l.caseless)
+    for (auto& c : planted)
+      if (c >= 'a' && c <= 'z' && ((*rng)() & 1)) c = static_cast<char>(c - 32);
+  in->insert(in->empty() ? 0 : (*rng)() % (in->size() + 1), planted);
+}
+
 TEST(LiteralMatcherTest, RandomSetsAgreeWithReferenceAtEveryPosition) {
   std::mt19937_64 rng(42);
   size_t checks = 0, hits = 0;
@@ -105,14 +114,9 @@ TEST(LiteralMatcherTest, RandomSetsAgreeWithReferenceAtEveryPosition) {
     auto m = Build(req);
     ASSERT_NE(m, nullptr);
     for (int k = 0; k < 40; ++k) {
-      // Filler from other bytes, one literal (case-flipped) planted at a random spot.
+      // Filler from other bytes, usually one literal planted.
       std::string in = RandomString(&rng, rng() % 300, "xyzXYZ");
-      const Literal& l = req.literals[rng() % req.literals.size()];
-      std::string planted = l.bytes;
-      if (l.caseless)
-        for (auto& c : planted)
-          if (c >= 'a' && c <= 'z' && (rng() & 1)) c = static_cast<char>(c - 32);
-      if (rng() % 4 != 0) in.insert(in.empty() ? 0 : rng() % (in.size() + 1), planted);
+      if (rng() % 4 != 0) Plant(&rng, req.literals[rng() % req.literals.size()], &in);
       bool want = req.SatisfiedBy(in);
       ASSERT_EQ(m->MayMatch(in), want) << req.ToString() << " on " << testing::PrintToString(in);
       ++checks;
@@ -121,6 +125,60 @@ TEST(LiteralMatcherTest, RandomSetsAgreeWithReferenceAtEveryPosition) {
   }
   EXPECT_GT(hits, checks / 2);
   EXPECT_LT(hits, checks);
+}
+
+// FindAnyByRareBytes must give SatisfiedBy's answer whenever it answers, at every position and
+// across the 16-byte SIMD blocks; it declines only over budget or with too many anchor values.
+TEST(RareBytesTest, AgreesWithReferenceWheneverItAnswers) {
+  std::mt19937_64 rng(99);
+  RareByteScratch scratch;
+  ByteCounts counts;
+  size_t answered = 0, hits = 0, declined = 0;
+  for (int round = 0; round < 400; ++round) {
+    auto req = MakeReq(RandomLiterals(&rng, 1 + rng() % 12));
+    for (int k = 0; k < 30; ++k) {
+      std::string in = RandomString(&rng, rng() % 200, rng() % 2 ? "xyzXYZ" : "abxAB\x01 ");
+      if (rng() % 3 != 0) Plant(&rng, req.literals[rng() % req.literals.size()], &in);
+      CountBytes(in, &counts);
+      size_t budget = rng() % 4 == 0 ? rng() % 8 : SIZE_MAX;
+      std::optional<bool> got = FindAnyByRareBytes(req.literals, in, counts, budget, &scratch);
+      if (!got.has_value()) {
+        ++declined;
+        ASSERT_NE(budget, SIZE_MAX) << "declined without a budget: " << req.ToString();
+        continue;
+      }
+      ASSERT_EQ(*got, req.SatisfiedBy(in))
+          << req.ToString() << " on " << testing::PrintToString(in);
+      ++answered;
+      hits += *got;
+    }
+  }
+  EXPECT_GT(hits, answered / 3);
+  EXPECT_LT(hits, answered);
+  EXPECT_GT(declined, 0u);
+}
+
+TEST(RareBytesTest, AnchorsOnTheRarestByteOfTheInput) {
+  // 100 KB of letters with a newline every 64 bytes: "get\n" is found through the newlines.
+  std::string big;
+  for (int i = 0; big.size() < 100 * 1024; ++i) big += (i % 64 == 63) ? '\n' : "abcdefgh"[i % 8];
+  ByteCounts counts;
+  CountBytes(big, &counts);
+  RareByteScratch scratch;
+  std::vector<Literal> lits = {{"get\n", true}, {"put\n", true}, {"get ", true}};
+  EXPECT_EQ(FindAnyByRareBytes(lits, big, counts, big.size() / 16, &scratch), false);
+  std::string planted = big;
+  planted.replace(50000, 4, "GeT ");
+  CountBytes(planted, &counts);
+  EXPECT_EQ(FindAnyByRareBytes(lits, planted, counts, big.size() / 16, &scratch), true);
+  // Every anchor common: declines rather than scanning.
+  std::string same(100 * 1024, 'a');
+  CountBytes(same, &counts);
+  std::vector<Literal> common = {{"aa", false}};
+  EXPECT_EQ(FindAnyByRareBytes(common, same, counts, same.size() / 16, &scratch), std::nullopt);
+  // A literal with a byte absent from the input cannot occur: no scan needed.
+  std::vector<Literal> absent = {{"java.", true}};
+  EXPECT_EQ(FindAnyByRareBytes(absent, big, counts, 0, &scratch), false);
 }
 
 TEST(PrefilterSetTest, MarksExactlyTheRulesWhoseRequirementHolds) {

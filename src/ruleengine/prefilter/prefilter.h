@@ -48,9 +48,11 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -111,6 +113,10 @@ struct ExtractOptions {
   size_t max_literals = 512;
   // The regex is compiled with PCRE2_CASELESS (as if it started with (?i)).
   bool caseless = false;
+  // Model \d \s \w \h \v and their negations as their exact byte sets, so literals can span
+  // them ("get" + white space). false treats them as any byte: fewer, shorter literals, which
+  // keeps a PrefilterSet automaton over many rules smaller (the engine's choice for small values).
+  bool exact_shorthands = true;
 };
 
 // Computes the requirement of `pcre_pattern` (PCRE2 syntax, as written after @rx).
@@ -214,5 +220,51 @@ class PrefilterSet {
   size_t bound_ = 0;
   size_t covered_count_ = 0;
 };
+
+// Large inputs. An automaton pass costs several ns per byte, as does PCRE2 when its start
+// optimisation finds candidates everywhere (921110's method names in 100 KB of text). For one
+// literal set, FindAnyByRareBytes instead anchors every literal at its two adjacent bytes
+// expected RAREST IN THIS INPUT (from `ByteCounts` of the input, computed once and shared by
+// every rule), finds the anchors in one SIMD pass and compares the literal at each. The answer
+// is exact, so it serves as the prefilter of @rx requirements and as the presence test of @pm
+// phrases.
+using ByteCounts = std::array<uint32_t, 256>;
+void CountBytes(std::string_view input, ByteCounts* counts);
+
+// Reusable plan buffers (per thread; not thread-safe).
+class RareByteScratch {
+ public:
+  RareByteScratch() = default;
+  RareByteScratch(const RareByteScratch&) = delete;
+  RareByteScratch& operator=(const RareByteScratch&) = delete;
+
+  struct Probe {
+    uint32_t literal;
+    uint32_t offset;  // of the anchor in the literal
+  };
+  struct Anchor {  // a byte, or two adjacent bytes; folded ones are stored lowercase
+    uint8_t first = 0;
+    bool fold_first = false;
+    int16_t second = -1;  // -1: one-byte anchor
+    bool fold_second = false;
+    friend bool operator==(const Anchor&, const Anchor&) = default;
+  };
+
+  // FindAnyByRareBytes's own; callers only keep the object.
+  std::vector<Anchor> anchors_;
+  std::vector<Probe> probes_;                   // grouped by the input byte at the anchor
+  std::array<uint32_t, 257> begin_{};           // byte -> probes_[begin_[b], begin_[b+1])
+  std::vector<std::pair<uint8_t, Probe>> tmp_;  // (byte, probe) before grouping
+  std::vector<Anchor> other_anchors_;           // the plan not (yet) chosen
+  std::vector<std::pair<uint8_t, Probe>> other_tmp_;
+};
+
+// Whether `input` contains one of `literals` (caseless ones compare ASCII-case-insensitively),
+// given `counts` = CountBytes(input). nullopt, without scanning, when the rarest anchors would
+// still cost more than about `max_compares` literal comparisons, or more than 16 distinct
+// anchors are needed (the caller then runs the regex or the automaton).
+std::optional<bool> FindAnyByRareBytes(const std::vector<Literal>& literals, std::string_view input,
+                                       const ByteCounts& counts, size_t max_compares,
+                                       RareByteScratch* scratch);
 
 }  // namespace gs::prefilter

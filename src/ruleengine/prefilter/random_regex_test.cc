@@ -69,13 +69,15 @@ class RegexGen {
       case 3: {
         static const char* kEsc[] = {"\\d",    "\\w",      "\\s", "\\b", "\\x41",     "\\x{62}",
                                      "\\.",    "\\(",      "\\t", "\\n", "\\Qa.c\\E", "\\cA",
-                                     "\\0101", "\\o{143}", "\\K", "^",   "$",         "."};
+                                     "\\0101", "\\o{143}", "\\K", "^",   "$",         ".",
+                                     "\\S",    "\\D",      "\\W", "\\h", "\\v",       "\\H"};
         return kEsc[Pick(sizeof(kEsc) / sizeof(kEsc[0]))];
       }
       case 4: {
         static const char* kClass[] = {"[abc]",  "[^abc]", "[a-cX]",     "[[:digit:]x]",
                                        "[\\]a]", "[]b]",   "[a-]",       "[\\x41-\\x43]",
-                                       "[Aa]",   "[^\\d]", "[\\Q]\\E-]", "[ab ]"};
+                                       "[Aa]",   "[^\\d]", "[\\Q]\\E-]", "[ab ]",
+                                       "[^\\s]", "[\\sa]", "[\\d\\h]",   "[^\\w-]"};
         return kClass[Pick(sizeof(kClass) / sizeof(kClass[0]))];
       }
       case 5:

@@ -13,6 +13,7 @@
 
 #include <bitset>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,7 +42,16 @@ struct ParsedPattern {
 struct ParseLimits {
   int max_depth = 200;        // group nesting
   size_t max_nodes = 200000;  // bounds memory on hostile input
+  // false: \d \s \w \h \v (and negations) as any byte, as before they were modelled: coarser
+  // requirements with fewer literals (see ExtractOptions::exact_shorthands).
+  bool exact_shorthands = true;
 };
+
+// The bytes PCRE2's built-in character tables (no UTF, no UCP) give \d \D \w \W \s \S \h \H
+// \v \V, selected by the escape letter; nullopt for any other letter. Exact, so the negated forms
+// and negated classes containing them are exact too (prefilter_test checks every byte against
+// PCRE2 itself, so a build with other tables fails the test rather than the soundness).
+std::optional<std::bitset<256>> ShorthandBytes(char letter);
 
 // Errors: INVALID_ARGUMENT when the pattern is certainly invalid (see ExtractRequirement).
 Result<ParsedPattern> ParsePattern(std::string_view pattern, bool caseless,

@@ -4,6 +4,7 @@
 // quantifier. Where PCRE2 versions differ or we are unsure, the pattern is marked unsupported
 // rather than guessed at, because a wrong guess could drop a byte from a required literal.
 #include <cctype>
+#include <optional>
 
 #include "ruleengine/prefilter/regex_ast.h"
 
@@ -19,6 +20,36 @@ int HexVal(int c) {
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
 }
+
+}  // namespace
+
+std::optional<std::bitset<256>> ShorthandBytes(char letter) {
+  std::bitset<256> set;
+  char lower = static_cast<char>(std::tolower(static_cast<unsigned char>(letter)));
+  switch (lower) {
+    case 'd':
+      for (int c = '0'; c <= '9'; ++c) set.set(c);
+      break;
+    case 'w':
+      for (int c = 0; c < 256; ++c) set[c] = IsAsciiAlnum(c) || c == '_';
+      break;
+    case 's':
+      for (int c : {'\t', '\n', '\v', '\f', '\r', ' '}) set.set(c);
+      break;
+    case 'h':
+      for (int c : {0x09, 0x20, 0xa0}) set.set(c);
+      break;
+    case 'v':
+      for (int c : {0x0a, 0x0b, 0x0c, 0x0d, 0x85}) set.set(c);
+      break;
+    default:
+      return std::nullopt;
+  }
+  if (letter != lower) set.flip();  // \D \W \S \H \V
+  return set;
+}
+
+namespace {
 
 void FoldCase(std::bitset<256>* set) {
   for (int c = 'a'; c <= 'z'; ++c) {
@@ -711,6 +742,8 @@ class PatternParser {
       case 'H':
       case 'v':
       case 'V':
+        ++pos_;
+        return limits_.exact_shorthands ? Chars(*ShorthandBytes(static_cast<char>(c))) : AllBytes();
       case 'C':
         ++pos_;
         return AllBytes();
@@ -798,6 +831,7 @@ class PatternParser {
       ++pos_;
     }
     std::bitset<256> set;
+    std::bitset<256> shorthand_bytes;  // \d \s \w \h \v and their negations
     bool shorthand = false;
     bool first = true;
     bool quote = false;
@@ -869,10 +903,10 @@ class PatternParser {
           pos_ += 2;
           continue;
         }
-        if (n == 'd' || n == 'D' || n == 'w' || n == 'W' || n == 's' || n == 'S' || n == 'h' ||
-            n == 'H' || n == 'v' || n == 'V') {
+        if (auto bytes = n >= 0 ? ShorthandBytes(static_cast<char>(n)) : std::nullopt) {
           pos_ += 2;
-          shorthand = true;
+          shorthand_bytes |= *bytes;
+          shorthand |= !limits_.exact_shorthands;
           prev = -1;
           continue;
         }
@@ -898,8 +932,9 @@ class PatternParser {
       AddClassByte(b, &set, &prev);
     }
     if (f.i) FoldCase(&set);
+    set |= shorthand_bytes;  // exact, and closed under case folding
     if (shorthand) {
-      // Shorthand classes are over-approximated as every byte; the complement of an
+      // \p and POSIX classes are over-approximated as every byte; the complement of an
       // over-approximation would be an UNDER-approximation, so a negated class with one is
       // every byte too.
       set.set();
