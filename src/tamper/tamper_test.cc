@@ -1227,11 +1227,18 @@ void RaceWriterAgainstReaders(uint64_t cache_bytes) {
   });
   constexpr int kReaders = 2;
   constexpr uint64_t kPerReader = 50'000;
-  std::atomic<uint64_t> bad{0}, intact{0}, from_vault{0};
+  // On a loaded machine the writer can be starved: readers go on past 50,000 each until it has
+  // made kMinWrites rewrites (bounded by a deadline), so the race below really happened.
+  constexpr uint64_t kMinWrites = 1000;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  std::atomic<uint64_t> bad{0}, intact{0}, from_vault{0}, responses{0};
   std::vector<std::thread> readers;
   for (int t = 0; t < kReaders; ++t) {
     readers.emplace_back([&] {
-      for (uint64_t i = 0; i < kPerReader; ++i) {
+      for (uint64_t i = 0; i < kPerReader || (writes.load() <= kMinWrites &&
+                                              std::chrono::steady_clock::now() < deadline);
+           ++i) {
+        responses.fetch_add(1);
         auto r = (*c)->Fetch("hot.html");
         if (!r.body || crypto::Sm3(*r.body) != want) bad.fetch_add(1);
         if (r.verdict == ServeVerdict::kIntact) intact.fetch_add(1);
@@ -1243,15 +1250,16 @@ void RaceWriterAgainstReaders(uint64_t cache_bytes) {
   stop = true;
   writer.join();
   EXPECT_EQ(bad.load(), 0u);
-  EXPECT_EQ(intact.load() + from_vault.load(), kReaders * kPerReader);
+  EXPECT_GE(responses.load(), kReaders * kPerReader);
+  EXPECT_EQ(intact.load() + from_vault.load(), responses.load());
   // The race really happened: the writer ran throughout and both answers occurred.
-  EXPECT_GT(writes.load(), 1000u);
+  EXPECT_GT(writes.load(), kMinWrites);
   EXPECT_GT(from_vault.load(), 0u);
   std::fprintf(stderr,
                "[serve-check cache=%llu] %llu responses, %llu intact, %llu from vault, %llu "
                "writer rewrites, 0 tampered\n",
                static_cast<unsigned long long>(cache_bytes),
-               static_cast<unsigned long long>(kReaders * kPerReader),
+               static_cast<unsigned long long>(responses.load()),
                static_cast<unsigned long long>(intact.load()),
                static_cast<unsigned long long>(from_vault.load()),
                static_cast<unsigned long long>(writes.load()));
