@@ -117,7 +117,7 @@ struct CompiledRule {
   const CompiledRule* child = nullptr;  // next rule in the chain
   bool is_chain_child = false;
 
-  // A literal prefilter guards the regex (see CompiledRules::all_prefilter); else why not.
+  // A literal prefilter guards the regex or @pm (see CompiledRules::all_prefilter); else why not.
   bool prefiltered = false;
   std::string prefilter_note;
   // Values too large for the prefilter automaton are checked against these literals with
@@ -174,8 +174,9 @@ class CompiledRules {
   transforms::TransformContext transform_ctx;
   // Distinct transformation chains; rules with the same chain share cached results per value.
   std::vector<std::vector<transforms::TransformFn>> chains;
-  // Every prefiltered @rx rule's literal requirement in one automaton: one pass over a distinct
-  // transformed value decides all those rules at once (shared by every chain producing it).
+  // Every prefiltered @rx rule's literal requirement (and static @pm's phrases) in one
+  // automaton: one pass over a distinct transformed value decides all those rules at once
+  // (shared by every chain producing it).
   std::shared_ptr<const prefilter::PrefilterSet> all_prefilter;
   uint32_t rule_count = 0;
   uint32_t target_count = 0;  // distinct CompiledVar::target_id values

@@ -709,6 +709,17 @@ std::unique_ptr<CompiledRule> Compiler::CompileRule(const seclang::Rule& r, int 
         cr->op != nullptr && !cr->dynamic ? cr->op->Phrases() : nullptr;
     if (phrases != nullptr) {
       for (const std::string& p : *phrases) cr->large_literals.push_back({p, /*caseless=*/true});
+      // The phrases are the @pm's exact answer, so they join the shared automaton: a value the
+      // scan finds none of them in skips the operator (its own automaton pass) as for an @rx.
+      if (!cr->multi_match) {
+        prefilter::LiteralRequirement req = prefilter::PhraseRequirement(*phrases);
+        if (req.filterable()) {
+          prefilter_entries_.resize(rules_->chains.size());
+          prefilter_entries_[cr->chain_id].push_back({cr->rule_index, std::move(req)});
+          cr->prefiltered = true;
+          cr->prefilter_note.clear();
+        }
+      }
     }
   } else {
     cr->prefilter_note = cr->dynamic ? "macro in the pattern" : "multiMatch";

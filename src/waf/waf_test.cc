@@ -415,5 +415,26 @@ TEST(WafSemantics, LargeBodyLiteralCheckKeepsRegexVerdicts) {
   EXPECT_TRUE(Has(none.matched_rule_ids, 4));
 }
 
+// @pm phrases join the shared automaton: a value without any phrase skips the operator. Matches
+// stay caseless, a negated @pm matches when no phrase is present, and capture still reports the
+// phrase (the operator runs whenever the scan found one).
+TEST(WafPrefilter, PmPhrasesInTheSharedAutomatonKeepVerdicts) {
+  auto rules = Rules(
+      "SecRule ARGS \"@pm passwd shadow\" \"id:1,phase:2,pass,log,t:none\"\n"
+      "SecRule ARGS:a \"!@pm needle\" \"id:2,phase:2,pass,log,t:none\"\n"
+      "SecRule ARGS:b \"@pm Select\" "
+      "\"id:3,phase:2,pass,log,capture,t:none,t:urlDecodeUni,setvar:tx.p=%{TX.0}\"\n"
+      "SecRule TX:p \"@streq Select\" \"id:4,phase:2,pass,log\"\n");
+  Outcome none = Eval(rules, Get("/?a=haystack&b=hello&c=world"));
+  EXPECT_FALSE(Has(none.matched_rule_ids, 1));
+  EXPECT_TRUE(Has(none.matched_rule_ids, 2));
+  EXPECT_FALSE(Has(none.matched_rule_ids, 3));
+  EXPECT_FALSE(Has(none.matched_rule_ids, 4));
+  Outcome hit = Eval(rules, Get("/?a=the+NeEdLe&b=x%2553ELECT+1&c=/etc/PassWD"));
+  EXPECT_TRUE(Has(hit.matched_rule_ids, 1));
+  EXPECT_FALSE(Has(hit.matched_rule_ids, 2));
+  EXPECT_TRUE(Has(hit.matched_rule_ids, 3));
+  EXPECT_TRUE(Has(hit.matched_rule_ids, 4));
+}
 }  // namespace
 }  // namespace gs::waf
