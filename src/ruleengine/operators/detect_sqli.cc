@@ -124,13 +124,6 @@ size_t SpanIn(const char* s, size_t n, std::string_view set) {
   }
   return n;
 }
-// Length of the prefix of s[0..n) made of bytes NOT in `set` (NUL always stops).
-size_t SpanNotIn(const char* s, size_t n, std::string_view set) {
-  for (size_t i = 0; i < n; ++i) {
-    if (InSet(s[i], set)) return i;
-  }
-  return n;
-}
 
 // Finds the first occurrence of the byte pair c0 c1 in s[0..n).
 const char* FindPair(const char* s, size_t n, char c0, char c1) {
@@ -286,6 +279,27 @@ constexpr LexTable kLex;
 
 constexpr std::string_view kWordStop = " []{}<>:\\?=@!#~+-*/&|^%(),';\t\n\v\f\r\"\xa0";
 constexpr std::string_view kVarStop = " <>:\\?=@!#~+-*/&|^%(),';\t\n\v\f\r'`\"";
+
+// A stop set as a byte table (NUL always a member, as InSet): the word and variable scanners walk
+// every byte of long words (a Chinese value is one word of high bytes), where InSet's search of
+// the set per byte dominated.
+struct StopTable {
+  bool in[256] = {};
+  constexpr explicit StopTable(std::string_view set) {
+    in[0] = true;
+    for (char c : set) in[static_cast<unsigned char>(c)] = true;
+  }
+};
+constexpr StopTable kWordStopTable(kWordStop);
+constexpr StopTable kVarStopTable(kVarStop);
+
+// Length of the prefix of s[0..n) made of bytes NOT in the table's set (NUL always stops).
+size_t SpanNotIn(const char* s, size_t n, const StopTable& t) {
+  for (size_t i = 0; i < n; ++i) {
+    if (t.in[static_cast<unsigned char>(s[i])]) return i;
+  }
+  return n;
+}
 
 // One tokenize+fold pass over the input with fixed flags.
 class Pass {
@@ -489,7 +503,7 @@ size_t Pass::ParseVar() {
       return next;
     }
   }
-  size_t len = SpanNotIn(s_ + pos, n_ - pos, kVarStop);
+  size_t len = SpanNotIn(s_ + pos, n_ - pos, kVarStopTable);
   cur_->Assign(kVariable, pos, len, s_ + pos);
   return pos + len;
 }
@@ -594,7 +608,7 @@ size_t Pass::ParseNumber() {
 
 size_t Pass::ParseWord() {
   size_t pos = pos_;
-  size_t len = SpanNotIn(s_ + pos, n_ - pos, kWordStop);
+  size_t len = SpanNotIn(s_ + pos, n_ - pos, kWordStopTable);
   cur_->Assign(kBareword, pos, len, s_ + pos);
   // "SELECT.1" / "SELECT`x`": a keyword glued to '.' or '`' is the keyword alone.
   size_t limit = len < kTokenSize - 1 ? len : kTokenSize - 1;
