@@ -21,8 +21,8 @@ using gs::testing::RunProcess;
 using gs::testing::WaitFor;
 using testing::Exchange;
 using testing::FreePort;
-using testing::PortFrom;
 using testing::MakeCert;
+using testing::PortFrom;
 using testing::RecordingUpstream;
 using testing::StatusOf;
 
