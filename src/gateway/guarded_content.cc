@@ -30,19 +30,13 @@ std::string RelativePath(std::string_view path) {
   return rel;
 }
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && net::syntax::IsOws(s.front())) s.remove_prefix(1);
-  while (!s.empty() && net::syntax::IsOws(s.back())) s.remove_suffix(1);
-  return s;
-}
-
 // If-None-Match: "*" or a list of (weak or strong) entity tags; weak comparison.
 bool NoneMatch(std::string_view header, std::string_view quoted_etag) {
   size_t pos = 0;
   while (pos <= header.size()) {
     size_t comma = header.find(',', pos);
     if (comma == std::string_view::npos) comma = header.size();
-    std::string_view tag = Trim(header.substr(pos, comma - pos));
+    std::string_view tag = net::syntax::TrimOws(header.substr(pos, comma - pos));
     if (tag == "*") return true;
     if (tag.substr(0, 2) == "W/") tag.remove_prefix(2);
     if (tag == quoted_etag) return true;
@@ -67,13 +61,14 @@ struct ByteRange {
   uint64_t first = 0, last = 0;
 };
 std::optional<ByteRange> ParseRange(std::string_view h, uint64_t size) {
-  h = Trim(h);
+  h = net::syntax::TrimOws(h);
   if (h.substr(0, 6) != "bytes=") return std::nullopt;
-  std::string_view spec = Trim(h.substr(6));
+  std::string_view spec = net::syntax::TrimOws(h.substr(6));
   if (spec.find(',') != std::string_view::npos) return std::nullopt;
   size_t dash = spec.find('-');
   if (dash == std::string_view::npos) return std::nullopt;
-  std::string_view a = Trim(spec.substr(0, dash)), b = Trim(spec.substr(dash + 1));
+  std::string_view a = net::syntax::TrimOws(spec.substr(0, dash)),
+                   b = net::syntax::TrimOws(spec.substr(dash + 1));
   uint64_t first = 0, last = 0;
   if (a.empty()) {  // suffix: the last b bytes
     if (!ParseUint(b, &last)) return std::nullopt;
@@ -204,7 +199,7 @@ class GuardedContentFilter final : public Filter {
     std::string_view type = ContentTypeFor(rel);
     const std::string* range = in.Get("range");
     if (const std::string* if_range = in.Get("if-range");
-        range && if_range && (etag.empty() || Trim(*if_range) != etag))
+        range && if_range && (etag.empty() || net::syntax::TrimOws(*if_range) != etag))
       range = nullptr;  // If-Range names another version (or a date): the whole body
     if (range) {
       if (std::optional<ByteRange> r = ParseRange(*range, body.size())) {

@@ -18,6 +18,13 @@ inline constexpr size_t kNeed = static_cast<size_t>(-1);
 // RFC 9110 tchar.
 bool IsTchar(char c);
 inline bool IsOws(char c) { return c == ' ' || c == '\t'; }
+
+// `s` without leading and trailing optional white space (SP, HTAB).
+inline std::string_view TrimOws(std::string_view s) {
+  while (!s.empty() && IsOws(s.front())) s.remove_prefix(1);
+  while (!s.empty() && IsOws(s.back())) s.remove_suffix(1);
+  return s;
+}
 // ASCII case-insensitive equality (header names, methods).
 bool IEquals(std::string_view a, std::string_view b);
 // 0-15 for a hex digit, -1 otherwise.

@@ -17,11 +17,11 @@
 #include <mutex>
 #include <thread>
 
+#include "crypto/sm3_multi.h"
 #include "platform/file.h"
 #include "tamper/guard.h"
 #include "tamper/json_fields.h"
 #include "tamper/safe_fs.h"
-#include "tamper/sm3_multi.h"
 
 namespace gs::tamper {
 namespace {
@@ -160,7 +160,7 @@ Status HashAndStore(const std::vector<FileJob>& batch, const std::vector<Entry*>
   std::vector<std::string_view> sorted(n);
   for (size_t i = 0; i < n; ++i) sorted[i] = views[order[i]];
   std::vector<crypto::Digest> sm3(n);
-  Sm3Many(sorted.data(), n, sm3.data());
+  crypto::Sm3Many(sorted.data(), n, sm3.data());
   uint64_t total = 0;
   for (size_t k = 0; k < n; ++k) {
     Entry* e = entries[order[k]];

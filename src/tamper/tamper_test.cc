@@ -19,7 +19,6 @@
 #include "tamper/json_fields.h"
 #include "tamper/manifest.h"
 #include "tamper/safe_fs.h"
-#include "tamper/sm3_multi.h"
 #include "tamper/vault.h"
 #include "testlib/base64.h"
 #include "testlib/memory_sink.h"
@@ -302,31 +301,6 @@ TEST(Baseline, EncryptedVaultAndCorruptionDetected) {
   ASSERT_FALSE(v.ok());
   EXPECT_EQ(v.status().code(), StatusCode::kDataLoss);
   EXPECT_FALSE(s.vault->GetObject(*e->sm3).ok());
-}
-
-TEST(Sm3Many, MatchesSm3ForEveryLengthAndLaneMix) {
-  std::mt19937_64 rng(32905);
-  std::vector<std::string> msgs;
-  for (size_t len = 0; len < 300; ++len) msgs.push_back(std::string(len, 'x'));
-  for (int i = 0; i < 40; ++i) {
-    std::string m(rng() % 70000, '\0');
-    for (char& c : m) c = char(rng());
-    msgs.push_back(m);
-  }
-  msgs.push_back("abc");  // GB/T 32905 example A.1
-  for (size_t n : {size_t(1), size_t(3), size_t(8), size_t(13), msgs.size()}) {
-    std::vector<std::string_view> views(msgs.end() - n, msgs.end());
-    std::vector<crypto::Digest> out(n);
-    Sm3Many(views.data(), n, out.data());
-    for (size_t i = 0; i < n; ++i)
-      ASSERT_EQ(crypto::DigestHex(out[i]), crypto::DigestHex(crypto::Sm3(views[i])))
-          << "length " << views[i].size();
-  }
-  crypto::Digest abc;
-  std::string_view v = "abc";
-  Sm3Many(&v, 1, &abc);
-  EXPECT_EQ(crypto::DigestHex(abc),
-            "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0");
 }
 
 std::vector<std::string> PackFiles(const std::string& vault_dir, const std::string& suffix) {

@@ -1,5 +1,5 @@
 // Eight-lane SM3 (GB/T 32905-2016) with AVX2; see sm3_multi.h.
-#include "tamper/sm3_multi.h"
+#include "crypto/sm3_multi.h"
 
 #include <immintrin.h>
 
@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <cstring>
 
-namespace gs::tamper {
+namespace gs::crypto {
 namespace {
 
 constexpr size_t kLanes = 8;
@@ -123,8 +123,7 @@ __attribute__((target("avx2"), always_inline)) inline void Round(__m256i* s, con
 
 // Hashes n <= 8 messages in lock step; lanes past their last block run on a dummy block and
 // their state is taken right after their last block.
-__attribute__((target("avx2"))) void Sm3x8(const std::string_view* msgs, size_t n,
-                                           crypto::Digest* out) {
+__attribute__((target("avx2"))) void Sm3x8(const std::string_view* msgs, size_t n, Digest* out) {
   Lane lanes[kLanes];
   size_t max_blocks = 0;
   for (size_t i = 0; i < n; ++i) {
@@ -167,9 +166,9 @@ bool HaveAvx2() {
 
 }  // namespace
 
-void Sm3Many(const std::string_view* msgs, size_t n, crypto::Digest* out) {
+void Sm3Many(const std::string_view* msgs, size_t n, Digest* out) {
   if (!HaveAvx2()) {
-    for (size_t i = 0; i < n; ++i) out[i] = crypto::Sm3(msgs[i]);
+    for (size_t i = 0; i < n; ++i) out[i] = Sm3(msgs[i]);
     return;
   }
   // A pass costs the same for one message as for eight: two or fewer go one at a time.
@@ -178,9 +177,9 @@ void Sm3Many(const std::string_view* msgs, size_t n, crypto::Digest* out) {
     if (m > 2) {
       Sm3x8(msgs + i, m, out + i);
     } else {
-      for (size_t k = i; k < i + m; ++k) out[k] = crypto::Sm3(msgs[k]);
+      for (size_t k = i; k < i + m; ++k) out[k] = Sm3(msgs[k]);
     }
   }
 }
 
-}  // namespace gs::tamper
+}  // namespace gs::crypto
