@@ -76,6 +76,7 @@ constexpr size_t kAutoBacklog = 2;
 // jar, ...), WOFF/WOFF2, zstd, xz, bzip2, 7z, MP4/MOV (ftyp), Ogg, MP3 (ID3), PDF is not in
 // the list (its text parts compress).
 bool LooksCompressed(std::string_view c) {
+  if (c.size() < 12) return false;  // too short to compress anyway
   auto starts = [&](std::string_view m) { return c.substr(0, m.size()) == m; };
   return starts("\x89PNG") || starts("\xFF\xD8\xFF") || starts("GIF8") ||
          (starts("RIFF") && c.substr(8, 4) == "WEBP") || starts("\x1F\x8B") ||
