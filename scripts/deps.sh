@@ -11,6 +11,8 @@ PACKAGES=(
   # libraries
   libssl-dev libyaml-cpp-dev libcli11-dev libfmt-dev nlohmann-json3-dev libsimdjson-dev
   libsqlite3-dev
+  # tamper vault: zstd compression of stored objects
+  libzstd-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # (no libvectorscan-dev: 5.4.9 misses literal matches on AVX-512, see docs/adr/0005-no-vectorscan.md)
   libpcre2-dev libxml2-dev libmaxminddb-dev

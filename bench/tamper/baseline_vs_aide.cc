@@ -18,7 +18,17 @@
 //    run costs regardless of how busy the other cores are.
 // Exit status: 0 if every run succeeded and each tool found the tree unchanged on check.
 //
+//  - --tree DIR: a copy of DIR (cp -a: files, directories and symlinks) is measured instead of
+//    the generated tree, e.g. a real web tree such as /usr/share/wordpress +
+//    /usr/share/mediawiki + /usr/share/phpmyadmin. The generated tree is mostly spaces and
+//    compresses ~8x; real web content compresses 2.5-4x; the vault size is printed for both.
+//  - --compress MODE is passed to `tamper baseline` (auto, the default, always or never;
+//    `none` passes no flag, for a govshield older than the option); --govshield PATH measures
+//    another build (e.g. the previous commit's) instead of this build's.
+//
 // Usage: bench_tamper_baseline_vs_aide [--files N] [--rounds R] [--dir WORKDIR] [--keep]
+//                                      [--tree DIR ...] [--compress MODE] [--govshield PATH]
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -73,6 +83,25 @@ double ChildrenCpu() {
          double(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
+// Bytes in the files under `dir` (st_size, files only) and their count.
+void DiskUse(const std::string& dir, uint64_t* bytes, uint64_t* files) {
+  DIR* d = ::opendir(dir.c_str());
+  if (!d) return;
+  while (dirent* e = ::readdir(d)) {
+    std::string n = e->d_name;
+    if (n == "." || n == "..") continue;
+    struct stat st;
+    if (::lstat((dir + "/" + n).c_str(), &st) != 0) continue;
+    if (S_ISDIR(st.st_mode)) {
+      DiskUse(dir + "/" + n, bytes, files);
+    } else if (S_ISREG(st.st_mode)) {
+      *bytes += uint64_t(st.st_size);
+      ++*files;
+    }
+  }
+  ::closedir(d);
+}
+
 std::string LoadAverage() {
   auto r = gs::platform::ReadFile("/proc/loadavg");
   if (!r.ok()) return "?";
@@ -100,6 +129,8 @@ int main(int argc, char** argv) {
   int rounds = 3;
   std::string work;
   bool keep = false;
+  std::vector<std::string> trees;
+  std::string compress = "auto", gs_path;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--files" && i + 1 < argc) {
@@ -110,10 +141,17 @@ int main(int argc, char** argv) {
       work = argv[++i];
     } else if (a == "--keep") {
       keep = true;
+    } else if (a == "--tree" && i + 1 < argc) {
+      trees.push_back(argv[++i]);
+    } else if (a == "--compress" && i + 1 < argc) {
+      compress = argv[++i];
+    } else if (a == "--govshield" && i + 1 < argc) {
+      gs_path = argv[++i];
     } else {
-      std::fprintf(stderr,
-                   "usage: bench_tamper_baseline_vs_aide [--files N] [--rounds R] [--dir D] "
-                   "[--keep]\n");
+      std::fprintf(
+          stderr,
+          "usage: bench_tamper_baseline_vs_aide [--files N] [--rounds R] [--dir D] "
+          "[--keep] [--tree DIR ...] [--compress auto|always|never|none] [--govshield PATH]\n");
       return 2;
     }
   }
@@ -126,27 +164,42 @@ int main(int argc, char** argv) {
     if (!::mkdtemp(tmpl)) return 2;
     work = tmpl;
   }
-  std::string root = work + "/www", gs = GovshieldBinary();
+  std::string root = work + "/www", gs = gs_path.empty() ? GovshieldBinary() : gs_path;
   unsigned cores = std::max(1u, std::thread::hardware_concurrency());
 
-  // The tree.
-  std::mt19937_64 rng(5400);
   uint64_t bytes = 0;
   auto t_build = std::chrono::steady_clock::now();
-  for (size_t i = 0; i < files; ++i) {
-    std::string dir = root + "/s" + std::to_string(i % 20) + "/d" + std::to_string(i % 200);
-    if (i < 200 && !gs::platform::MakeDirs(dir, 0755).ok()) return 2;
-    size_t size = 1024 + rng() % (38 * 1024);
-    std::string body(size, ' ');
-    for (size_t k = 0; k < size; k += 8) body[k] = char('a' + (rng() % 26));
-    if (!WriteFile(dir + "/page" + std::to_string(i) + ".html", body)) return 2;
-    bytes += size;
+  if (trees.empty()) {
+    // The generated tree: mostly spaces (compresses ~8x with zstd; real pages less).
+    std::mt19937_64 rng(5400);
+    for (size_t i = 0; i < files; ++i) {
+      std::string dir = root + "/s" + std::to_string(i % 20) + "/d" + std::to_string(i % 200);
+      if (i < 200 && !gs::platform::MakeDirs(dir, 0755).ok()) return 2;
+      size_t size = 1024 + rng() % (38 * 1024);
+      std::string body(size, ' ');
+      for (size_t k = 0; k < size; k += 8) body[k] = char('a' + (rng() % 26));
+      if (!WriteFile(dir + "/page" + std::to_string(i) + ".html", body)) return 2;
+      bytes += size;
+    }
+  } else {
+    if (!gs::platform::MakeDirs(root, 0755).ok()) return 2;
+    for (const std::string& t : trees) {
+      if (Run({"cp", "-a", t, root + "/"}).exit_code != 0) {
+        std::fprintf(stderr, "bench_tamper: cannot copy %s\n", t.c_str());
+        return 2;
+      }
+    }
+    uint64_t n = 0;
+    DiskUse(root, &bytes, &n);
+    files = size_t(n);
   }
   // Warm the page cache for both tools alike.
   Run({"sh", "-c", "find '" + root + "' -type f -exec cat {} + > /dev/null"});
   std::printf(
-      "tree: %zu files, %.1f MB in %s (built in %.1f s); %u cores; %d rounds; load average %s\n",
-      files, bytes / 1e6, root.c_str(), Seconds(t_build), cores, rounds, LoadAverage().c_str());
+      "tree: %zu files, %.1f MB in %s (%s, built in %.1f s); %u cores; %d rounds; load average "
+      "%s\n",
+      files, bytes / 1e6, root.c_str(), trees.empty() ? "generated" : "copied", Seconds(t_build),
+      cores, rounds, LoadAverage().c_str());
 
   auto keys = RunProcess({gs, "keys", "gen", "--out", work + "/keys"});
   if (keys.exit_code != 0) {
@@ -161,16 +214,31 @@ int main(int argc, char** argv) {
 
   std::vector<double> gs_init, gs_rebase, gs_check, aide_init, aide_check, gs_init_cpu,
       aide_init_cpu;
+  uint64_t vault_bytes = 0, vault_files = 0;
   bool ok = true;
   for (int r = 0; r < rounds && ok; ++r) {
     for (int side = 0; side < 2 && ok; ++side) {
       bool ours = (side == 0) == (r % 2 == 0);  // alternate who goes first
       if (ours) {
         Run({"rm", "-rf", work + "/vault"});
-        Timed b = Run({gs, "tamper", "baseline", "--root", root, "--vault", work + "/vault",
-                       "--key", work + "/keys/sm2-private.pem", "--no-progress"});
-        Timed rb = Run({gs, "tamper", "baseline", "--root", root, "--vault", work + "/vault",
-                        "--key", work + "/keys/sm2-private.pem", "--no-progress"});
+        std::vector<std::string> cmd = {gs,
+                                        "tamper",
+                                        "baseline",
+                                        "--root",
+                                        root,
+                                        "--vault",
+                                        work + "/vault",
+                                        "--key",
+                                        work + "/keys/sm2-private.pem",
+                                        "--no-progress"};
+        if (compress != "none") {
+          cmd.push_back("--compress");
+          cmd.push_back(compress);
+        }
+        Timed b = Run(cmd);
+        vault_bytes = vault_files = 0;
+        DiskUse(work + "/vault/packs", &vault_bytes, &vault_files);
+        Timed rb = Run(cmd);
         Timed c = Run({gs, "tamper", "verify", "--root", root, "--vault", work + "/vault",
                        "--pubkey", work + "/keys/sm2-public.pem"});
         if (b.exit_code != 0 || c.exit_code != 0 || rb.exit_code != 0) {
@@ -183,9 +251,10 @@ int main(int argc, char** argv) {
         gs_rebase.push_back(rb.seconds);
         gs_check.push_back(c.seconds);
         std::printf(
-            "round %d govshield: baseline %.2f s (cpu %.2f s, %.0f files/s), re-baseline %.2f s, "
-            "check %.2f s; load %s\n",
-            r, b.seconds, b.cpu, files / b.seconds, rb.seconds, c.seconds, LoadAverage().c_str());
+            "round %d govshield: baseline %.2f s (cpu %.2f s, %.0f files/s, vault packs %.1f MB), "
+            "re-baseline %.2f s, check %.2f s; load %s\n",
+            r, b.seconds, b.cpu, files / b.seconds, vault_bytes / 1e6, rb.seconds, c.seconds,
+            LoadAverage().c_str());
       } else {
         ::unlink((work + "/aide.db").c_str());
         ::unlink((work + "/aide.db.new").c_str());
@@ -224,6 +293,10 @@ int main(int argc, char** argv) {
   double gcpu = Median(gs_init_cpu), acpu = Median(aide_init_cpu);
   std::printf("| baseline CPU time (user+sys) | %.2f s | %.2f s | %.2fx |\n", gcpu, acpu,
               acpu / gcpu);
+  std::printf(
+      "vault packs after the baseline: %.1f MB for %.1f MB of files (%.2fx, --compress %s)\n",
+      vault_bytes / 1e6, bytes / 1e6, vault_bytes ? double(bytes) / vault_bytes : 0.0,
+      compress.c_str());
   std::printf("load average at the end: %s\n", LoadAverage().c_str());
   std::printf("check ratio (aide / govshield): %.2fx\n", ac / gc);
   std::printf("baseline ratio (aide / govshield, target >= 3): %.2fx\n", ai / gi);

@@ -3,7 +3,9 @@
 // in-process, once with fanotify (where available) and once with inotify, for 10 KiB and 1 MiB
 // pages, and prints p50/p99/max. There is no peer to compare with side by side (detect-only FIM
 // tools do not restore), so the figures are absolute and only meaningful on a quiet machine.
-// Usage: bench_tamper_latency [iterations_10k=300] [iterations_1m=50]
+// The third argument is the vault's compression (auto, always, never; docs/formats/baseline.md
+// §4.2): with `always` every page is restored from a zstd record (decompressed on the way).
+// Usage: bench_tamper_latency [iterations_10k=300] [iterations_1m=50] [compress=auto]
 #include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -51,7 +53,7 @@ double Pct(std::vector<double> v, double p) {
   return v[std::min(v.size() - 1, size_t(p * double(v.size())))];
 }
 
-int Run(bool fanotify, int n10k, int n1m) {
+int Run(bool fanotify, int n10k, int n1m, gs::tamper::VaultCompression compress) {
   char tmpl[] = "/tmp/gs-bench-tamper-XXXXXX";
   if (!::mkdtemp(tmpl)) return 1;
   std::string base = tmpl, root = base + "/www", vault_dir = base + "/vault";
@@ -70,6 +72,7 @@ int Run(bool fanotify, int n10k, int n1m) {
   auto key = gs::crypto::Sm2PrivateKey::Generate();
   auto vault = gs::tamper::Vault::Create(vault_dir, std::nullopt);
   if (!key.ok() || !vault.ok()) return 1;
+  vault->SetCompression(compress);
   auto text = gs::tamper::CreateSignedBaseline(root, *vault, *key, {}, nullptr);
   if (!text.ok()) {
     std::fprintf(stderr, "baseline: %s\n", text.status().ToString().c_str());
@@ -159,11 +162,16 @@ int Run(bool fanotify, int n10k, int n1m) {
 int main(int argc, char** argv) {
   int n10k = argc > 1 ? std::atoi(argv[1]) : 300;
   int n1m = argc > 2 ? std::atoi(argv[2]) : 50;
+  auto compress = gs::tamper::ParseVaultCompression(argc > 3 ? argv[3] : "auto");
+  if (!compress.ok()) {
+    std::fprintf(stderr, "%s\n", compress.status().ToString().c_str());
+    return 2;
+  }
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
   std::printf(
       "tamper write-to-restored latency (another process overwrites a page; poll until "
       "the path holds the baseline content again)\n");
-  int rc = Run(true, n10k, n1m);
-  rc |= Run(false, n10k, n1m);
+  int rc = Run(true, n10k, n1m, *compress);
+  rc |= Run(false, n10k, n1m, *compress);
   return rc;
 }

@@ -365,21 +365,31 @@ Result<Manifest> BuildBaseline(const std::string& root, const Vault& vault,
 
 Result<std::string> ChainAndSign(Manifest& m, const Vault& vault,
                                  const crypto::Sm2PrivateKey& key) {
-  m.signer = key.PublicKey().Fingerprint();
-  auto current = vault.ReadCurrentManifest();
-  if (current.ok()) {
-    GS_ASSIGN_OR_RETURN(Manifest prev, ParseSignedManifest(*current, key.PublicKey()));
-    m.version = prev.version + 1;
-    m.previous = crypto::Sm3(*current);
-  } else if (current.status().code() == StatusCode::kNotFound) {
-    m.version = 1;
-    m.previous.reset();
-  } else {
-    return current.status();
-  }
-  GS_ASSIGN_OR_RETURN(std::string text, SignManifest(m, key));
-  GS_RETURN_IF_ERROR(vault.Sync());  // objects durable before a manifest refers to them
-  GS_RETURN_IF_ERROR(vault.StoreManifest(m.version, text));
+  // The vault's packs are completed (last writes, fdatasync, indexes) on another thread while
+  // this one chains and signs: both must be done before the manifest is stored, neither needs
+  // the other.
+  Status synced;
+  std::thread sync([&] { synced = vault.Sync(); });
+  auto sign = [&]() -> Result<std::string> {
+    m.signer = key.PublicKey().Fingerprint();
+    auto current = vault.ReadCurrentManifest();
+    if (current.ok()) {
+      GS_ASSIGN_OR_RETURN(Manifest prev, ParseSignedManifest(*current, key.PublicKey()));
+      m.version = prev.version + 1;
+      m.previous = crypto::Sm3(*current);
+    } else if (current.status().code() == StatusCode::kNotFound) {
+      m.version = 1;
+      m.previous.reset();
+    } else {
+      return current.status();
+    }
+    return SignManifest(m, key);
+  };
+  auto text = sign();
+  sync.join();
+  GS_RETURN_IF_ERROR(synced);  // objects durable before a manifest refers to them
+  if (!text.ok()) return text.status();
+  GS_RETURN_IF_ERROR(vault.StoreManifest(m.version, *text));
   return text;
 }
 
@@ -411,9 +421,12 @@ std::vector<std::string> DiffManifests(const Manifest& want, const Manifest& hav
 
 Result<std::string> CreateSignedBaseline(const std::string& root, const Vault& vault,
                                          const crypto::Sm2PrivateKey& key,
-                                         const BaselineOptions& options, BaselineStats* stats) {
+                                         const BaselineOptions& options, BaselineStats* stats,
+                                         Manifest* signed_manifest) {
   GS_ASSIGN_OR_RETURN(Manifest m, BuildBaseline(root, vault, options, stats));
-  return ChainAndSign(m, vault, key);
+  GS_ASSIGN_OR_RETURN(std::string text, ChainAndSign(m, vault, key));
+  if (signed_manifest) *signed_manifest = std::move(m);
+  return text;
 }
 
 Result<PublishResult> Publish(const std::string& root, const std::string& from, const Vault& vault,

@@ -47,12 +47,14 @@ std::vector<std::string> DiffManifests(const Manifest& want, const Manifest& hav
 
 // BuildBaseline, then chain to the vault's current manifest (version+1, previous = SM3 of its
 // text; it must verify against `key`'s public key), sign with `key` and store it in the vault.
-// Returns the signed manifest text.
+// Returns the signed manifest text; `signed_manifest` (may be null) receives it parsed.
 Result<std::string> CreateSignedBaseline(const std::string& root, const Vault& vault,
                                          const crypto::Sm2PrivateKey& key,
-                                         const BaselineOptions& options, BaselineStats* stats);
+                                         const BaselineOptions& options, BaselineStats* stats,
+                                         Manifest* signed_manifest = nullptr);
 
-// Fills version/previous/signer of `m` from the vault's current manifest (if any) and signs it.
+// Fills version/previous/signer of `m` from the vault's current manifest (if any) and signs it;
+// completes the vault's packs (Vault::Sync, on another thread meanwhile) and stores it.
 Result<std::string> ChainAndSign(Manifest& m, const Vault& vault, const crypto::Sm2PrivateKey& key);
 
 struct PublishResult {

@@ -68,6 +68,7 @@ struct Site {
   std::string text;
   MemorySink sink;
   std::unique_ptr<Guard> guard;
+  VaultCompression compression = VaultCompression::kAuto;
 
   Site() {
     platform::MakeDirs(root + "/news/2026", 0755).IgnoreError();
@@ -82,6 +83,7 @@ struct Site {
 
   void Baseline(BaselineOptions opt = {}, std::optional<std::string> key = std::nullopt) {
     vault.emplace(*Vault::Create(vault_dir, key));
+    vault->SetCompression(compression);
     auto t = CreateSignedBaseline(root, *vault, TestKey(), opt, nullptr);
     ASSERT_TRUE(t.ok()) << t.status().ToString();
     text = *t;
@@ -375,12 +377,131 @@ TEST(Vault, FormatOneVaultWithLooseObjectsStillWorks) {
   // Writing a pack upgrades vault.conf, so an older govshield refuses it instead of missing
   // objects; both kinds of object stay readable.
   ASSERT_TRUE(v->PutObject(crypto::Sm3("new page"), "new page").ok());
-  EXPECT_EQ(Read(dir + "/vault.conf"), "govshield-vault 2\nencryption none\n");
+  EXPECT_EQ(Read(dir + "/vault.conf"), "govshield-vault 3\nencryption none\n");
   auto v2 = Vault::Open(dir, std::nullopt);
   ASSERT_TRUE(v2.ok());
   EXPECT_EQ(*v2->GetObject(old), "old page");
   EXPECT_EQ(*v2->GetObject(crypto::Sm3("new page")), "new page");
   EXPECT_EQ(*v2->VerifyObjects(m, 2), 2u);
+}
+
+// The stored record of an object: its magic ("GSOB" as it is, "GSOZ" zstd) and stored bytes.
+std::pair<std::string, std::string> StoredRecord(const Vault& v, const crypto::Digest& sm3) {
+  auto loc = v.LocateObject(sm3);
+  if (!loc.ok()) return {"<missing>", ""};
+  std::string pack = Read(loc->path);
+  return {pack.substr(loc->offset - 44, 4), pack.substr(loc->offset, loc->size)};
+}
+
+std::string WebPage(size_t n) {
+  std::string s;
+  for (size_t i = 0; s.size() < n; ++i)
+    s += "<div class=\"item\"><a href=\"/news/" + std::to_string(i) + ".html\">news " +
+         std::to_string(i * 7919 % 1000) + "</a></div>\n";
+  s.resize(n);
+  return s;
+}
+
+TEST(Vault, CompressesWhatShrinksAndStoresTheRestAsItIs) {
+  TempDir tmp;
+  for (bool encrypted : {false, true}) {
+    SCOPED_TRACE(encrypted ? "encrypted" : "plain");
+    std::optional<std::string> key;
+    if (encrypted) key = std::string(16, '\x42');
+    std::string dir = tmp.path() + (encrypted ? "/enc" : "/plain");
+    auto v = Vault::Create(dir, key);
+    ASSERT_TRUE(v.ok()) << v.status().ToString();
+    EXPECT_EQ(Read(dir + "/vault.conf").substr(0, 18), "govshield-vault 3\n");
+    v->SetCompression(VaultCompression::kAlways);
+    std::mt19937_64 rng(7);
+    std::string page = WebPage(20000), noise(20000, '\0'), tiny = "<p>hi</p>",
+                png = "\x89PNG\r\n\x1a\n" + std::string(5000, 'x'), big = WebPage(9 << 20);
+    for (char& c : noise) c = char(rng());
+    std::vector<std::string> all = {page, noise, tiny, png, big};
+    std::vector<crypto::Digest> d;
+    std::vector<std::string_view> views;
+    for (const auto& c : all) {
+      d.push_back(crypto::Sm3(c));
+      views.push_back(c);
+    }
+    ASSERT_TRUE(v->PutObjects(d, views, /*durable=*/false).ok());
+    ASSERT_TRUE(v->Sync().ok());
+    size_t overhead = encrypted ? 12 + 16 : 0;
+    auto [m0, s0] = StoredRecord(*v, d[0]);
+    EXPECT_EQ(m0, "GSOZ");
+    EXPECT_LT(s0.size(), page.size() / 3);
+    EXPECT_EQ(StoredRecord(*v, d[1]).first, "GSOB");  // random bytes: would not shrink
+    EXPECT_EQ(StoredRecord(*v, d[1]).second.size(), noise.size() + overhead);
+    EXPECT_EQ(StoredRecord(*v, d[2]).first, "GSOB");  // too small to try
+    EXPECT_EQ(StoredRecord(*v, d[3]).first, "GSOB");  // a PNG is not tried
+    EXPECT_EQ(StoredRecord(*v, d[4]).first, "GSOZ");  // larger than a pack chunk
+    auto v2 = Vault::Open(dir, key);
+    ASSERT_TRUE(v2.ok());
+    for (size_t i = 0; i < all.size(); ++i) {
+      auto got = v2->GetObject(d[i]);
+      ASSERT_TRUE(got.ok()) << i << " " << got.status().ToString();
+      EXPECT_TRUE(*got == all[i]) << i;
+    }
+    Manifest m;
+    EXPECT_EQ(*v2->VerifyObjects(m, 2), all.size());
+    // kNever: stored as it is.
+    v2->SetCompression(VaultCompression::kNever);
+    std::string page2 = WebPage(30000);
+    ASSERT_TRUE(v2->PutObject(crypto::Sm3(page2), page2).ok());
+    EXPECT_EQ(StoredRecord(*v2, crypto::Sm3(page2)).first, "GSOB");
+    // A flipped byte in a compressed object is DATA_LOSS, by zstd, GCM or SM3.
+    auto loc = v2->LocateObject(d[0]);
+    std::string pack = Read(loc->path);
+    pack[loc->offset + loc->size / 2] ^= 0x20;
+    Write(loc->path, pack, 0600);
+    auto bad = Vault::Open(dir, key)->GetObject(d[0]);
+    ASSERT_FALSE(bad.ok());
+    EXPECT_EQ(bad.status().code(), StatusCode::kDataLoss);
+    auto ver = Vault::Open(dir, key)->VerifyObjects(m, 2);
+    EXPECT_EQ(ver.status().code(), StatusCode::kDataLoss);
+  }
+}
+
+TEST(Vault, FormatTwoVaultStillOpensAndIsUpgradedByItsFirstPack) {
+  TempDir tmp;
+  std::string dir = tmp.path() + "/vault";
+  {
+    auto v = Vault::Create(dir, std::nullopt);
+    ASSERT_TRUE(v.ok());
+    v->SetCompression(VaultCompression::kNever);  // a format-2 pack: GSOB records only
+    ASSERT_TRUE(v->PutObject(crypto::Sm3("old page"), "old page").ok());
+  }
+  Write(dir + "/vault.conf", "govshield-vault 2\nencryption none\n", 0600);
+  auto v = Vault::Open(dir, std::nullopt);
+  ASSERT_TRUE(v.ok()) << v.status().ToString();
+  EXPECT_EQ(*v->GetObject(crypto::Sm3("old page")), "old page");
+  std::string page = WebPage(4000);
+  v->SetCompression(VaultCompression::kAlways);
+  ASSERT_TRUE(v->PutObject(crypto::Sm3(page), page).ok());
+  EXPECT_EQ(Read(dir + "/vault.conf"), "govshield-vault 3\nencryption none\n");
+  auto v2 = Vault::Open(dir, std::nullopt);
+  ASSERT_TRUE(v2.ok());
+  EXPECT_EQ(*v2->GetObject(crypto::Sm3("old page")), "old page");
+  EXPECT_EQ(*v2->GetObject(crypto::Sm3(page)), page);
+  // A format this version does not know is refused, not misread.
+  Write(dir + "/vault.conf", "govshield-vault 4\nencryption none\n", 0600);
+  EXPECT_EQ(Vault::Open(dir, std::nullopt).status().code(), StatusCode::kDataLoss);
+  Write(dir + "/vault.conf", "govshield-vault 0\nencryption none\n", 0600);
+  EXPECT_EQ(Vault::Open(dir, std::nullopt).status().code(), StatusCode::kDataLoss);
+}
+
+TEST(Baseline, RestoresFromCompressedObjects) {
+  Site s;
+  s.compression = VaultCompression::kAlways;
+  ASSERT_NO_FATAL_FAILURE(s.Baseline());
+  const Entry* e = s.manifest.Find("news/2026/a.html");
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(StoredRecord(*s.vault, *e->sm3).first, "GSOZ");
+  Write(s.root + "/news/2026/a.html", "defaced");
+  auto f = s.guard->Check("news/2026/a.html", false);
+  ASSERT_EQ(f.size(), 1u) << Kinds(f);
+  EXPECT_EQ(f[0].action, "restored");
+  EXPECT_EQ(Read(s.root + "/news/2026/a.html"), std::string(10240, 'a'));
 }
 
 TEST(Baseline, NeverFollowsSymlinkedDirectories) {

@@ -6,10 +6,13 @@
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
+#include <zstd.h>
 
 #include <algorithm>
+#include <condition_variable>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
 #include <mutex>
 #include <set>
 #include <shared_mutex>
@@ -28,7 +31,8 @@ constexpr std::string_view kKeyCheckLabel = "govshield-vault-key-check";
 constexpr std::string_view kAadPrefix = "govshield-vault-object:";
 constexpr size_t kIvSize = 12;
 constexpr std::string_view kPackMagic = "GSPACK 1\n";
-constexpr std::string_view kRecordMagic = "GSOB";
+constexpr std::string_view kRecordMagic = "GSOB";      // object stored as it is
+constexpr std::string_view kRecordMagicZstd = "GSOZ";  // object is a zstd frame (format 3)
 constexpr size_t kRecordHeader = 4 + crypto::kDigestSize + 8;
 constexpr std::string_view kIdxMagic = "GSPKIDX1";
 constexpr size_t kIdxEntry = crypto::kDigestSize + 8 + 8;
@@ -54,6 +58,34 @@ uint64_t GetU64(const char* p) {
 
 bool EndsWith(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+// Vault format written by this version: 3 = packs whose records may be zstd-compressed.
+constexpr int kFormat = 3;
+
+// Compression of new records (docs/formats/baseline.md §4.2): zstd at a fast level, kept only
+// when it saves at least an eighth; objects above kMaxZstdObject, shorter than kMinZstdObject
+// or already compressed (by their first bytes) are stored as they are without trying.
+constexpr int kZstdLevel = 1;
+constexpr size_t kMinZstdObject = 128;
+constexpr uint64_t kMaxZstdObject = uint64_t(1) << 30;
+// kAuto compresses while at least this many chunks of the pack wait for the disk.
+constexpr size_t kAutoBacklog = 2;
+
+// Formats whose content is already compressed: PNG, JPEG, GIF, WebP, gzip, zip (also docx,
+// jar, ...), WOFF/WOFF2, zstd, xz, bzip2, 7z, MP4/MOV (ftyp), Ogg, MP3 (ID3), PDF is not in
+// the list (its text parts compress).
+bool LooksCompressed(std::string_view c) {
+  if (c.size() < 12) return false;  // too short to compress anyway
+  auto starts = [&](std::string_view m) { return c.substr(0, m.size()) == m; };
+  return starts("\x89PNG") || starts("\xFF\xD8\xFF") || starts("GIF8") ||
+         (starts("RIFF") && c.substr(8, 4) == "WEBP") || starts("\x1F\x8B") ||
+         starts("PK\x03\x04") || starts("wOFF") || starts("wOF2") || starts("\x28\xB5\x2F\xFD") ||
+         starts(
+             "\xFD"
+             "7zXZ") ||
+         starts("BZh") || starts("7z\xBC\xAF") || c.substr(4, 4) == "ftyp" || starts("OggS") ||
+         starts("ID3");
 }
 
 struct DigestHash {
@@ -83,11 +115,14 @@ Status PwriteAll(int fd, std::string_view data, uint64_t offset) {
 }
 
 // A pack being written by one thread at a time; holds an exclusive flock on it. Records are
-// gathered in an aligned buffer and written in kPackChunk pieces with O_DIRECT where the file
-// system allows it (no page-cache copy, no writeback work for data that is only read back when
-// a page must be restored), each piece by a helper thread while the next one fills.
+// gathered in aligned 4 MiB chunks and written with O_DIRECT where the file system allows it
+// (no page-cache copy, no writeback work for data that is only read back when a page must be
+// restored). A helper thread per pack writes full chunks in order while the next ones fill;
+// up to kMaxChunks chunks exist per pack, so a slow disk shows as a backlog (Backlog()), which
+// the automatic compression policy reads.
 constexpr size_t kDirectAlign = 4096;
 constexpr size_t kPackChunk = 4 << 20;
+constexpr size_t kMaxChunks = 4;
 
 using AlignedBuf = std::unique_ptr<char, decltype(&std::free)>;
 
@@ -95,24 +130,50 @@ AlignedBuf NewChunk() {
   return AlignedBuf(static_cast<char*>(std::aligned_alloc(kDirectAlign, kPackChunk)), &std::free);
 }
 
+struct ZstdCCtxFree {
+  void operator()(ZSTD_CCtx* c) const { ZSTD_freeCCtx(c); }
+};
+
 struct PackWriter {
   std::string name;
   UniqueFd fd;
   uint64_t size = 0;     // logical end: bytes of records appended so far
-  uint64_t written = 0;  // bytes handed to writes (a multiple of kDirectAlign until Finish)
-  AlignedBuf buf = NewChunk(), spare = NewChunk();
-  size_t buf_len = 0;  // bytes [written, size) waiting in buf
-  std::thread io;      // writing `spare`
-  Status io_status;
-  Status failed;  // a write error: the pack is abandoned (Sync reports it)
+  uint64_t written = 0;  // bytes handed to the helper (a multiple of kDirectAlign until Finish)
+  AlignedBuf buf = NewChunk();  // the chunk being filled
+  size_t buf_len = 0;           // bytes [written, size) waiting in buf
+  Status failed;                // a write error: the pack is abandoned (Sync reports it)
   std::vector<PackEntry> entries;
+  std::unique_ptr<ZSTD_CCtx, ZstdCCtxFree> zstd;  // created on the first compressed record
+  std::string scratch;                            // compressed bytes that did not fit in buf
 
-  ~PackWriter() {
+  // The helper thread and the chunks handed to it (guarded by mu).
+  struct Piece {
+    AlignedBuf data;
+    size_t len;
+    uint64_t offset;
+  };
+  std::mutex mu;
+  std::condition_variable cv;
+  std::deque<Piece> queue;            // handed over, not yet written (front: being written)
+  std::vector<AlignedBuf> free_bufs;  // written, ready for reuse
+  size_t chunks = 1;                  // chunks allocated (buf + queue + free_bufs)
+  Status io_status;
+  bool stop = false;
+  std::thread io;
+
+  ~PackWriter() { StopIo(); }
+  void StopIo() {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      stop = true;
+      cv.notify_all();
+    }
     if (io.joinable()) io.join();
   }
-  Status WaitIo() {
-    if (io.joinable()) io.join();
-    return io_status;
+  // Chunks waiting for the disk (including the one being written).
+  size_t Backlog() {
+    std::lock_guard<std::mutex> lock(mu);
+    return queue.size();
   }
   static Status Write(int fd, const char* data, size_t len, uint64_t offset) {
     Status s = PwriteAll(fd, std::string_view(data, len), offset);
@@ -124,16 +185,49 @@ struct PackWriter {
     }
     return s;
   }
-  // Hands the first `len` bytes of buf to the helper thread; buf is then empty.
+  void IoLoop() {
+    std::unique_lock<std::mutex> lock(mu);
+    for (;;) {
+      cv.wait(lock, [&] { return !queue.empty() || stop; });
+      if (queue.empty()) return;
+      Piece& p = queue.front();
+      Status s = io_status;
+      lock.unlock();
+      if (s.ok()) s = Write(fd.get(), p.data.get(), p.len, p.offset);
+      lock.lock();
+      if (io_status.ok()) io_status = s;
+      free_bufs.push_back(std::move(queue.front().data));
+      queue.pop_front();
+      cv.notify_all();
+    }
+  }
+  // Hands the first `len` bytes of buf to the helper thread and takes a free chunk (waiting
+  // for one when kMaxChunks are in use).
   Status WriteOut(size_t len) {
-    GS_RETURN_IF_ERROR(WaitIo());
-    std::swap(buf, spare);
-    uint64_t offset = written;
+    std::unique_lock<std::mutex> lock(mu);
+    if (!io.joinable()) io = std::thread([this] { IoLoop(); });
+    queue.push_back(Piece{std::move(buf), len, written});
+    cv.notify_all();
     written += len;
     buf_len = 0;
-    io =
-        std::thread([this, len, offset] { io_status = Write(fd.get(), spare.get(), len, offset); });
-    return Status::Ok();
+    if (free_bufs.empty() && chunks < kMaxChunks) {
+      AlignedBuf b = NewChunk();
+      if (b) {
+        ++chunks;
+        buf = std::move(b);
+        return io_status;
+      }
+    }
+    cv.wait(lock, [&] { return !free_bufs.empty(); });
+    buf = std::move(free_bufs.back());
+    free_bufs.pop_back();
+    return io_status;
+  }
+  // Waits until every chunk handed over is written.
+  Status Drain() {
+    std::unique_lock<std::mutex> lock(mu);
+    cv.wait(lock, [&] { return queue.empty(); });
+    return io_status;
   }
   Status Append(std::string_view data) {
     while (!data.empty()) {
@@ -146,13 +240,22 @@ struct PackWriter {
     }
     return Status::Ok();
   }
+  // Room for `n` more bytes in the current chunk, or nullptr.
+  char* Room(size_t n) { return kPackChunk - buf_len >= n ? buf.get() + buf_len : nullptr; }
+  // Marks `n` bytes written at Room() as appended.
+  Status Commit(size_t n) {
+    buf_len += n;
+    size += n;
+    if (buf_len == kPackChunk) return WriteOut(kPackChunk);
+    return Status::Ok();
+  }
   // Writes the rest (padded to the alignment, then cut to the logical size) and fdatasyncs.
   Status Finish() {
     GS_RETURN_IF_ERROR(failed);
     size_t padded = (buf_len + kDirectAlign - 1) / kDirectAlign * kDirectAlign;
     std::memset(buf.get() + buf_len, 0, padded - buf_len);
     if (padded > 0) GS_RETURN_IF_ERROR(WriteOut(padded));
-    GS_RETURN_IF_ERROR(WaitIo());
+    GS_RETURN_IF_ERROR(Drain());
     if (::ftruncate(fd.get(), off_t(size)) != 0) return FsError("truncate vault pack", errno);
     if (::fdatasync(fd.get()) != 0) return FsError("fdatasync vault pack", errno);
     return Status::Ok();
@@ -221,7 +324,8 @@ Result<std::vector<PackEntry>> ParseIndex(std::string_view idx, uint64_t pack_si
 
 struct Vault::State {
   std::string dir;
-  int format = 2;
+  int format = kFormat;
+  std::atomic<VaultCompression> compression{VaultCompression::kAuto};
   // The object index of every complete pack (those with an index file).
   std::shared_mutex mu;
   struct Loc {
@@ -307,13 +411,14 @@ struct Vault::State {
   }
 
   // First pack of this process: take the writers' lock, remove packs left by dead writers,
-  // upgrade a format-1 vault.conf. Caller holds `wmu`.
+  // upgrade the vault.conf of an older format (1 or 2) to 3. Caller holds `wmu`.
   Status StartWriting(const std::optional<std::string>& key) {
     if (writers_lock.valid()) return Status::Ok();
     GS_RETURN_IF_ERROR(platform::MakeDirs(PacksDir(), 0700));
-    if (format == 1) {
-      GS_RETURN_IF_ERROR(platform::WriteFileAtomic(dir + "/vault.conf", ConfText(2, key), 0600));
-      format = 2;
+    if (format < kFormat) {
+      GS_RETURN_IF_ERROR(
+          platform::WriteFileAtomic(dir + "/vault.conf", ConfText(kFormat, key), 0600));
+      format = kFormat;
     }
     std::string lock_path = PacksDir() + "/.writers";
     int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
@@ -342,7 +447,7 @@ struct Vault::State {
   Result<std::unique_ptr<PackWriter>> NewWriter() {
     auto w = std::make_unique<PackWriter>();
     w->name = HexEncode(crypto::RandomBytes(16));
-    if (!w->buf || !w->spare) return ResourceExhaustedError("no memory for a vault pack buffer");
+    if (!w->buf) return ResourceExhaustedError("no memory for a vault pack buffer");
     std::string path = PacksDir() + "/" + w->name + ".pack";
     int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_DIRECT, 0600);
     if (fd < 0 && errno == EINVAL)  // no O_DIRECT on this file system
@@ -386,6 +491,18 @@ Status ParallelFor(size_t n, int threads, const std::function<Status(size_t)>& f
   return first;
 }
 
+Result<VaultCompression> ParseVaultCompression(std::string_view s) {
+  if (s == "auto") return VaultCompression::kAuto;
+  if (s == "always") return VaultCompression::kAlways;
+  if (s == "never") return VaultCompression::kNever;
+  return InvalidArgumentError("vault compression must be auto, always or never, not " +
+                              std::string(s));
+}
+
+void Vault::SetCompression(VaultCompression c) const {
+  state_->compression.store(c, std::memory_order_relaxed);
+}
+
 Result<std::string> LoadVaultKey(const std::string& path) {
   GS_ASSIGN_OR_RETURN(std::string raw, platform::ReadFile(path));
   if (raw.size() == crypto::kSm4KeySize) return raw;
@@ -406,7 +523,7 @@ Result<Vault> Vault::Create(const std::string& dir, std::optional<std::string> k
   GS_RETURN_IF_ERROR(platform::MakeDirs(platform::JoinPath(dir, "packs"), 0700));
   GS_RETURN_IF_ERROR(platform::MakeDirs(platform::JoinPath(dir, "manifests"), 0700));
   GS_RETURN_IF_ERROR(platform::MakeDirs(platform::JoinPath(dir, "quarantine"), 0700));
-  GS_RETURN_IF_ERROR(platform::WriteFileAtomic(conf, ConfText(2, key), 0600));
+  GS_RETURN_IF_ERROR(platform::WriteFileAtomic(conf, ConfText(kFormat, key), 0600));
   return Open(dir, std::move(key));
 }
 
@@ -414,19 +531,17 @@ Result<Vault> Vault::Open(const std::string& dir, std::optional<std::string> key
   std::string conf_path = platform::JoinPath(dir, "vault.conf");
   auto conf = platform::ReadFile(conf_path);
   if (!conf.ok()) return NotFoundError("no vault at " + dir + " (missing vault.conf)");
-  int format = conf->rfind("govshield-vault 1\n", 0) == 0 ? 1 : 2;
-  bool enc;
-  if (*conf == ConfText(format, std::nullopt)) {
-    enc = false;
-  } else if (conf->rfind(
-                 "govshield-vault " + std::to_string(format) + "\nencryption sm4-gcm\nkey-check ",
-                 0) == 0) {
-    enc = true;
-  } else {
+  int format = 0;
+  for (int f = 1; f <= kFormat; ++f)
+    if (conf->rfind("govshield-vault " + std::to_string(f) + "\n", 0) == 0) format = f;
+  bool plain = format != 0 && *conf == ConfText(format, std::nullopt);
+  bool enc = format != 0 && conf->rfind("govshield-vault " + std::to_string(format) +
+                                            "\nencryption sm4-gcm\nkey-check ",
+                                        0) == 0;
+  if (!plain && !enc)
     return DataLossError("unrecognised " + conf_path +
                          " (made by a newer govshield? move the vault away and run `tamper "
                          "baseline` again to rebuild it)");
-  }
   if (enc && !key)
     return FailedPreconditionError("vault " + dir + " is SM4-encrypted: pass its key file");
   if (!enc && key)
@@ -454,9 +569,34 @@ std::string LoosePath(const std::string& dir, const crypto::Digest& sm3) {
   return dir + "/objects/" + hex.substr(0, 2) + "/" + hex;
 }
 
+struct ZstdDCtxFree {
+  void operator()(ZSTD_DCtx* c) const { ZSTD_freeDCtx(c); }
+};
+
+// The content of a zstd frame: exactly one frame with its content size in the header, at most
+// kMaxZstdObject bytes (so a corrupt size cannot ask for unbounded memory).
+Result<std::string> Unzstd(const crypto::Digest& sm3, std::string_view frame) {
+  auto bad = [&](std::string_view why) {
+    return DataLossError("vault object " + crypto::DigestHex(sm3) + " is corrupt (" +
+                         std::string(why) + ")");
+  };
+  unsigned long long n = ZSTD_getFrameContentSize(frame.data(), frame.size());
+  if (n == ZSTD_CONTENTSIZE_UNKNOWN || n == ZSTD_CONTENTSIZE_ERROR || n > kMaxZstdObject)
+    return bad("zstd frame header");
+  if (ZSTD_findFrameCompressedSize(frame.data(), frame.size()) != frame.size())
+    return bad("zstd frame length");
+  thread_local std::unique_ptr<ZSTD_DCtx, ZstdDCtxFree> dctx(ZSTD_createDCtx());
+  if (!dctx) return ResourceExhaustedError("no memory for zstd");
+  std::string out(size_t(n), '\0');
+  size_t got = ZSTD_decompressDCtx(dctx.get(), out.data(), out.size(), frame.data(), frame.size());
+  if (ZSTD_isError(got) || got != n) return bad("zstd data");
+  return out;
+}
+
 // The plaintext of a stored object, verified: the SM4-GCM tag (encrypted vaults) and the SM3.
+// `zstd`: the record is a GSOZ one (the object, once decrypted, is a zstd frame).
 Result<std::string> OpenStored(const std::optional<std::string>& key, const crypto::Digest& sm3,
-                               std::string stored) {
+                               std::string stored, bool zstd) {
   std::string plain;
   if (key) {
     if (stored.size() < kIvSize + crypto::kGcmTagSize)
@@ -470,23 +610,34 @@ Result<std::string> OpenStored(const std::optional<std::string>& key, const cryp
   } else {
     plain = std::move(stored);
   }
+  if (zstd) {
+    GS_ASSIGN_OR_RETURN(plain, Unzstd(sm3, plain));
+  }
   if (crypto::Sm3(plain) != sm3)
     return DataLossError("vault object " + crypto::DigestHex(sm3) + " is corrupt (SM3 differs)");
   return plain;
 }
 
-// Reads one record of a pack and checks its header against the index.
-Result<std::string> ReadRecord(int fd, const crypto::Digest& sm3, uint64_t offset,
-                               uint64_t length) {
+// One record of a pack, its header checked against the index.
+struct StoredRecord {
+  std::string object;
+  bool zstd = false;
+};
+Result<StoredRecord> ReadRecord(int fd, const crypto::Digest& sm3, uint64_t offset,
+                                uint64_t length) {
   std::string rec(kRecordHeader + length, '\0');
   GS_RETURN_IF_ERROR(PreadAll(fd, rec.data(), rec.size(), offset));
-  if (std::string_view(rec).substr(0, 4) != kRecordMagic ||
+  std::string_view magic = std::string_view(rec).substr(0, 4);
+  if ((magic != kRecordMagic && magic != kRecordMagicZstd) ||
       std::string_view(rec).substr(4, crypto::kDigestSize) != crypto::AsView(sm3) ||
       GetU64(rec.data() + 4 + crypto::kDigestSize) != length)
     return DataLossError("vault object " + crypto::DigestHex(sm3) +
                          ": pack record header differs from the index");
+  StoredRecord r;
+  r.zstd = magic == kRecordMagicZstd;
   rec.erase(0, kRecordHeader);
-  return rec;
+  r.object = std::move(rec);
+  return r;
 }
 
 }  // namespace
@@ -547,9 +698,38 @@ Status Vault::PutObjects(std::span<const crypto::Digest> sm3,
     st.free_writers.pop_back();
   }
   Status s = w->failed;
+  VaultCompression mode = st.compression.load(std::memory_order_relaxed);
   for (size_t k = 0; k < todo.size() && s.ok(); ++k) {
     const crypto::Digest& d = sm3[todo[k]];
     std::string_view content = contents[todo[k]];
+    bool zstd = false;
+    if (mode != VaultCompression::kNever && content.size() >= kMinZstdObject &&
+        content.size() <= kMaxZstdObject && !LooksCompressed(content) &&
+        (mode == VaultCompression::kAlways || w->Backlog() >= kAutoBacklog)) {
+      if (!w->zstd) w->zstd.reset(ZSTD_createCCtx());
+      // Kept only if it saves at least an eighth: a bigger result is an error (dstSize_tooSmall).
+      size_t limit = content.size() - content.size() / 8;
+      char* room = key_ ? nullptr : w->Room(kRecordHeader + limit);
+      if (!room && w->scratch.size() < limit) w->scratch.resize(limit);
+      char* out = room ? room + kRecordHeader : w->scratch.data();
+      size_t n = 0;
+      if (w->zstd)
+        n = ZSTD_compressCCtx(w->zstd.get(), out, limit, content.data(), content.size(),
+                              kZstdLevel);
+      if (w->zstd && !ZSTD_isError(n)) {
+        zstd = true;
+        if (room) {  // compressed in place: only the header is left to write
+          std::memcpy(room, kRecordMagicZstd.data(), 4);
+          std::memcpy(room + 4, d.data(), d.size());
+          for (int i = 0; i < 8; ++i) room[kRecordHeader - 8 + i] = char(uint64_t(n) >> (8 * i));
+          uint64_t offset = w->size;
+          s = w->Commit(kRecordHeader + n);
+          if (s.ok()) w->entries.push_back(PackEntry{d, offset, n});
+          continue;
+        }
+        content = std::string_view(w->scratch.data(), n);
+      }
+    }
     std::string sealed;
     if (key_) {
       Bytes iv = crypto::RandomBytes(kIvSize);
@@ -564,8 +744,8 @@ Status Vault::PutObjects(std::span<const crypto::Digest> sm3,
       content = sealed;
     }
     char header[kRecordHeader];
-    std::memcpy(header, kRecordMagic.data(), kRecordMagic.size());
-    std::memcpy(header + kRecordMagic.size(), d.data(), d.size());
+    std::memcpy(header, (zstd ? kRecordMagicZstd : kRecordMagic).data(), 4);
+    std::memcpy(header + 4, d.data(), d.size());
     for (int i = 0; i < 8; ++i)
       header[kRecordHeader - 8 + i] = char(uint64_t(content.size()) >> (8 * i));
     uint64_t offset = w->size;
@@ -587,18 +767,29 @@ Status Vault::Sync() const {
   State& st = *state_;
   std::lock_guard<std::mutex> lock(st.wmu);
   if (st.writers.empty()) return Status::Ok();
-  for (const auto& w : st.writers) {
-    std::string base = st.PacksDir() + "/" + w->name;
-    GS_RETURN_IF_ERROR(w->Finish());
+  // Each pack: its last chunk, fdatasync, its index (fsync, rename); the packs in parallel so
+  // their flushes overlap.
+  auto complete = [&](PackWriter& w) -> Status {
+    std::string base = st.PacksDir() + "/" + w.name;
+    GS_RETURN_IF_ERROR(w.Finish());
+    w.StopIo();
     std::string tmp = base + ".idx.tmp";
     int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0) return FsError("create vault pack index", errno);
     UniqueFd f(fd);
-    GS_RETURN_IF_ERROR(WriteAllFd(fd, IndexText(*w)));
+    GS_RETURN_IF_ERROR(WriteAllFd(fd, IndexText(w)));
     if (::fsync(fd) != 0) return FsError("fsync vault pack index", errno);
     if (::rename(tmp.c_str(), (base + ".idx").c_str()) != 0)
       return FsError("rename vault pack index", errno);
-  }
+    return Status::Ok();
+  };
+  std::vector<Status> done(st.writers.size());
+  std::vector<std::thread> threads;
+  for (size_t i = 1; i < st.writers.size(); ++i)
+    threads.emplace_back([&, i] { done[i] = complete(*st.writers[i]); });
+  done[0] = complete(*st.writers[0]);
+  for (auto& t : threads) t.join();
+  for (const Status& s : done) GS_RETURN_IF_ERROR(s);
   GS_RETURN_IF_ERROR(platform::FsyncDir(st.PacksDir()));
   {
     std::unique_lock ilock(st.mu);
@@ -619,9 +810,9 @@ Status Vault::Sync() const {
 
 Result<std::string> Vault::GetObject(const crypto::Digest& sm3) const {
   if (auto f = state_->Find(sm3, true)) {
-    GS_ASSIGN_OR_RETURN(std::string stored,
+    GS_ASSIGN_OR_RETURN(StoredRecord rec,
                         ReadRecord(f->first, sm3, f->second.offset, f->second.length));
-    return OpenStored(key_, sm3, std::move(stored));
+    return OpenStored(key_, sm3, std::move(rec.object), rec.zstd);
   }
   std::string path = LoosePath(dir_, sm3);
   auto data = platform::ReadFile(path);
@@ -630,7 +821,7 @@ Result<std::string> Vault::GetObject(const crypto::Digest& sm3) const {
       return NotFoundError("vault object " + crypto::DigestHex(sm3) + " missing");
     return data.status();
   }
-  return OpenStored(key_, sm3, std::move(*data));
+  return OpenStored(key_, sm3, std::move(*data), /*zstd=*/false);
 }
 
 Result<uint64_t> Vault::VerifyObjects(const Manifest& m, int threads) const {
@@ -670,8 +861,8 @@ Result<uint64_t> Vault::VerifyObjects(const Manifest& m, int threads) const {
   GS_RETURN_IF_ERROR(ParallelFor(all.size(), threads, [&](size_t i) -> Status {
     const Item& it = all[i];
     if (it.fd < 0) return GetObject(it.e.sm3).status();
-    GS_ASSIGN_OR_RETURN(std::string stored, ReadRecord(it.fd, it.e.sm3, it.e.offset, it.e.length));
-    return OpenStored(key_, it.e.sm3, std::move(stored)).status();
+    GS_ASSIGN_OR_RETURN(StoredRecord rec, ReadRecord(it.fd, it.e.sm3, it.e.offset, it.e.length));
+    return OpenStored(key_, it.e.sm3, std::move(rec.object), rec.zstd).status();
   }));
   return uint64_t(all.size());
 }

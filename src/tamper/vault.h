@@ -21,6 +21,16 @@
 
 namespace gs::tamper {
 
+// Compression of objects written from now on (docs/formats/baseline.md §4.2). kAuto: zstd
+// while the disk is behind (chunks of a pack wait to be written), otherwise as they are, so
+// compression only spends CPU that would have waited for the disk. kAlways: every object that
+// is worth it. kNever: none. Already-compressed formats and objects that would not shrink by an
+// eighth are always stored as they are. Reading never depends on it.
+enum class VaultCompression { kAuto, kAlways, kNever };
+
+// Parses "auto", "always", "never".
+Result<VaultCompression> ParseVaultCompression(std::string_view s);
+
 // Reads a vault key file: 16 raw bytes, or 32 hex digits (optionally followed by a newline).
 Result<std::string> LoadVaultKey(const std::string& path);
 
@@ -46,6 +56,8 @@ class Vault {
   Result<Location> LocateObject(const crypto::Digest& sm3) const;
 
   bool HasObject(const crypto::Digest& sm3) const;
+  // Applies to every copy of this Vault; default kAuto.
+  void SetCompression(VaultCompression c) const;
   // Stores `content` whose SM3 is `sm3` (the caller computed it), appending it to a pack of
   // this process. Idempotent. With `durable` false the object is not yet durable nor visible to
   // other processes: bulk writers call Sync() once afterwards, before any manifest refers to
@@ -55,6 +67,7 @@ class Vault {
   Status PutObjects(std::span<const crypto::Digest> sm3, std::span<const std::string_view> contents,
                     bool durable) const;
   // Completes every pack written so far: fdatasync, index written atomically, fsync of packs/.
+  // Packs are completed in parallel.
   // Must not run concurrently with PutObject.
   Status Sync() const;
   // Returns the content, verified: DATA_LOSS if it does not decrypt or its SM3 is not `sm3`,
