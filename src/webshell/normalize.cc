@@ -167,7 +167,14 @@ class PhpLexer {
     return true;
   }
 
-  void LexQuoted(std::string* lit) {
+  // A `$` at in_[at] that PHP interpolates: `$name` or `{$` (the caller checks the brace).
+  bool InterpolatesAt(size_t at) const {
+    if (at + 1 >= in_.size()) return false;
+    unsigned char n = in_[at + 1];
+    return n == '_' || (n >= 'a' && n <= 'z') || (n >= 'A' && n <= 'Z') || n >= 0x80 || n == '{';
+  }
+
+  void LexQuoted(std::string* lit, std::vector<size_t>* interp) {
     char q = in_[i_++];
     while (i_ < in_.size()) {
       char c = in_[i_];
@@ -175,6 +182,7 @@ class PhpLexer {
         ++i_;
         return;
       }
+      if (q == '"' && c == '$' && InterpolatesAt(i_)) interp->push_back(lit->size());
       if (c == '\\' && i_ + 1 < in_.size()) {
         char n = in_[i_ + 1];
         if (q == '\'') {
@@ -283,6 +291,15 @@ class PhpLexer {
         for (char c : lit) EmitChar(c, start);
         EmitChar('"', start);
         out_->literals.push_back(l);
+        if (quote != '\'') {  // a nowdoc does not interpolate
+          for (size_t k = 0; k < lit.size(); ++k) {
+            if (lit[k] != '$' || (k > 0 && lit[k - 1] == '\\')) continue;
+            unsigned char n = k + 1 < lit.size() ? lit[k + 1] : 0;
+            if (n == '_' || (n >= 'a' && n <= 'z') || (n >= 'A' && n <= 'Z') || n >= 0x80 ||
+                n == '{')
+              out_->interpolations.push_back(static_cast<uint32_t>(l.pos + 1 + k));
+          }
+        }
         return true;
       }
       size_t nl = in_.find('\n', line);
@@ -297,9 +314,10 @@ class PhpLexer {
   void LexLiteralChain() {
     size_t start = i_;
     std::string lit;
+    std::vector<size_t> interp;
     for (;;) {
       if (in_[i_] == '\'' || in_[i_] == '"') {
-        LexQuoted(&lit);
+        LexQuoted(&lit, &interp);
       } else if (!LexChr(&lit)) {
         // "chr(" not followed by a foldable number: emit the identifier normally.
         break;
@@ -329,6 +347,8 @@ class PhpLexer {
     for (char c : lit) EmitChar(c, start);
     EmitChar('"', start);
     out_->literals.push_back(l);
+    for (size_t off : interp)
+      out_->interpolations.push_back(static_cast<uint32_t>(l.pos + 1 + off));
   }
 
   std::string_view in_;
@@ -446,6 +466,26 @@ std::string UrlDecode(std::string_view in) {
     }
   }
   return out;
+}
+
+long EntityValue(std::string_view ent) {
+  if (ent == "lt") return '<';
+  if (ent == "gt") return '>';
+  if (ent == "amp") return '&';
+  if (ent == "quot") return '"';
+  if (ent == "apos") return '\'';
+  if (ent.size() < 2 || ent[0] != '#') return -1;
+  bool hex = ent[1] == 'x' || ent[1] == 'X';
+  long code = 0;
+  size_t first = hex ? 2 : 1;
+  if (ent.size() <= first) return -1;
+  for (size_t k = first; k < ent.size(); ++k) {
+    int v = HexVal(static_cast<unsigned char>(ent[k]));
+    if (v < 0 || (!hex && v > 9)) return -1;
+    code = code * (hex ? 16 : 10) + v;
+    if (code > 0x10ffff) return -1;
+  }
+  return code;
 }
 
 double Entropy(std::string_view s) {
