@@ -59,6 +59,21 @@ std::string Excerpt(std::string_view s, size_t at) {
   return std::string(s.substr(at, kExcerptBytes));
 }
 
+// `runat="server"` in any letter case (found through its `="`, without lower-casing the text).
+bool HasRunatServer(std::string_view s) {
+  auto ieq = [](std::string_view a, std::string_view lower) {
+    if (a.size() != lower.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i)
+      if ((a[i] >= 'A' && a[i] <= 'Z' ? a[i] - 'A' + 'a' : a[i]) != lower[i]) return false;
+    return true;
+  };
+  for (size_t p = s.find("=\""); p != std::string_view::npos; p = s.find("=\"", p + 2)) {
+    if (p >= 5 && ieq(s.substr(p - 5, 5), "runat") && ieq(s.substr(p + 2, 7), "server\""))
+      return true;
+  }
+  return false;
+}
+
 int GuessLanguage(std::string_view name, std::string_view data) {
   size_t slash = name.rfind('/');
   std::string_view base = slash == std::string_view::npos ? name : name.substr(slash + 1);
@@ -100,8 +115,7 @@ int GuessLanguage(std::string_view name, std::string_view data) {
     if (asp) lang |= kLangAsp;
     if (!jsp && !asp && lang == 0) lang |= kLangJsp | kLangAsp;
   }
-  if (Lower(data.substr(0, 1u << 16)).find("runat=\"server\"") != std::string::npos)
-    lang |= kLangAsp;
+  if (HasRunatServer(data.substr(0, 1u << 16))) lang |= kLangAsp;
   return lang;
 }
 
@@ -237,6 +251,13 @@ class PhpAnalysis {
       } else if (t_[k] == '}' && !brace.empty()) {
         close_[brace.back()] = k;
         brace.pop_back();
+      } else if (IsIdentChar(static_cast<unsigned char>(t_[k])) &&
+                 (k == 0 || !IsIdentChar(static_cast<unsigned char>(t_[k - 1])))) {
+        size_t e = k + 1;
+        while (e < t_.size() && IsIdentChar(static_cast<unsigned char>(t_[e]))) ++e;
+        int id = WordId(std::string_view(t_.data() + k, e - k));
+        if (id >= 0) words_[id].push_back(k);
+        k = e - 1;
       }
     }
     // Hostile input (deep nesting, millions of assignments) must not make the per-call and
@@ -280,6 +301,30 @@ class PhpAnalysis {
   };
 
   bool Code(size_t i) const { return i < t_.size() && !in_lit_[i]; }
+
+  // Keywords and functions the analysis looks for by name, indexed in one pass (instead of
+  // searching the whole text for each).
+  static constexpr const char* kWords[] = {
+      "list", "file_put_contents",  "foreach", "extract",  "parse_str", "fwrite", "fputs",
+      "copy", "move_uploaded_file", "define",  "function", "const"};
+  static constexpr int kWordCount = sizeof(kWords) / sizeof(kWords[0]);
+  static int WordId(std::string_view w) {
+    if (w.size() < 4 || w.size() > 18) return -1;
+    for (int i = 0; i < kWordCount; ++i)
+      if (w[0] == kWords[i][0] && w == kWords[i]) return i;
+    return -1;
+  }
+  // Code positions where `text` (starting with one of kWords) occurs.
+  std::vector<size_t> Occurrences(std::string_view text) const {
+    std::vector<size_t> out;
+    size_t e = 0;
+    while (e < text.size() && IsIdentChar(static_cast<unsigned char>(text[e]))) ++e;
+    int id = WordId(text.substr(0, e));
+    if (id < 0) return out;
+    for (size_t p : words_[id])
+      if (t_.compare(p, text.size(), text) == 0) out.push_back(p);
+    return out;
+  }
 
   std::string VarAt(size_t dollar, size_t* end) const {
     size_t j = dollar + 1;
@@ -1435,8 +1480,7 @@ class PhpAnalysis {
   // property name they are given (`function __call($n, $a) { return $n(...$a); }`).
   void CollectDeclarations() {
     const size_t n = t_.size();
-    for (size_t p = t_.find("function "); p != std::string::npos && p < n;
-         p = t_.find("function ", p + 9)) {
+    for (size_t p : Occurrences("function ")) {
       if (!FunctionKeywordAt(p)) continue;
       size_t s = p + 9, e = s;
       while (e < n && IsIdentChar(static_cast<unsigned char>(t_[e]))) ++e;
@@ -1478,7 +1522,7 @@ class PhpAnalysis {
       }
     }
     // define("NAME", value) and const NAME = value
-    for (size_t p = t_.find("define(\""); p != std::string::npos; p = t_.find("define(\"", p + 1)) {
+    for (size_t p : Occurrences("define(\"")) {
       if (!Code(p) || (p > 0 && IsIdentChar(static_cast<unsigned char>(t_[p - 1])))) continue;
       size_t close = Close(p + 6);
       if (close == std::string::npos) continue;
@@ -1489,7 +1533,7 @@ class PhpAnalysis {
       if (auto v = EvalString(args[1].first, args[1].second, &computed))
         defines_[Lower(t_.substr(p + 8, lit->second))] = *v;
     }
-    for (size_t p = t_.find("const "); p != std::string::npos; p = t_.find("const ", p + 1)) {
+    for (size_t p : Occurrences("const ")) {
       if (!Code(p) || (p > 0 && IsIdentChar(static_cast<unsigned char>(t_[p - 1])))) continue;
       size_t end = StatementEnd(p + 6);
       for (auto [da, db] : SplitTop(p + 6, end, ',')) {
@@ -1597,7 +1641,7 @@ class PhpAnalysis {
       if (taint) vars_[v] |= taint;
     }
     // list($f, $a) = explode("|", $_POST["x"]): every target gets the value's taint.
-    for (size_t p = t_.find("list("); p != std::string::npos; p = t_.find("list(", p + 1)) {
+    for (size_t p : Occurrences("list(")) {
       if (!Code(p) || (p > 0 && IsIdentChar(static_cast<unsigned char>(t_[p - 1])))) continue;
       size_t close = Close(p + 4);
       if (close == std::string::npos || close + 2 >= t_.size() || t_[close + 1] != '=' ||
@@ -1614,7 +1658,7 @@ class PhpAnalysis {
     // fwrite($h, request data): whatever reads the handle back (its stream_get_meta_data()
     // "uri", included) gets request data.
     for (const char* f : {"fwrite(", "fputs("}) {
-      for (size_t p = t_.find(f); p != std::string::npos; p = t_.find(f, p + 1)) {
+      for (size_t p : Occurrences(f)) {
         if (!Code(p) || (p > 0 && IsIdentChar(static_cast<unsigned char>(t_[p - 1])))) continue;
         size_t open = p + std::strlen(f) - 1, close = Close(open);
         if (close == std::string::npos) continue;
@@ -1628,8 +1672,7 @@ class PhpAnalysis {
     }
     // A file written with request data (`file_put_contents($t, "<?php " . $_POST["c"])`):
     // whatever includes or runs that path runs request data.
-    for (size_t p = t_.find("file_put_contents("); p != std::string::npos;
-         p = t_.find("file_put_contents(", p + 1)) {
+    for (size_t p : Occurrences("file_put_contents(")) {
       if (!Code(p) || (p > 0 && IsIdentChar(static_cast<unsigned char>(t_[p - 1])))) continue;
       size_t open = p + 17, close = Close(open);
       if (close == std::string::npos) continue;
@@ -1642,7 +1685,7 @@ class PhpAnalysis {
       if (e == args[0].second && !v.empty()) vars_[v] |= kFileData;
     }
     // foreach ($_POST as $k => $v) and extract($_POST) / parse_str(input) taint everything.
-    for (size_t p = t_.find("foreach("); p != std::string::npos; p = t_.find("foreach(", p + 1)) {
+    for (size_t p : Occurrences("foreach(")) {
       if (!Code(p)) continue;
       size_t close = Close(p + 7);
       if (close == std::string::npos) continue;
@@ -1683,7 +1726,7 @@ class PhpAnalysis {
       }
     }
     for (const char* f : {"extract(", "parse_str("}) {
-      for (size_t p = t_.find(f); p != std::string::npos; p = t_.find(f, p + 1)) {
+      for (size_t p : Occurrences(f)) {
         if (!Code(p) || (p > 0 && IsIdentChar(static_cast<unsigned char>(t_[p - 1])))) continue;
         size_t open = p + std::strlen(f) - 1;
         size_t close = Close(open);
@@ -1931,7 +1974,7 @@ class PhpAnalysis {
              (TaintOfSpan(arg.first, arg.second) & kRequest && t_[arg.first] == '$');
     };
     for (const char* f : {"file_put_contents(", "copy(", "move_uploaded_file("}) {
-      for (size_t p = t_.find(f); p != std::string::npos; p = t_.find(f, p + 1)) {
+      for (size_t p : Occurrences(f)) {
         if (!Code(p) || (p > 0 && (IsIdentChar(static_cast<unsigned char>(t_[p - 1])) ||
                                    t_[p - 1] == '>' || t_[p - 1] == ':')))
           continue;
@@ -2370,7 +2413,7 @@ class PhpAnalysis {
   void CheckClosureCaptures() {
     // A closure that passes a captured variable to a sink (`function () use ($c) { system($c);
     // }`, registered as a header / autoload / shutdown callback) where $c is request data.
-    for (size_t p = t_.find("function"); p != std::string::npos; p = t_.find("function", p + 8)) {
+    for (size_t p : Occurrences("function")) {
       if (!FunctionKeywordAt(p)) continue;
       size_t open = t_.find('(', p);
       size_t pclose = open != std::string::npos && open < p + 12 ? Close(open) : std::string::npos;
@@ -2484,7 +2527,7 @@ class PhpAnalysis {
     // eval in a method PHP calls implicitly (object-injection backdoors).
     for (const char* m : {"function __destruct(", "function __wakeup(", "function __tostring(",
                           "function __get(", "function __call(", "function __set("}) {
-      for (size_t p = t_.find(m); p != std::string::npos; p = t_.find(m, p + 1)) {
+      for (size_t p : Occurrences(m)) {
         size_t body = t_.find('{', p);
         if (body == std::string::npos) continue;
         size_t end = std::min(t_.size(), body + 300);
@@ -2545,6 +2588,7 @@ class PhpAnalysis {
   std::unordered_set<std::string> decoder_vars_;
   std::unordered_map<size_t, size_t> literal_at_;
   std::vector<size_t> close_;
+  std::vector<size_t> words_[kWordCount];
   size_t budget_ = 0;
   mutable size_t work_ = 0;
   mutable int file_has_source_ = -1;  // normalised pos of '"' -> content length
