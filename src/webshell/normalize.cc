@@ -35,6 +35,15 @@ class PhpLexer {
     while (i_ < in_.size()) {
       if (!code) {
         size_t open = in_.find("<?", i_);
+        // PHP 5's <script language="php"> ... </script> opens code too
+        size_t script = ScriptTagAt(i_, open);
+        if (script != std::string_view::npos) {
+          i_ = script;
+          code = true;
+          script_tag_ = true;
+          pending_space_ = true;
+          continue;
+        }
         if (open == std::string_view::npos) break;
         i_ = open + 2;
         if (in_.substr(i_, 3) == "php" || in_.substr(i_, 3) == "PHP")
@@ -52,6 +61,14 @@ class PhpLexer {
         i_ += 2;
         code = false;
         Emit(";", i_ - 2);
+        continue;
+      }
+      if (script_tag_ && c == '<' && Peek(1) == '/' &&
+          (in_.substr(i_, 9) == "</script>" || in_.substr(i_, 9) == "</SCRIPT>")) {
+        i_ += 9;
+        code = false;
+        script_tag_ = false;
+        Emit(";", i_ - 9);
         continue;
       }
       if (SkipTrivia()) continue;
@@ -82,6 +99,25 @@ class PhpLexer {
   }
 
  private:
+  // The end of a `<script language="php">` tag starting in [from, before) (npos if none).
+  size_t ScriptTagAt(size_t from, size_t before) const {
+    size_t limit = before == std::string_view::npos ? in_.size() : before;
+    std::string_view span = in_.substr(0, limit);
+    for (size_t p = span.find("<script", from); p != std::string_view::npos;
+         p = span.find("<script", p + 7)) {
+      size_t end = in_.find('>', p);
+      if (end == std::string_view::npos || end - p > 100) continue;
+      std::string tag(in_.substr(p, end - p));
+      for (char& ch : tag)
+        if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+      if (tag.find("language=\"php\"") != std::string::npos ||
+          tag.find("language='php'") != std::string::npos ||
+          tag.find("language=php") != std::string::npos)
+        return end + 1;
+    }
+    return std::string_view::npos;
+  }
+
   unsigned char Peek(size_t k) const {
     return i_ + k < in_.size() ? static_cast<unsigned char>(in_[i_ + k]) : 0;
   }
@@ -355,6 +391,7 @@ class PhpLexer {
   NormalizedPhp* out_;
   size_t i_ = 0;
   bool pending_space_ = false;
+  bool script_tag_ = false;
 };
 
 }  // namespace

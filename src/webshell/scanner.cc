@@ -488,6 +488,87 @@ class PhpAnalysis {
     return it == vars_.end() ? kNone : it->second & (kRequest | kDecoded | kViaUser | kFileData);
   }
 
+  // Functions whose result carries their argument (pass-through and decoders).
+  static const std::unordered_set<std::string>& Transparent() {
+    static const auto* kSet = new std::unordered_set<std::string>{"trim",
+                                                                  "rtrim",
+                                                                  "ltrim",
+                                                                  "stripslashes",
+                                                                  "stripcslashes",
+                                                                  "strval",
+                                                                  "strtolower",
+                                                                  "strtoupper",
+                                                                  "urldecode",
+                                                                  "rawurldecode",
+                                                                  "html_entity_decode",
+                                                                  "base64_decode",
+                                                                  "gzinflate",
+                                                                  "gzuncompress",
+                                                                  "gzdecode",
+                                                                  "str_rot13",
+                                                                  "strrev",
+                                                                  "hex2bin",
+                                                                  "convert_uudecode",
+                                                                  "file_get_contents",
+                                                                  "str_replace",
+                                                                  "substr",
+                                                                  "implode",
+                                                                  "join",
+                                                                  "sprintf",
+                                                                  "array_pop",
+                                                                  "array_shift",
+                                                                  "current",
+                                                                  "reset",
+                                                                  "end",
+                                                                  "explode",
+                                                                  "openssl_decrypt",
+                                                                  "getallheaders",
+                                                                  "pack",
+                                                                  "array_values",
+                                                                  "stream_get_contents",
+                                                                  "fopen",
+                                                                  "fread",
+                                                                  "fgets",
+                                                                  "base64_encode",
+                                                                  "json_decode",
+                                                                  "unserialize",
+                                                                  "key",
+                                                                  "array_keys",
+                                                                  "array",
+                                                                  "array_slice",
+                                                                  "array_merge",
+                                                                  "array_reverse",
+                                                                  "next",
+                                                                  "str_pad",
+                                                                  "str_ireplace",
+                                                                  "substr_replace",
+                                                                  "mb_substr",
+                                                                  "ucfirst",
+                                                                  "lcfirst",
+                                                                  "htmlspecialchars_decode",
+                                                                  "quoted_printable_decode",
+                                                                  "vsprintf",
+                                                                  "strtr",
+                                                                  "mcrypt_decrypt",
+                                                                  "stream_get_meta_data",
+                                                                  "str_split",
+                                                                  "chunk_split",
+                                                                  "gzuncompress",
+                                                                  "bzdecompress",
+                                                                  "stream_get_line",
+                                                                  "file",
+                                                                  "strstr",
+                                                                  "trim"};
+    return *kSet;
+  }
+
+  static const std::unordered_set<std::string>& StrongDecoders() {
+    static const auto* kSet = new std::unordered_set<std::string>{
+        "base64_decode", "gzinflate", "gzuncompress", "gzdecode",
+        "str_rot13",     "strrev",    "hex2bin",      "convert_uudecode"};
+    return *kSet;
+  }
+
   // Taint of an expression: request data (or a decoder's output) that flows into its value.
   // Data only passed to an arbitrary call (`new Foo($db)`, `escapeshellarg($x)`) or used as
   // an index (`$map[$_GET["k"]]`) does not count, nor does a conditional (`$_GET["o"] ==
@@ -495,87 +576,49 @@ class PhpAnalysis {
   int TaintOfSpan(size_t a, size_t b) const {
     b = std::min(b, a + kMaxSpan);
     if (!Spend(2 * (b - a))) return kNone;
-    static const std::unordered_set<std::string> kTransparent = {"trim",
-                                                                 "rtrim",
-                                                                 "ltrim",
-                                                                 "stripslashes",
-                                                                 "stripcslashes",
-                                                                 "strval",
-                                                                 "strtolower",
-                                                                 "strtoupper",
-                                                                 "urldecode",
-                                                                 "rawurldecode",
-                                                                 "html_entity_decode",
-                                                                 "base64_decode",
-                                                                 "gzinflate",
-                                                                 "gzuncompress",
-                                                                 "gzdecode",
-                                                                 "str_rot13",
-                                                                 "strrev",
-                                                                 "hex2bin",
-                                                                 "convert_uudecode",
-                                                                 "file_get_contents",
-                                                                 "str_replace",
-                                                                 "substr",
-                                                                 "implode",
-                                                                 "join",
-                                                                 "sprintf",
-                                                                 "array_pop",
-                                                                 "array_shift",
-                                                                 "current",
-                                                                 "reset",
-                                                                 "end",
-                                                                 "explode",
-                                                                 "openssl_decrypt",
-                                                                 "getallheaders",
-                                                                 "pack",
-                                                                 "array_values",
-                                                                 "stream_get_contents",
-                                                                 "fopen",
-                                                                 "fread",
-                                                                 "fgets",
-                                                                 "base64_encode",
-                                                                 "json_decode",
-                                                                 "unserialize",
-                                                                 "key",
-                                                                 "array_keys",
-                                                                 "array",
-                                                                 "array_slice",
-                                                                 "array_merge",
-                                                                 "array_reverse",
-                                                                 "next",
-                                                                 "str_pad",
-                                                                 "str_ireplace",
-                                                                 "substr_replace",
-                                                                 "mb_substr",
-                                                                 "ucfirst",
-                                                                 "lcfirst",
-                                                                 "htmlspecialchars_decode",
-                                                                 "quoted_printable_decode",
-                                                                 "vsprintf",
-                                                                 "strtr",
-                                                                 "mcrypt_decrypt",
-                                                                 "stream_get_meta_data",
-                                                                 "str_split",
-                                                                 "chunk_split",
-                                                                 "gzuncompress",
-                                                                 "bzdecompress",
-                                                                 "stream_get_line",
-                                                                 "file",
-                                                                 "strstr",
-                                                                 "trim"};
-    static const std::unordered_set<std::string> kStrongDecoders = {
-        "base64_decode", "gzinflate", "gzuncompress", "gzdecode",
-        "str_rot13",     "strrev",    "hex2bin",      "convert_uudecode"};
-    for (size_t k = a; k < b; ++k) {
-      if (!Code(k)) continue;
-      char c = t_[k];
-      char n = k + 1 < b ? t_[k + 1] : 0;
-      char p = k > a ? t_[k - 1] : 0;
-      if ((c == '=' || c == '!') && n == '=') return kNone;
-      if (c == '?' && n != '?' && n != '-' && p != '?') return kNone;
-      if (c == '<' && n == '>') return kNone;
+
+    // A ternary's condition does not flow into its value (`isset($_GET["c"]) ? $_GET["c"] :
+    // "id"` is request data, `$_GET["o"] == "asc" ? "sort" : "rsort"` is not): conditions are
+    // skipped. A comparison elsewhere makes the value a boolean.
+    size_t skip_from = std::string::npos, skip_to = 0;  // one skipped condition, the first
+    {
+      std::vector<size_t> expr_start{a};
+      for (size_t k = a; k < b; ++k) {
+        if (!Code(k)) continue;
+        char c = t_[k];
+        char n = k + 1 < b ? t_[k + 1] : 0;
+        char p = k > a ? t_[k - 1] : 0;
+        if (c == '(' || c == '[' || c == '{') {
+          expr_start.push_back(k + 1);
+        } else if ((c == ')' || c == ']' || c == '}') && expr_start.size() > 1) {
+          expr_start.pop_back();
+        } else if (c == ',' || (c == '=' && n != '=' && n != '>' && p != '=' && p != '!' &&
+                                p != '<' && p != '>')) {
+          expr_start.back() = k + 1;
+        } else if (c == '?' && n != '?' && n != '-' && n != '>' && p != '?') {
+          if (skip_from != std::string::npos) return kNone;  // nested: give up, as before
+          skip_from = expr_start.back();
+          skip_to = k + 1;
+        }
+      }
+      for (size_t k = a; k < b; ++k) {
+        if (!Code(k) || (k >= skip_from && k < skip_to)) continue;
+        char c = t_[k];
+        char n = k + 1 < b ? t_[k + 1] : 0;
+        if ((c == '=' || c == '!') && n == '=') return kNone;
+        if (c == '<' && n == '>') return kNone;
+      }
     }
+    int taint = Flow(a, b, skip_from, skip_to);
+    // Request data chosen by a ternary (`isset($_GET["c"]) ? $_GET["c"] : "id"`) counts for
+    // code and command sinks, not as an include path or a callee: the condition may well be the
+    // whitelist check (`in_array($_GET["l"], $langs) ? $_GET["l"] : "en"`).
+    if (skip_from != std::string::npos && (taint & kRequest))
+      taint = (taint & ~kRequest) | kViaUser;
+    return taint;
+  }
+
+  int Flow(size_t a, size_t b, size_t skip_from, size_t skip_to) const {
     int taint = kNone;
     // Stack entries: 0 transparent, 1 opaque, 2 the arguments of a function defined in the
     // file (what flows in comes out as kViaUser).
@@ -589,6 +632,23 @@ class PhpAnalysis {
       taint |= t;
     };
     for (size_t k = a; k < b; ++k) {
+      if (k == skip_from) {
+        // the condition: keep the bracket structure, ignore the data
+        for (; k < skip_to - 1; ++k) {
+          if (!Code(k)) continue;
+          char c = t_[k];
+          if (c == '(' || c == '[' || c == '{') {
+            stack.push_back(1);
+            ++opaque;
+          } else if ((c == ')' || c == ']' || c == '}') && !stack.empty()) {
+            if (stack.back() == 1) --opaque;
+            if (stack.back() == 2) --user;
+            stack.pop_back();
+          }
+        }
+        ident_end = std::string::npos;
+        continue;
+      }
       if (!Code(k)) {
         if (t_[k] == '"' && k > 0 && Code(k - 1) && opaque == 0 &&
             t_.compare(k, 13, "\"php://input\"") == 0)
@@ -604,15 +664,15 @@ class PhpAnalysis {
           bool method =
               ident_start > 0 && (t_[ident_start - 1] == '>' || t_[ident_start - 1] == ':');
           bool fresh = ident_start >= 4 && t_.compare(ident_start - 4, 4, "new ") == 0;
-          op = method || fresh || !kTransparent.count(name) ? 1 : 0;
+          op = method || fresh || !Transparent().count(name) ? 1 : 0;
           if (op && !fresh && PassesThrough(name)) op = 2;
-          if (!method && opaque == 0 && kStrongDecoders.count(name)) add(kDecoded);
+          if (!method && opaque == 0 && StrongDecoders().count(name)) add(kDecoded);
           if (!method && opaque == 0 && RequestFunctionAt(ident_start, k)) add(kRequest);
         } else if (var_call == k) {
           // `$f(...)` where $f is known to name a decoder, a pass-through function or one
           // defined in the file.
-          op = kTransparent.count(var_call_name) ? 0 : PassesThrough(var_call_name) ? 2 : 1;
-          if (opaque == 0 && kStrongDecoders.count(var_call_name)) add(kDecoded);
+          op = Transparent().count(var_call_name) ? 0 : PassesThrough(var_call_name) ? 2 : 1;
+          if (opaque == 0 && StrongDecoders().count(var_call_name)) add(kDecoded);
         } else if (k == a || !(t_[k - 1] == ')' || t_[k - 1] == ']' ||
                                IsIdentChar(static_cast<unsigned char>(t_[k - 1])))) {
           op = 0;  // grouping or cast
@@ -837,6 +897,19 @@ class PhpAnalysis {
     }
     char c = t_[a];
     if (c == '(' && Close(a) == b - 1) return EvalExpr(a + 1, b - 1, computed, depth);
+    size_t open = std::string::npos;
+    std::string name;
+    if (c == '$') {
+      size_t e;
+      std::string v = VarAt(a, &e);
+      auto fn = values_.find(v);
+      if (e < b && t_[e] == '(' && Close(e) == b - 1 && fn != values_.end()) {
+        // `$d("...")` with `$d = "base64_decode"`: the function it names
+        name = Lower(fn->second);
+        open = e;
+        c = 'f';
+      }
+    }
     if (c == '$') {
       size_t e;
       std::string v = VarAt(a, &e);
@@ -883,9 +956,9 @@ class PhpAnalysis {
           return std::nullopt;
       return Const{{std::to_string(std::strtoll(t_.substr(a, b - a).c_str(), nullptr, 0))}, false};
     }
-    size_t open = std::string::npos;
-    std::string name;
-    if (c == '[') {
+    if (open != std::string::npos) {
+      // a call through a variable, set up above
+    } else if (c == '[') {
       open = a;
     } else if (IsIdentChar(static_cast<unsigned char>(c))) {
       size_t e = a;
@@ -1564,9 +1637,9 @@ class PhpAnalysis {
         std::string name = VarAt(inner, &ie);
         if (ie < t_.size() && t_[ie] == '}') ++ie;
         if (ie + 1 < t_.size() && t_[ie] == '=' && t_[ie + 1] != '=' && t_[ie + 1] != '>') {
-          auto it = vars_.find(name);
-          if (it != vars_.end() && (it->second & kRequest) &&
-              (TaintOfSpan(ie + 1, StatementEnd(ie + 1)) & kRequest))
+          // (the names must come from iterating the request itself in the enclosing loop, not
+          // from some variable that request data reached)
+          if (InRequestLoop(k, name) && (TaintOfSpan(ie + 1, StatementEnd(ie + 1)) & kRequest))
             all_request_ = true;
         }
         continue;
@@ -1597,6 +1670,17 @@ class PhpAnalysis {
       bool computed = false;
       std::optional<Const> cvalue = EvalConst(rhs, end, &computed);
       std::optional<std::string> value;
+      if (cvalue && t_[e] == '.') {
+        // `$f .= "tem"`: appended to the known value (once: this runs in two passes)
+        auto old = values_.find(v);
+        if (!appended_.insert(k).second) {
+          cvalue.reset();
+        } else if (old != values_.end()) {
+          cvalue = Const{{old->second + cvalue->Str()}, false};
+        } else {
+          cvalue.reset();
+        }
+      }
       if (cvalue) {
         value = cvalue->Str();
         if (cvalue->array)
@@ -1623,8 +1707,9 @@ class PhpAnalysis {
         // it, or calling it, calls the sink.
         size_t open = t_.find('(', rhs);
         size_t close = Close(open);
-        if (close != std::string::npos && ArgIsDangerousCallable({open + 1, close}))
-          taint |= kSinkName;
+        if (close != std::string::npos &&
+            (ArgIsDangerousCallable({open + 1, close}) || ArgIsRequestValue({open + 1, close})))
+          taint |= kSinkName;  // a sink, or a function the client names
       }
       if (value) {
         std::string lit = Lower(*value);
@@ -1717,13 +1802,34 @@ class PhpAnalysis {
           vars_[VarAt(last, &e)] |= kMaySink;
         }
       }
-      if (!HasSourceToken(p, as)) continue;
+      bool direct = HasSourceToken(p, as);
+      if (!direct && !(TaintOfSpan(p + 8, as) & kRequest)) continue;
       for (size_t k = as; k < close; ++k) {
         if (t_[k] != '$') continue;
         size_t e;
         std::string v = VarAt(k, &e);
         vars_[v] |= kRequest;
+        if (direct && request_loops_.size() < 64) {
+          size_t body = close + 1;
+          size_t end = body < t_.size() && t_[body] == '{' ? Close(body) : StatementEnd(body);
+          if (end != std::string::npos) request_loops_.push_back({v, {body, end}});
+        }
       }
+    }
+    // preg_match($re, request data, $m): the matches are request data
+    for (size_t p = t_.find("preg_match"); p != std::string::npos;
+         p = t_.find("preg_match", p + 10)) {
+      size_t open = t_.compare(p, 11, "preg_match(") == 0       ? p + 10
+                    : t_.compare(p, 15, "preg_match_all(") == 0 ? p + 14
+                                                                : std::string::npos;
+      if (open == std::string::npos || !Code(p)) continue;
+      size_t close = Close(open);
+      if (close == std::string::npos) continue;
+      auto args = SplitArgs(open, close);
+      if (args.size() < 3 || t_[args[2].first] != '$') continue;
+      int taint = TaintOfSpan(args[1].first, args[1].second) & (kRequest | kDecoded);
+      size_t e;
+      if (taint) vars_[VarAt(args[2].first, &e)] |= taint;
     }
     for (const char* f : {"extract(", "parse_str("}) {
       for (size_t p : Occurrences(f)) {
@@ -1777,7 +1883,8 @@ class PhpAnalysis {
     std::string v = VarAt(a, &e);
     bool plain = e == b || t_[e] == '[';
     if (!plain) return false;
-    if (v == "_post" || v == "_get" || v == "_request" || v == "_cookie") return true;
+    if (v == "_post" || v == "_get" || v == "_request" || v == "_cookie" || v == "_files")
+      return true;
     if (t_.compare(a, 3, "${\"") == 0) return HasSourceToken(a, b);
     auto it = vars_.find(v);
     return all_request_ || (it != vars_.end() && (it->second & kRequest));
@@ -1901,6 +2008,20 @@ class PhpAnalysis {
     return t | (TaintOfSpan(a, b) & (kRequest | kDecoded));
   }
 
+  // Constant code handed to eval / assert / create_function, for the caller to analyse.
+  void CodeLayer(std::pair<size_t, size_t> arg, size_t pos) {
+    if (code_layers_.size() >= 8) return;
+    bool computed = false;
+    auto v = EvalString(arg.first, arg.second, &computed);
+    if (v && v->size() >= 8) code_layers_.push_back({std::move(*v), pos});
+  }
+
+ public:
+  // Code strings assembled from constants and passed to eval / assert / create_function (after
+  // Run()), with their position in the normalised text.
+  std::vector<std::pair<std::string, size_t>> TakeCodeLayers() { return std::move(code_layers_); }
+
+ private:
   // A call of the value of [callee_start, open): `constant("RUN")($x)`, `("sys" . "tem")($x)`,
   // `(new Job)($x)`.
   void CheckCalledResult(size_t callee_start, size_t open) {
@@ -1908,6 +2029,10 @@ class PhpAnalysis {
     if (close == std::string::npos) return;
     int callee = CalleeTaint(callee_start, open);
     int args = TaintOfSpan(open, close);
+    if (callee & kSinkName) {
+      auto list = SplitArgs(open, close);
+      if (!list.empty()) CodeLayer(list.back(), callee_start);
+    }
     if ((callee & kRequest) && (args & kRequest))
       Add("heur_request_callee", 100, callee_start);
     else if ((callee & (kSinkName | kMaySink | kConstructed | kDecoded)) &&
@@ -1968,10 +2093,9 @@ class PhpAnalysis {
       }
       return false;
     };
-    // A path from the request itself (not through basename(), a hash, a prefix directory).
+    // A path the request gives (not through basename() or a hash).
     auto request_path = [&](std::pair<size_t, size_t> arg) {
-      return ArgIsRequestValue(arg) ||
-             (TaintOfSpan(arg.first, arg.second) & kRequest && t_[arg.first] == '$');
+      return ArgIsRequestValue(arg) || (TaintOfSpan(arg.first, arg.second) & kRequest);
     };
     for (const char* f : {"file_put_contents(", "copy(", "move_uploaded_file("}) {
       for (size_t p : Occurrences(f)) {
@@ -1987,9 +2111,39 @@ class PhpAnalysis {
         bool data_req = (TaintOfSpan(data.first, data.second) & (kRequest | kViaUser)) ||
                         (f[0] != 'f' && HasSourceToken(data.first, data.second));
         if (!data_req) continue;
-        if ((f[0] != 'm' && request_path(dest)) || script_name(dest.first, dest.second)) {
+        // move_uploaded_file: only to exactly the name the client gave (an upload form moves
+        // files under a directory and a name it chose)
+        bool dest_req = f[0] == 'm' ? ArgIsRequestValue(dest) : request_path(dest);
+        if (dest_req || script_name(dest.first, dest.second)) {
           Add("heur_request_file_dropper", 100, p);
           return;
+        }
+      }
+    }
+    // $h = fopen(request path or "x.php", "w"); fwrite($h, request data)
+    for (const char* f : {"fwrite(", "fputs("}) {
+      for (size_t p : Occurrences(f)) {
+        if (!Code(p) || (p > 0 && IsIdentChar(static_cast<unsigned char>(t_[p - 1])))) continue;
+        size_t open = p + std::strlen(f) - 1, close = Close(open);
+        if (close == std::string::npos) continue;
+        auto args = SplitArgs(open, close);
+        if (args.size() < 2 || t_[args[0].first] != '$' ||
+            !(TaintOfSpan(args[1].first, args[1].second) & (kRequest | kViaUser)))
+          continue;
+        size_t e;
+        std::string h = VarAt(args[0].first, &e);
+        std::string assign = "$" + h + "=fopen(";
+        for (size_t q = t_.find(assign); q != std::string::npos; q = t_.find(assign, q + 1)) {
+          size_t fo = q + assign.size() - 1, fc = Close(fo);
+          if (fc == std::string::npos || !Code(q)) continue;
+          auto fargs = SplitArgs(fo, fc);
+          if (fargs.size() < 2 || t_[fargs[1].first] != '"') continue;
+          std::string_view mode(t_.data() + fargs[1].first, fargs[1].second - fargs[1].first);
+          if (mode.find_first_of("wacx") == std::string_view::npos) continue;
+          if (request_path(fargs[0]) || script_name(fargs[0].first, fargs[0].second)) {
+            Add("heur_request_file_dropper", 100, p);
+            return;
+          }
         }
       }
     }
@@ -2176,6 +2330,10 @@ class PhpAnalysis {
         int callee = it == vars_.end() ? 0 : it->second;
         if (all_request_) callee |= kRequest;
         int args = TaintOfSpan(e, close);
+        if (callee & kSinkName) {
+          auto list = SplitArgs(e, close);
+          if (!list.empty()) CodeLayer(list.back(), k);
+        }
         if (callee & kRequest) {
           Add("heur_request_callee", 100, k);
         } else if ((callee & (kDecoded | kSinkName | kConstructed | kMaySink)) &&
@@ -2248,6 +2406,12 @@ class PhpAnalysis {
       }
       if (name == "unserialize" && (TaintOfSpan(e, close) & kRequest)) {
         Add("heur_unserialize_request", 50, k);
+      }
+      if (kCodeSinks.count(name)) {
+        // code assembled from constants (`eval(str_replace("Q", "", "evQal(..."))`, the body
+        // given to create_function): analysed as one more layer
+        auto args = SplitArgs(e, close);
+        if (!args.empty()) CodeLayer(args.back(), k);
       }
       if (kCodeSinks.count(name) || kCmdSinks.count(name)) {
         int taint = TaintOfSpan(e, close);
@@ -2595,6 +2759,16 @@ class PhpAnalysis {
   bool all_request_ = false;
   std::vector<std::pair<std::string, bool>> wrappers_;  // name, is a closure variable
   std::vector<Evidence> ev_;
+  std::vector<std::pair<std::string, size_t>> code_layers_;
+  std::unordered_set<size_t> appended_;
+  // foreach ($_POST as $k => $v) { ... }: the loop variables and body
+  std::vector<std::pair<std::string, std::pair<size_t, size_t>>> request_loops_;
+
+  bool InRequestLoop(size_t pos, const std::string& var) const {
+    for (const auto& [v, span] : request_loops_)
+      if (v == var && pos > span.first && pos < span.second) return true;
+    return false;
+  }
 };
 
 // Encoded payloads in a normalised view: literal arguments of decoder chains, and long
@@ -2863,8 +3037,17 @@ FileResult Scanner::ScanBuffer(std::string_view name, std::string_view data) con
       for (auto& h : impl_->Scan(n.text, kLangPhp, /*norm=*/true)) {
         add({h.rule, h.family, h.score, file_off(h.offset), Excerpt(n.text, h.offset), depth});
       }
-      for (auto& ev : PhpAnalysis(n).Run()) {
+      PhpAnalysis analysis(n);
+      for (auto& ev : analysis.Run()) {
         add({ev.rule, "", ev.score, file_off(ev.pos), Excerpt(n.text, ev.pos), depth});
+      }
+      if (depth < options_.max_decode_depth) {
+        for (auto& [code, pos] : analysis.TakeCodeLayers()) {
+          if (layers >= kMaxLayers || decoded_bytes + code.size() > kMaxDecodedBytes) break;
+          ++layers;
+          decoded_bytes += code.size();
+          queue.push_back({std::move(code), file_off(pos), depth + 1});
+        }
       }
       if (depth == 0) {
         size_t longest = 0, start = 0;

@@ -260,6 +260,7 @@ class ScriptAnalysis {
     const size_t n = l_.size();
     size_t start = 0;
     int depth = 0;
+    std::vector<bool> braces;  // open braces: true = an array initializer
     for (size_t i = 0; i < n; ++i) {
       if (!Code(i)) continue;
       char c = l_[i];
@@ -277,7 +278,27 @@ class ScriptAnalysis {
           depth = 0;
         }
         if (c == ':' && depth == 0) boundary = true;
-      } else if (depth == 0 && (c == ';' || c == '{' || c == '}')) {
+      } else if (c == '{' || c == '}') {
+        // an array initializer (`= {...}`, `new String[] {...}`) is part of the statement
+        if (c == '{') {
+          size_t q = i;
+          while (q > start && IsSpace(static_cast<unsigned char>(l_[q - 1]))) --q;
+          bool init = q > start && (l_[q - 1] == '=' || l_[q - 1] == ']' || l_[q - 1] == ',' ||
+                                    l_[q - 1] == '(');
+          braces.push_back(init);
+          if (init)
+            ++depth;
+          else if (depth == 0)
+            boundary = true;
+        } else {
+          bool init = !braces.empty() && braces.back();
+          if (!braces.empty()) braces.pop_back();
+          if (init && depth > 0)
+            --depth;
+          else if (depth == 0)
+            boundary = true;
+        }
+      } else if (depth == 0 && c == ';') {
         boundary = true;
       }
       if (boundary) {
@@ -806,6 +827,13 @@ class ScriptAnalysis {
           }
         } else {
           hit = Tainted(args_a, args_b);
+          if (!hit && s.rule == kCode && lang_ != ScriptLang::kJava && args_b > args_a) {
+            // Eval("Ex" & "ecute(Request(""x""))"): code built in a string that reads the
+            // request itself
+            std::string_view text(l_.data() + args_a, std::min(args_b - args_a, kMaxSpan));
+            hit = text.find("request(") != std::string_view::npos ||
+                  text.find("request.") != std::string_view::npos;
+          }
         }
         if (hit) {
           Add(s.rule, p);
