@@ -827,6 +827,15 @@ class ScriptAnalysis {
           }
         } else {
           hit = Tainted(args_a, args_b);
+          if (hit && std::strcmp(s.token, ".saveas(") == 0) {
+            // an upload saved under a name: only a dropper when a form field or query
+            // parameter (not the upload's own file name) says where
+            std::string_view text(l_.data() + args_a, std::min(args_b - args_a, kMaxSpan));
+            hit = false;
+            for (std::string_view q : {"request.form", "request.querystring", "request.params",
+                                       "request[", "request(", "request.item"})
+              if (text.find(q) != std::string_view::npos) hit = true;
+          }
           if (!hit && s.rule == kCode && lang_ != ScriptLang::kJava && args_b > args_a) {
             // Eval("Ex" & "ecute(Request(""x""))"): code built in a string that reads the
             // request itself
