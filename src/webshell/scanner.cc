@@ -2121,6 +2121,7 @@ class PhpAnalysis {
       }
     }
     // $h = fopen(request path or "x.php", "w"); fwrite($h, request data)
+    std::unordered_set<std::string> handles_seen;
     for (const char* f : {"fwrite(", "fputs("}) {
       for (size_t p : Occurrences(f)) {
         if (!Code(p) || (p > 0 && IsIdentChar(static_cast<unsigned char>(t_[p - 1])))) continue;
@@ -2132,6 +2133,7 @@ class PhpAnalysis {
           continue;
         size_t e;
         std::string h = VarAt(args[0].first, &e);
+        if (handles_seen.size() >= 16 || !handles_seen.insert(h).second) continue;
         std::string assign = "$" + h + "=fopen(";
         for (size_t q = t_.find(assign); q != std::string::npos; q = t_.find(assign, q + 1)) {
           size_t fo = q + assign.size() - 1, fc = Close(fo);

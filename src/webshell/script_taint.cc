@@ -589,9 +589,10 @@ class ScriptAnalysis {
       if (key.empty()) continue;
       if (Tainted(eq + 1, rhs_end)) Taint(key);
       // a file opened for writing at a path the request gives
+      std::string_view rhs(l_.data(), rhs_end);
       for (const char* op : kFileOpeners) {
-        size_t p = l_.find(op, eq + 1);
-        if (p == std::string::npos || p >= rhs_end) continue;
+        size_t p = rhs.find(op, eq + 1);
+        if (p == std::string::npos) continue;
         size_t open = p + std::strlen(op) - 1;
         size_t close = Close(open);
         if (close != std::string::npos && PathArgTainted(open, close)) file_streams_.insert(key);
@@ -683,10 +684,26 @@ class ScriptAnalysis {
 
   // Functions and methods of the page called with tainted data: their parameters are tainted.
   void PropagateCalls() {
-    if (functions_.empty()) CollectFunctions();
-    for (const auto& [name, params] : functions_) {
-      if (name.size() < 2) continue;
-      for (size_t p = l_.find(name); p != std::string::npos; p = l_.find(name, p + 1)) {
+    if (functions_.empty()) {
+      CollectFunctions();
+      // where each function's name occurs as a word, found in one pass
+      std::unordered_map<std::string, size_t> index;
+      for (size_t f = 0; f < functions_.size(); ++f) index.emplace(functions_[f].first, f);
+      uses_.resize(functions_.size());
+      for (size_t i = 0; i < l_.size() && !index.empty(); ++i) {
+        if (!Code(i) || !IsWord(static_cast<unsigned char>(l_[i])) ||
+            (i > 0 && IsWord(static_cast<unsigned char>(l_[i - 1]))))
+          continue;
+        size_t e = i;
+        while (e < l_.size() && IsWord(static_cast<unsigned char>(l_[e]))) ++e;
+        auto it = index.find(l_.substr(i, e - i));
+        if (it != index.end() && uses_[it->second].size() < 4096) uses_[it->second].push_back(i);
+        i = e - 1;
+      }
+    }
+    for (size_t f = 0; f < functions_.size(); ++f) {
+      const auto& [name, params] = functions_[f];
+      for (size_t p : uses_[f]) {
         if (++work_ > budget_) return;
         if (!Code(p) || (p > 0 && IsWord(static_cast<unsigned char>(l_[p - 1])))) continue;
         if (p > 0 && l_[p - 1] == '.' && !(p >= 5 && l_.compare(p - 5, 5, "this.") == 0) &&
@@ -863,8 +880,10 @@ class ScriptAnalysis {
           // new FileOutputStream(path).write(data)
           for (const char* op : kFileOpeners) {
             size_t ol = std::strlen(op);
-            size_t q = l_.rfind(op, p);
-            if (q == std::string::npos || p - q > 400) continue;
+            size_t from = p > 400 ? p - 400 : 0;
+            size_t q = std::string_view(l_.data() + from, p - from).rfind(op);
+            if (q == std::string::npos) continue;
+            q += from;
             size_t open = q + ol - 1;
             if (Close(open) == p - 1 && PathArgTainted(open, p - 1)) stream = true;
           }
@@ -969,6 +988,7 @@ class ScriptAnalysis {
   std::unordered_set<std::string> file_streams_;
   std::unordered_set<std::string> controls_;
   std::vector<std::pair<std::string, std::vector<std::string>>> functions_;
+  std::vector<std::vector<size_t>> uses_;  // per function: positions of its name
   std::vector<ScriptFinding> out_;
   // Work bound: hostile input (millions of statements or calls) stops the analysis with what
   // it has found instead of going quadratic.
