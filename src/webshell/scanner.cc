@@ -745,6 +745,7 @@ class PhpAnalysis {
   struct Const {
     std::vector<std::string> items;
     bool array = false;
+    std::vector<std::string> keys = {};  // string keys of an array literal, when it has them
     std::string Str() const {
       std::string s;
       for (const auto& i : items) s += i;
@@ -770,9 +771,9 @@ class PhpAnalysis {
     // string expression cannot contain, or a variable without a known value.
     for (size_t k = a; k < b; ++k) {
       char c = t_[k];
-      bool reject = c == '=' || c == '?' || c == '<' || c == '+' || c == '*' || c == '/' ||
-                    c == '!' || c == '&' || c == '|' || c == ';' || c == '{' || c == ':' ||
-                    (c == '-' && k + 1 < b && t_[k + 1] == '>');
+      bool reject = (c == '=' && !(k + 1 < b && t_[k + 1] == '>')) || c == '?' || c == '<' ||
+                    c == '+' || c == '*' || c == '/' || c == '!' || c == '&' || c == '|' ||
+                    c == ';' || c == '{' || c == ':' || (c == '-' && k + 1 < b && t_[k + 1] == '>');
       if ((!reject && c != '$') || !Code(k)) continue;
       if (reject) {
         // `Cls::NAME` / `self::NAME`: a class constant
@@ -939,6 +940,14 @@ class PhpAnalysis {
       bool numeric = !key.empty() && endp && *endp == '\0';
       *computed = true;
       auto arr = arrays_.find(v);
+      if (arr != arrays_.end() && !numeric) {
+        // $a["k"] of `$a = ["k" => "v"]`
+        auto ks = array_keys_.find(v);
+        if (ks == array_keys_.end()) return std::nullopt;
+        for (size_t j = 0; j < ks->second.size() && j < arr->second.size(); ++j)
+          if (ks->second[j] == key) return Const{{arr->second[j]}, false};
+        return std::nullopt;
+      }
       if (arr != arrays_.end()) {
         if (!numeric || i < 0 || i >= static_cast<long long>(arr->second.size()))
           return std::nullopt;
@@ -994,12 +1003,21 @@ class PhpAnalysis {
       return std::nullopt;
     }
     std::vector<Const> args;
+    std::vector<std::string> keys;  // array literals: "k" of `"k" => value` ("" if none)
     bool ok = true;
     if (close > open + 1) {
       for (auto [aa, ab] : SplitTop(open + 1, close, ',')) {
         // `key => value`: the value counts.
-        for (size_t k = aa; k + 1 < ab; ++k)
-          if (Code(k) && t_[k] == '=' && t_[k + 1] == '>') aa = k + 2;
+        std::string key;
+        for (size_t k = aa; k + 1 < ab; ++k) {
+          if (Code(k) && t_[k] == '=' && t_[k + 1] == '>') {
+            auto lit = literal_at_.find(aa);
+            if (lit != literal_at_.end() && aa + lit->second + 2 == k)
+              key = t_.substr(aa + 1, lit->second);
+            aa = k + 2;
+          }
+        }
+        keys.push_back(std::move(key));
         auto v = EvalExpr(aa, ab, computed, depth);
         if (!v) {
           ok = false;
@@ -1012,11 +1030,17 @@ class PhpAnalysis {
       if (!ok) return std::nullopt;
       Const arr{{}, true};
       size_t total = 0;
+      bool keyed = false, scalars = true;
+      for (size_t i = 0; i < args.size(); ++i) {
+        keyed |= !keys[i].empty();
+        scalars &= args[i].items.size() == 1;
+      }
       for (auto& v : args)
         for (auto& i : v.items) {
           total += i.size();
           arr.items.push_back(std::move(i));
         }
+      if (keyed && scalars) arr.keys = std::move(keys);
       if (total > kMaxConst) return std::nullopt;
       return arr;
     }
@@ -1683,10 +1707,12 @@ class PhpAnalysis {
       }
       if (cvalue) {
         value = cvalue->Str();
-        if (cvalue->array)
+        if (cvalue->array) {
           arrays_[v] = cvalue->items;
-        else
+          if (!cvalue->keys.empty()) array_keys_[v] = cvalue->keys;
+        } else {
           arrays_.erase(v);
+        }
       } else {
         taint |= MaySinkOfSpan(rhs, end);
       }
@@ -2630,8 +2656,33 @@ class PhpAnalysis {
           Add("heur_request_to_property_sink", 100, q);
           return;
         }
+        if (ConstructorParamFedByRequest(q, rhs)) {
+          Add("heur_request_to_property_sink", 100, q);
+          return;
+        }
       }
     }
+  }
+
+  // `function __construct($c) { $this->cmd = $c; }` with `new X($_GET["c"])` somewhere: the
+  // property assigned at `rhs` holds request data.
+  bool ConstructorParamFedByRequest(size_t q, size_t rhs) const {
+    auto ctor = functions_.find("__construct");
+    if (ctor == functions_.end() || q < ctor->second.first || q > ctor->second.second ||
+        t_[rhs] != '$')
+      return false;
+    size_t e;
+    std::string v = VarAt(rhs, &e);
+    size_t popen = t_.rfind('(', ctor->second.first);
+    if (popen == std::string::npos || t_.find("$" + v, popen) > ctor->second.first) return false;
+    for (size_t n = t_.find("new "); n != std::string::npos; n = t_.find("new ", n + 4)) {
+      size_t ne = n + 4;
+      while (ne < t_.size() && IsIdentChar(static_cast<unsigned char>(t_[ne]))) ++ne;
+      if (ne >= t_.size() || t_[ne] != '(' || !Code(n)) continue;
+      size_t close = Close(ne);
+      if (close != std::string::npos && (TaintOfSpan(ne, close) & kRequest)) return true;
+    }
+    return false;
   }
 
   // Length of the `function` / `fn` keyword at p (0 if there is none).
@@ -2745,6 +2796,7 @@ class PhpAnalysis {
   std::unordered_map<std::string, int> vars_;
   std::unordered_map<std::string, std::string> values_;
   std::unordered_map<std::string, std::vector<std::string>> arrays_;
+  std::unordered_map<std::string, std::vector<std::string>> array_keys_;
   std::unordered_map<std::string, std::string> defines_;
   // functions of the file: name -> body braces
   std::unordered_map<std::string, std::pair<size_t, size_t>> functions_;

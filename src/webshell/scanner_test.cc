@@ -262,6 +262,12 @@ TEST(Scanner, ComputedCalleesAndDispatchAreDetected) {
        "<?php $h = tmpfile(); fwrite($h, $_POST['c']);"
        " $m = stream_get_meta_data($h); include $m['uri'];"},
       {"script tag", "<script language=\"php\">eval($_POST['x']);</script>"},
+      {"keyed array name",
+       "<?php $s = array('b' => 'base64_decode'); $d = $s['b'];"
+       " eval($d($_REQUEST['x']));"},
+      {"constructor property",
+       "<?php class S { private $c; function __construct($c) { $this->c = $c; }\n"
+       " function run() { return shell_exec($this->c); } }\necho (new S($_GET['c']))->run();"},
   };
   for (const auto& [what, code] : shells) {
     FileResult r = TheScanner().ScanBuffer("x.php", code);
@@ -360,6 +366,18 @@ TEST(Scanner, ServerPageTaintIsDetected) {
        "<%@ Page Language=\"C#\" %><% var x = new System.Xml.Xsl.XslCompiledTransform();"
        " x.Load(System.Xml.XmlReader.Create(new System.IO.StringReader(Request.Form[\"x\"])),"
        " new System.Xml.Xsl.XsltSettings(false, true), null); %>"},
+      {"reflective defineClass", "a.jsp",
+       "<% byte[] b = java.util.Base64.getDecoder().decode(request.getParameter(\"d\"));"
+       " java.lang.reflect.Method m = ClassLoader.class.getDeclaredMethod(\"define\" + \"Class\","
+       " byte[].class, int.class, int.class); m.setAccessible(true);"
+       " m.invoke(Thread.currentThread().getContextClassLoader(), b, 0, b.length); %>"},
+      {"StreamWriter dropper", "a.aspx",
+       "<%@ Page Language=\"C#\" %><% string p = Request[\"p\"]; using (var w = new "
+       "System.IO.StreamWriter(Server.MapPath(p))) { w.Write(Request[\"c\"]); } %>"},
+      {"ADODB.Stream dropper", "a.asp",
+       "<%\nSet s = Server.CreateObject(\"ADODB.Stream\")\ns.Type = 1\ns.Open\n"
+       "s.Write Request.BinaryRead(Request.TotalBytes)\n"
+       "s.SaveToFile Server.MapPath(Request.QueryString(\"f\")), 2\n%>"},
       {"web method", "a.asmx",
        "<%@ WebService Language=\"C#\" Class=\"S\" %>\npublic class S : WebService {\n"
        "  [WebMethod] public string Run(string c) { return System.Diagnostics.Process.Start("

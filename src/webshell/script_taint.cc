@@ -128,6 +128,10 @@ constexpr Sink kSinks[] = {
     {"file.writeallbytes(", kDropper, kDotNet, false, false, nullptr},
     {"file.appendalltext(", kDropper, kDotNet, false, false, nullptr},
     {".saveas(", kDropper, kDotNet, false, false, nullptr},
+    {".savetofile", kDropper, kClassicAsp | kDotNet, false, false, nullptr},
+    // reflection: a method looked up by name and invoked with request data
+    {".invoke(", kCode, kJavaOnly, false, false, "getdeclaredmethod("},
+    {".invoke(", kCode, kJavaOnly, false, false, "getmethod("},
 };
 
 // Methods that store their (tainted) argument in the receiver.
@@ -141,14 +145,10 @@ const std::unordered_set<std::string>& StoringMethods() {
 
 // Constructors and factory calls that open a file for writing: with a path from the request,
 // the object they return is a dropper's stream.
-constexpr const char* kFileOpeners[] = {"new fileoutputstream(",  "new java.io.fileoutputstream(",
-                                        "new filewriter(",        "new java.io.filewriter(",
-                                        "new printwriter(",       "new randomaccessfile(",
-                                        "files.newoutputstream(", "files.newbufferedwriter(",
-                                        "new streamwriter(",      "new filestream(",
-                                        "file.create(",           "file.createtext(",
-                                        "file.openwrite(",        ".createtextfile(",
-                                        ".opentextfile("};
+constexpr const char* kFileOpeners[] = {
+    "fileoutputstream(",        "filewriter(",     "randomaccessfile(", "files.newoutputstream(",
+    "files.newbufferedwriter(", "streamwriter(",   "filestream(",       "file.create(",
+    "file.createtext(",         "file.openwrite(", ".createtextfile(",  ".opentextfile("};
 
 class ScriptAnalysis {
  public:
@@ -844,11 +844,17 @@ class ScriptAnalysis {
           }
         } else {
           hit = Tainted(args_a, args_b);
-          if (hit && std::strcmp(s.token, ".saveas(") == 0) {
+          if (hit &&
+              (std::strcmp(s.token, ".saveas(") == 0 || std::strcmp(s.token, ".savetofile") == 0)) {
             // an upload saved under a name: only a dropper when a form field or query
             // parameter (not the upload's own file name) says where
             std::string_view text(l_.data() + args_a, std::min(args_b - args_a, kMaxSpan));
             hit = false;
+            if (std::strcmp(s.token, ".savetofile") == 0) {
+              // ADODB.Stream: the stream must hold request data (s.Write Request.BinaryRead)
+              size_t rs;
+              if (!IsTaintedChain(ChainBefore(p, p > 200 ? p - 200 : 0, &rs))) text = {};
+            }
             for (std::string_view q : {"request.form", "request.querystring", "request.params",
                                        "request[", "request(", "request.item"})
               if (text.find(q) != std::string_view::npos) hit = true;
