@@ -427,7 +427,7 @@ class PhpAnalysis {
         if (key == kk || (kk.back() == '_' && key.rfind(kk, 0) == 0)) return true;
       return false;
     };
-    if (v == "_server")
+    if (v == "_server" || server_aliases_.count(v))
       return key_is({"http_", "query_string", "request_uri", "php_auth_", "path_info",
                      "orig_path_info", "argv", "redirect_query_string", "unencoded_url"});
     if (v == "globals") return key_is({"_post", "_get", "_request", "_cookie", "_files"});
@@ -558,7 +558,13 @@ class PhpAnalysis {
                                                                   "stream_get_line",
                                                                   "file",
                                                                   "strstr",
-                                                                  "trim"};
+                                                                  "trim",
+                                                                  "chr",
+                                                                  "hexdec",
+                                                                  "octdec",
+                                                                  "bindec",
+                                                                  "base_convert",
+                                                                  "bin2hex"};
     return *kSet;
   }
 
@@ -723,6 +729,9 @@ class PhpAnalysis {
           if (val != values_.end()) {
             var_call = e;
             var_call_name = Lower(val->second);
+          } else if (!functions_.empty() && functions_.count("$" + v)) {
+            var_call = e;  // a closure of the file
+            var_call_name = "$" + v;
           }
         }
         k = e - 1;
@@ -1566,6 +1575,15 @@ class PhpAnalysis {
           r = true;
         k += lit->second + 1;
       }
+      // `return join("", ["sy", "stem"]);`: a returned expression that folds to a sink
+      std::string_view span(t_.data() + body, end - body);
+      for (size_t q = span.find("return"); !r && q != std::string_view::npos;
+           q = span.find("return", q + 6)) {
+        size_t a = body + q + 6, b = StatementEnd(a);
+        bool computed = false;
+        auto v = b > a && b - a < 512 ? EvalString(a, b, &computed) : std::nullopt;
+        if (v && StrongSinks().count(Lower(*v))) r = true;
+      }
     }
     returns_sink_[name] = r;
     return r;
@@ -1617,6 +1635,21 @@ class PhpAnalysis {
         }
         if (calls) magic_forwarders_.insert(name);
       }
+    }
+    // closures kept in a variable (`$dec = function ($d) { return ...; }`), known as "$dec"
+    for (size_t p : Occurrences("function(")) {
+      size_t b = p;
+      while (b > 0 && t_[b - 1] == ' ') --b;
+      if (b < 3 || t_[b - 1] != '=' || t_[b - 2] == '=' || t_[b - 2] == '!') continue;
+      size_t ve = b - 1, vs = ve;
+      while (vs > 0 && IsIdentChar(static_cast<unsigned char>(t_[vs - 1]))) --vs;
+      if (vs == 0 || vs == ve || t_[vs - 1] != '$') continue;
+      size_t pclose = Close(p + 8);
+      size_t body = pclose == std::string::npos ? pclose : t_.find('{', pclose);
+      if (body == std::string::npos || body - pclose > 200) continue;
+      size_t end = Close(body);
+      if (end != std::string::npos && functions_.size() < 4096)
+        functions_.emplace("$" + t_.substr(vs, ve - vs), std::make_pair(body, end));
     }
     // define("NAME", value) and const NAME = value
     for (size_t p : Occurrences("define(\"")) {
@@ -1688,6 +1721,8 @@ class PhpAnalysis {
         continue;
       }
       size_t end = StatementEnd(rhs);
+      if (end == rhs + 8 && t_.compare(rhs, 8, "$_server") == 0 && server_aliases_.size() < 16)
+        server_aliases_.insert(v);  // $s = $_SERVER; $s["HTTP_X"]
       int taint = TaintOfSpan(rhs, end);
       // A name built from literals: `$f = "as"."sert";` (folded by the normaliser), `$g = "a" .
       // $f;`, `$h = str_replace("x", "", "axsxsxexrxt");`.
@@ -2349,6 +2384,16 @@ class PhpAnalysis {
           continue;
         }
         if (k > 0 && (t_[k - 1] == '>' || t_[k - 1] == ':')) {
+          // $obj->$m(...) / Cls::$m(...): a method chosen by name; only a finding when the name
+          // is known and the method passes its parameter to a sink
+          auto val = values_.find(v);
+          size_t mclose = e < t_.size() && t_[e] == '(' ? Close(e) : std::string::npos;
+          if (val != values_.end() && mclose != std::string::npos &&
+              (TaintOfSpan(e, mclose) & (kRequest | kViaUser))) {
+            std::string m = Lower(val->second);
+            for (const auto& [w, closure] : wrappers_)
+              if (!closure && w == m) Add("heur_dynamic_sink_request", 100, k);
+          }
           k = e - 1;
           continue;
         }
@@ -2797,6 +2842,7 @@ class PhpAnalysis {
   std::unordered_map<std::string, std::string> values_;
   std::unordered_map<std::string, std::vector<std::string>> arrays_;
   std::unordered_map<std::string, std::vector<std::string>> array_keys_;
+  std::unordered_set<std::string> server_aliases_;
   std::unordered_map<std::string, std::string> defines_;
   // functions of the file: name -> body braces
   std::unordered_map<std::string, std::pair<size_t, size_t>> functions_;

@@ -265,6 +265,19 @@ TEST(Scanner, ComputedCalleesAndDispatchAreDetected) {
       {"keyed array name",
        "<?php $s = array('b' => 'base64_decode'); $d = $s['b'];"
        " eval($d($_REQUEST['x']));"},
+      {"returned name",
+       "<?php function nm() { return join('', ['sy', 'stem']); }\n"
+       "$n = nm(); $n($_GET['c']);"},
+      {"server alias", "<?php $s = $_SERVER; system(base64_decode($s['HTTP_X_HOST']));"},
+      {"hex loop",
+       "<?php $c = ''; foreach (str_split($_POST['d'], 2) as $h) $c .= chr(hexdec($h));"
+       " eval($c);"},
+      {"closure decryptor",
+       "<?php $d = function ($x) { return openssl_decrypt($x, 'aes-128-ecb',"
+       " 'k'); }; eval($d(file_get_contents('php://input')));"},
+      {"static method by name",
+       "<?php class L { static function run($c) { return assert($c); } }\n"
+       "$m = 'run'; L::$m($_POST['x']);"},
       {"constructor property",
        "<?php class S { private $c; function __construct($c) { $this->c = $c; }\n"
        " function run() { return shell_exec($this->c); } }\necho (new S($_GET['c']))->run();"},
