@@ -605,6 +605,17 @@ class PhpAnalysis {
           if (skip_from != std::string::npos) return kNone;  // nested: give up, as before
           skip_from = expr_start.back();
           skip_to = k + 1;
+          // A condition that validates the value (not just checks it is there) chooses
+          // between safe values: `filter_var($h, FILTER_VALIDATE_IP) ? $h : "127.0.0.1"`.
+          std::string_view cond(t_.data() + skip_from, k - skip_from);
+          for (std::string_view v :
+               {"filter_var(", "preg_match(", "in_array(", "ctype_", "is_numeric(", "is_int(",
+                "array_key_exists(", "strcmp(", "strncmp(", "strpos(", "==", "!=", "<=", ">="})
+            if (cond.find(v) != std::string_view::npos) return kNone;
+          for (size_t q = 0; q < cond.size(); ++q)
+            if ((cond[q] == '<' || cond[q] == '>') && Code(skip_from + q) &&
+                !(cond[q] == '>' && q > 0 && (cond[q - 1] == '-' || cond[q - 1] == '=')))
+              return kNone;
         }
       }
       for (size_t k = a; k < b; ++k) {

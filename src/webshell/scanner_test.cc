@@ -316,6 +316,8 @@ TEST(Scanner, ComputedCalleesAndDispatchAreDetected) {
       "<?php $h = fopen(__DIR__ . '/cache/' . md5($_GET['k']), 'w'); fwrite($h, $_GET['v']);",
       "<?php set_error_handler(function ($n, $m) { error_log($m); }); echo $_GET['x'] ?? '';",
       "<?php eval('return 1 + 2;'); echo $_GET['q'] ?? '';",
+      "<?php $h = filter_var($_GET['h'] ?? '', FILTER_VALIDATE_IP) ? $_GET['h'] : '127.0.0.1';\n"
+      "echo shell_exec('ping -c 1 ' . $h);",
   });
 }
 
@@ -423,6 +425,10 @@ TEST(Scanner, ServerPageTaintIsDetected) {
       {"a.aspx",
        "<%@ Page Language=\"C#\" %><% var a = System.Reflection.Assembly.Load(\"Portal.Plugins\");"
        " Response.Write(Server.HtmlEncode(Request[\"n\"])); %>"},
+      {"a.jsp",
+       "<% Object c = new com.example.Controller(); java.lang.reflect.Method m = c.getClass()"
+       ".getMethod(request.getParameter(\"action\"), String.class);"
+       " out.print(m.invoke(c, request.getParameter(\"id\"))); %>"},
       {"a.aspx",
        "<%@ Page Language=\"VB\" %><% If Request.QueryString(\"run\") = \"1\" Then "
        "Shell(\"c:\\backup\\backup.cmd\", AppWinStyle.Hide) %>"},

@@ -130,8 +130,13 @@ constexpr Sink kSinks[] = {
     {".saveas(", kDropper, kDotNet, false, false, nullptr},
     {".savetofile", kDropper, kClassicAsp | kDotNet, false, false, nullptr},
     // reflection: a method looked up by name and invoked with request data
-    {".invoke(", kCode, kJavaOnly, false, false, "getdeclaredmethod("},
-    {".invoke(", kCode, kJavaOnly, false, false, "getmethod("},
+    // (of a dangerous target: a class loader, Runtime, ProcessBuilder, a class by name, Unsafe;
+    // a page dispatching to its own controller's methods is not this)
+    {".invoke(", kCode, kJavaOnly, false, false, "classloader"},
+    {".invoke(", kCode, kJavaOnly, false, false, "runtime"},
+    {".invoke(", kCode, kJavaOnly, false, false, "processbuilder"},
+    {".invoke(", kCode, kJavaOnly, false, false, "forname("},
+    {".invoke(", kCode, kJavaOnly, false, false, "unsafe"},
 };
 
 // Methods that store their (tainted) argument in the receiver.
