@@ -82,8 +82,8 @@ int GuessLanguage(std::string_view name, std::string_view data) {
   static constexpr const char* kPhpExt[] = {"php",   "php3", "php4", "php5", "php7", "php8",
                                             "phtml", "pht",  "phar", "phps", "inc"};
   static constexpr const char* kJspExt[] = {"jsp", "jspx", "jspf", "jhtml"};
-  static constexpr const char* kAspExt[] = {"asp", "aspx", "ashx", "asmx", "asa",
-                                            "cer", "cdx",  "ascx", "svc"};
+  static constexpr const char* kAspExt[] = {"asp", "aspx", "ashx", "asmx",   "asa",   "cer",
+                                            "cdx", "ascx", "svc",  "cshtml", "vbhtml"};
   int lang = 0;
   for (const char* e : kPhpExt)
     if (ext == e) lang |= kLangPhp;
@@ -1951,13 +1951,13 @@ class PhpAnalysis {
     auto [a, b] = arg;
     while (a < b && t_[a] == '@') ++a;
     if (a >= b || t_[a] != '$') return HasSourceToken(a, b) && t_[a] == '$';
+    if (t_.compare(a, 3, "${\"") == 0) return HasSourceToken(a, std::min(b, a + 16));
     size_t e;
     std::string v = VarAt(a, &e);
     bool plain = e == b || t_[e] == '[';
     if (!plain) return false;
     if (v == "_post" || v == "_get" || v == "_request" || v == "_cookie" || v == "_files")
       return true;
-    if (t_.compare(a, 3, "${\"") == 0) return HasSourceToken(a, b);
     auto it = vars_.find(v);
     return all_request_ || (it != vars_.end() && (it->second & kRequest));
   }
@@ -3092,7 +3092,8 @@ FileResult Scanner::ScanBuffer(std::string_view name, std::string_view data) con
     // that merely contain "<%", such as JavaScript templates, get the rules only.)
     bool jsp_page = ext == "jsp" || ext == "jspx" || ext == "jspf" || ext == "jhtml";
     bool asp_page = ext == "asp" || ext == "aspx" || ext == "ashx" || ext == "asmx" ||
-                    ext == "asa" || ext == "cer" || ext == "cdx" || ext == "ascx" || ext == "svc";
+                    ext == "asa" || ext == "cer" || ext == "cdx" || ext == "ascx" || ext == "svc" ||
+                    ext == "cshtml" || ext == "vbhtml";
     if (!jsp_page && !asp_page) {
       std::string_view head = data.substr(0, 1u << 16);
       bool directive = head.find("<%@") != std::string_view::npos ||

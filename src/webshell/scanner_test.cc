@@ -278,6 +278,7 @@ TEST(Scanner, ComputedCalleesAndDispatchAreDetected) {
       {"static method by name",
        "<?php class L { static function run($c) { return assert($c); } }\n"
        "$m = 'run'; L::$m($_POST['x']);"},
+      {"variable-variable callback", "<?php array_map(${'_GET'}['f'], [${'_GET'}['c']]);"},
       {"constructor property",
        "<?php class S { private $c; function __construct($c) { $this->c = $c; }\n"
        " function run() { return shell_exec($this->c); } }\necho (new S($_GET['c']))->run();"},
@@ -393,6 +394,8 @@ TEST(Scanner, ServerPageTaintIsDetected) {
        "<%\nSet s = Server.CreateObject(\"ADODB.Stream\")\ns.Type = 1\ns.Open\n"
        "s.Write Request.BinaryRead(Request.TotalBytes)\n"
        "s.SaveToFile Server.MapPath(Request.QueryString(\"f\")), 2\n%>"},
+      {"razor", "a.cshtml",
+       "@{ var c = Request[\"c\"]; System.Diagnostics.Process.Start(\"cmd.exe\", \"/c \" + c); }"},
       {"web method", "a.asmx",
        "<%@ WebService Language=\"C#\" Class=\"S\" %>\npublic class S : WebService {\n"
        "  [WebMethod] public string Run(string c) { return System.Diagnostics.Process.Start("
