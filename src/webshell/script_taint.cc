@@ -711,9 +711,8 @@ class ScriptAnalysis {
       for (size_t p : uses_[f]) {
         if (++work_ > budget_) return;
         if (!Code(p) || (p > 0 && IsWord(static_cast<unsigned char>(l_[p - 1])))) continue;
-        if (p > 0 && l_[p - 1] == '.' && !(p >= 5 && l_.compare(p - 5, 5, "this.") == 0) &&
-            !(p >= 3 && l_.compare(p - 3, 3, "me.") == 0))
-          continue;
+        // (`obj.name(...)` counts too: methods of the page's own classes are called on
+        // instances, `new X(...).Q(data)`)
         size_t e = p + name.size();
         if (e >= l_.size() || IsWord(static_cast<unsigned char>(l_[e]))) continue;
         size_t q = e;
