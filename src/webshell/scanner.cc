@@ -1965,7 +1965,8 @@ class PhpAnalysis {
   // A callable argument that runs code or commands: a sink's name (also when assembled from
   // pieces: `strrev("tressa")`, `"sys"."tem"`), a variable holding one, a function that
   // passes its parameter to a sink (by name, or inline: `function($m) { system($m[0]); }`).
-  bool ArgIsDangerousCallable(std::pair<size_t, size_t> arg) const {
+  bool ArgIsDangerousCallable(std::pair<size_t, size_t> arg, int depth = 0) const {
+    if (depth > 8) return false;  // [[[...], "invoke"], "invoke"]: bounded
     auto [a, b] = arg;
     while (a < b && (t_[a] == ' ' || t_[a] == '@')) ++a;
     if (a >= b) return false;
@@ -2004,9 +2005,10 @@ class PhpAnalysis {
           if (m == "invoke" || m == "invokeargs" || m == "__invoke" || m == "call") {
             if (t_.compare(oa, 23, "new reflectionfunction(") == 0) {
               size_t ro = oa + 22, rc = Close(ro);
-              if (rc != std::string::npos && ArgIsDangerousCallable({ro + 1, rc})) return true;
+              if (rc != std::string::npos && ArgIsDangerousCallable({ro + 1, rc}, depth + 1))
+                return true;
             }
-            if (ArgIsDangerousCallable({oa, ob})) return true;
+            if (ArgIsDangerousCallable({oa, ob}, depth + 1)) return true;
           }
         }
       }
@@ -2052,7 +2054,11 @@ class PhpAnalysis {
   // that resolves to a harmless function gives kNone.
   int CalleeTaint(size_t a, size_t b) const {
     while (a < b && (t_[a] == ' ' || t_[a] == '@')) ++a;
-    if (a < b && t_[a] == '(' && Close(a) == b - 1) return CalleeTaint(a + 1, b - 1);
+    while (a < b && t_[a] == '(' && Close(a) == b - 1) {  // ((callee))
+      ++a;
+      --b;
+      while (a < b && (t_[a] == ' ' || t_[a] == '@')) ++a;
+    }
     if (a >= b) return kNone;
     bool computed = false;
     if (auto v = EvalString(a, b, &computed)) {
