@@ -1619,6 +1619,30 @@ class PhpAnalysis {
       size_t end = Close(body);
       if (end == std::string::npos) continue;
       if (functions_.size() < 4096) functions_.emplace(name, std::make_pair(body, end));
+      {
+        // A function that calls one of its parameters (`function run($f, $a) { return
+        // $f($a); }`): its callers choose the callee.
+        std::vector<std::string> params;
+        for (size_t q = e; q < pclose; ++q) {
+          if (t_[q] != '$' || !Code(q)) continue;
+          size_t qe;
+          params.push_back(VarAt(q, &qe));
+          q = qe - 1;
+        }
+        std::string_view span(t_.data() + body, std::min(end - body, kMaxSpan));
+        for (size_t i = 0; i < params.size() && callable_params_.size() < 256; ++i) {
+          if (params[i].empty()) continue;
+          for (const std::string& form : {"$" + params[i] + "(", "call_user_func($" + params[i],
+                                          "call_user_func_array($" + params[i]}) {
+            size_t f = span.find(form);
+            if (f != std::string_view::npos && Code(body + f) &&
+                (form[0] != '$' || t_[body + f - 1] != '>') && t_[body + f - 1] != ':') {
+              callable_params_.emplace(name, i);
+              break;
+            }
+          }
+        }
+      }
       if (name == "__invoke" && FunctionWrapsSink(p, 8, &name)) {
         size_t c = t_.rfind("class ", p);
         if (c != std::string::npos) {
@@ -2482,6 +2506,19 @@ class PhpAnalysis {
         continue;
       }
       if (close + 1 < t_.size() && t_[close + 1] == '(') CheckCalledResult(k, close + 1);
+      if (auto fw = callable_params_.find(name); fw != callable_params_.end()) {
+        // run("system", $_GET["c"]) with `function run($f, $a) { return $f($a); }`
+        auto args = SplitArgs(e, close);
+        size_t ci = fw->second;
+        if (ci < args.size()) {
+          int other = 0;
+          for (size_t ai = 0; ai < args.size(); ++ai)
+            if (ai != ci) other |= TaintOfSpan(args[ai].first, args[ai].second);
+          if ((ArgIsDangerousCallable(args[ci]) && (other & (kRequest | kViaUser))) ||
+              ArgIsRequestValue(args[ci]))
+            Add("heur_dynamic_sink_request", 100, k);
+        }
+      }
       if (name == "reflectionfunction" && k >= 4 && t_.compare(k - 4, 4, "new ") == 0 &&
           ArgIsDangerousCallable({e + 1, close})) {
         // (new ReflectionFunction("system"))->invoke($_GET["c"])
@@ -2866,6 +2903,8 @@ class PhpAnalysis {
   mutable std::unordered_map<std::string, bool> passes_through_, returns_sink_;
   std::unordered_set<std::string> invoker_classes_;
   std::set<std::string> magic_forwarders_;
+  // functions that call one of their parameters: name -> index of that parameter
+  std::unordered_map<std::string, size_t> callable_params_;
   std::unordered_set<std::string> decoder_vars_;
   std::unordered_map<size_t, size_t> literal_at_;
   std::vector<size_t> close_;

@@ -279,6 +279,9 @@ TEST(Scanner, ComputedCalleesAndDispatchAreDetected) {
        "<?php class L { static function run($c) { return assert($c); } }\n"
        "$m = 'run'; L::$m($_POST['x']);"},
       {"variable-variable callback", "<?php array_map(${'_GET'}['f'], [${'_GET'}['c']]);"},
+      {"callback wrapper",
+       "<?php function run($f, $a) { return $f($a); }\n"
+       "echo run('system', $_GET['c']);"},
       {"constructor property",
        "<?php class S { private $c; function __construct($c) { $this->c = $c; }\n"
        " function run() { return shell_exec($this->c); } }\necho (new S($_GET['c']))->run();"},
@@ -317,6 +320,7 @@ TEST(Scanner, ComputedCalleesAndDispatchAreDetected) {
       "<?php $h = fopen(__DIR__ . '/cache/' . md5($_GET['k']), 'w'); fwrite($h, $_GET['v']);",
       "<?php set_error_handler(function ($n, $m) { error_log($m); }); echo $_GET['x'] ?? '';",
       "<?php eval('return 1 + 2;'); echo $_GET['q'] ?? '';",
+      "<?php function apply($f, $x) { return $f($x); } echo apply('htmlspecialchars', $_GET['q']);",
       "<?php $h = filter_var($_GET['h'] ?? '', FILTER_VALIDATE_IP) ? $_GET['h'] : '127.0.0.1';\n"
       "echo shell_exec('ping -c 1 ' . $h);",
   });
