@@ -1622,13 +1622,7 @@ class PhpAnalysis {
       {
         // A function that calls one of its parameters (`function run($f, $a) { return
         // $f($a); }`): its callers choose the callee.
-        std::vector<std::string> params;
-        for (size_t q = e; q < pclose; ++q) {
-          if (t_[q] != '$' || !Code(q)) continue;
-          size_t qe;
-          params.push_back(VarAt(q, &qe));
-          q = qe - 1;
-        }
+        std::vector<std::string> params = ParamNames(e, pclose);
         std::string_view span(t_.data() + body, std::min(end - body, kMaxSpan));
         for (size_t i = 0; i < params.size() && callable_params_.size() < 256; ++i) {
           if (params[i].empty()) continue;
@@ -2633,13 +2627,7 @@ class PhpAnalysis {
     if (k >= n || t_[k] != '(') return false;
     size_t pclose = Close(k);
     if (pclose == std::string::npos) return false;
-    std::vector<std::string> params;
-    for (size_t q = k; q < pclose; ++q) {
-      if (t_[q] != '$' || !Code(q)) continue;
-      size_t e;
-      params.push_back(VarAt(q, &e));
-      q = e - 1;
-    }
+    std::vector<std::string> params = ParamNames(k, pclose);
     if (params.empty()) return false;
     size_t body, end = std::string::npos;
     if (kw_len == 2) {  // fn (...) => expression
@@ -2782,6 +2770,18 @@ class PhpAnalysis {
       if (close != std::string::npos && (TaintOfSpan(ne, close) & kRequest)) return true;
     }
     return false;
+  }
+
+  // The variables named in a parameter list [open, close).
+  std::vector<std::string> ParamNames(size_t open, size_t close) const {
+    std::vector<std::string> params;
+    for (size_t q = open; q < close; ++q) {
+      if (t_[q] != '$' || !Code(q)) continue;
+      size_t e;
+      params.push_back(VarAt(q, &e));
+      q = e - 1;
+    }
+    return params;
   }
 
   // Length of the `function` / `fn` keyword at p (0 if there is none).
