@@ -1509,8 +1509,9 @@ class PhpAnalysis {
       if (c == '(') {
         size_t s = k;
         while (s > a && IsIdentChar(static_cast<unsigned char>(t_[s - 1]))) --s;
-        std::string name = t_.substr(s, k - s);
-        if (!name.empty() && functions_.count(name) && ReturnsSinkName(name) &&
+        std::string_view name(t_.data() + s, k - s);
+        if (!name.empty() && !functions_.empty() && functions_.count(std::string(name)) &&
+            ReturnsSinkName(std::string(name)) &&
             !(s > 0 && (t_[s - 1] == '>' || t_[s - 1] == ':')))
           return kMaySink;
         uint8_t call = !name.empty() && name != "array" && name != "match" ? 1 : 0;
@@ -1530,6 +1531,7 @@ class PhpAnalysis {
   // passes its input through (a home-made decoder or decryptor); one that escapes, casts,
   // hashes or validates does not. Memoised.
   bool PassesThrough(const std::string& name) const {
+    if (functions_.empty()) return false;
     auto f = functions_.find(name);
     if (f == functions_.end()) return false;
     auto memo = passes_through_.find(name);
