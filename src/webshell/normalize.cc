@@ -35,6 +35,15 @@ class PhpLexer {
     while (i_ < in_.size()) {
       if (!code) {
         size_t open = in_.find("<?", i_);
+        // PHP 5's <script language="php"> ... </script> opens code too
+        size_t script = ScriptTagAt(i_, open);
+        if (script != std::string_view::npos) {
+          i_ = script;
+          code = true;
+          script_tag_ = true;
+          pending_space_ = true;
+          continue;
+        }
         if (open == std::string_view::npos) break;
         i_ = open + 2;
         if (in_.substr(i_, 3) == "php" || in_.substr(i_, 3) == "PHP")
@@ -52,6 +61,14 @@ class PhpLexer {
         i_ += 2;
         code = false;
         Emit(";", i_ - 2);
+        continue;
+      }
+      if (script_tag_ && c == '<' && Peek(1) == '/' &&
+          (in_.substr(i_, 9) == "</script>" || in_.substr(i_, 9) == "</SCRIPT>")) {
+        i_ += 9;
+        code = false;
+        script_tag_ = false;
+        Emit(";", i_ - 9);
         continue;
       }
       if (SkipTrivia()) continue;
@@ -82,6 +99,25 @@ class PhpLexer {
   }
 
  private:
+  // The end of a `<script language="php">` tag starting in [from, before) (npos if none).
+  size_t ScriptTagAt(size_t from, size_t before) const {
+    size_t limit = before == std::string_view::npos ? in_.size() : before;
+    std::string_view span = in_.substr(0, limit);
+    for (size_t p = span.find("<script", from); p != std::string_view::npos;
+         p = span.find("<script", p + 7)) {
+      size_t end = in_.find('>', p);
+      if (end == std::string_view::npos || end - p > 100) continue;
+      std::string tag(in_.substr(p, end - p));
+      for (char& ch : tag)
+        if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+      if (tag.find("language=\"php\"") != std::string::npos ||
+          tag.find("language='php'") != std::string::npos ||
+          tag.find("language=php") != std::string::npos)
+        return end + 1;
+    }
+    return std::string_view::npos;
+  }
+
   unsigned char Peek(size_t k) const {
     return i_ + k < in_.size() ? static_cast<unsigned char>(in_[i_ + k]) : 0;
   }
@@ -167,7 +203,14 @@ class PhpLexer {
     return true;
   }
 
-  void LexQuoted(std::string* lit) {
+  // A `$` at in_[at] that PHP interpolates: `$name` or `{$` (the caller checks the brace).
+  bool InterpolatesAt(size_t at) const {
+    if (at + 1 >= in_.size()) return false;
+    unsigned char n = in_[at + 1];
+    return n == '_' || (n >= 'a' && n <= 'z') || (n >= 'A' && n <= 'Z') || n >= 0x80 || n == '{';
+  }
+
+  void LexQuoted(std::string* lit, std::vector<size_t>* interp) {
     char q = in_[i_++];
     while (i_ < in_.size()) {
       char c = in_[i_];
@@ -175,6 +218,7 @@ class PhpLexer {
         ++i_;
         return;
       }
+      if (q == '"' && c == '$' && InterpolatesAt(i_)) interp->push_back(lit->size());
       if (c == '\\' && i_ + 1 < in_.size()) {
         char n = in_[i_ + 1];
         if (q == '\'') {
@@ -283,6 +327,15 @@ class PhpLexer {
         for (char c : lit) EmitChar(c, start);
         EmitChar('"', start);
         out_->literals.push_back(l);
+        if (quote != '\'') {  // a nowdoc does not interpolate
+          for (size_t k = 0; k < lit.size(); ++k) {
+            if (lit[k] != '$' || (k > 0 && lit[k - 1] == '\\')) continue;
+            unsigned char n = k + 1 < lit.size() ? lit[k + 1] : 0;
+            if (n == '_' || (n >= 'a' && n <= 'z') || (n >= 'A' && n <= 'Z') || n >= 0x80 ||
+                n == '{')
+              out_->interpolations.push_back(static_cast<uint32_t>(l.pos + 1 + k));
+          }
+        }
         return true;
       }
       size_t nl = in_.find('\n', line);
@@ -297,9 +350,10 @@ class PhpLexer {
   void LexLiteralChain() {
     size_t start = i_;
     std::string lit;
+    std::vector<size_t> interp;
     for (;;) {
       if (in_[i_] == '\'' || in_[i_] == '"') {
-        LexQuoted(&lit);
+        LexQuoted(&lit, &interp);
       } else if (!LexChr(&lit)) {
         // "chr(" not followed by a foldable number: emit the identifier normally.
         break;
@@ -329,12 +383,15 @@ class PhpLexer {
     for (char c : lit) EmitChar(c, start);
     EmitChar('"', start);
     out_->literals.push_back(l);
+    for (size_t off : interp)
+      out_->interpolations.push_back(static_cast<uint32_t>(l.pos + 1 + off));
   }
 
   std::string_view in_;
   NormalizedPhp* out_;
   size_t i_ = 0;
   bool pending_space_ = false;
+  bool script_tag_ = false;
 };
 
 }  // namespace
@@ -446,6 +503,26 @@ std::string UrlDecode(std::string_view in) {
     }
   }
   return out;
+}
+
+long EntityValue(std::string_view ent) {
+  if (ent == "lt") return '<';
+  if (ent == "gt") return '>';
+  if (ent == "amp") return '&';
+  if (ent == "quot") return '"';
+  if (ent == "apos") return '\'';
+  if (ent.size() < 2 || ent[0] != '#') return -1;
+  bool hex = ent[1] == 'x' || ent[1] == 'X';
+  long code = 0;
+  size_t first = hex ? 2 : 1;
+  if (ent.size() <= first) return -1;
+  for (size_t k = first; k < ent.size(); ++k) {
+    int v = HexVal(static_cast<unsigned char>(ent[k]));
+    if (v < 0 || (!hex && v > 9)) return -1;
+    code = code * (hex ? 16 : 10) + v;
+    if (code > 0x10ffff) return -1;
+  }
+  return code;
 }
 
 double Entropy(std::string_view s) {

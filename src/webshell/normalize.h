@@ -24,6 +24,9 @@ struct NormalizedPhp {
   std::string text;
   std::vector<uint32_t> raw_offset;
   std::vector<Literal> literals;
+  // Positions in `text` of the `$` of each variable interpolated into a double-quoted string or
+  // heredoc (`"sys{$x}"`, `"$a"`), ascending. An escaped `\$` is not one.
+  std::vector<uint32_t> interpolations;
 };
 
 // `start_in_code`: the input is PHP code without an opening tag (an eval'd payload).
@@ -36,6 +39,10 @@ std::optional<std::string> Inflate(std::string_view in, int window_bits, size_t 
 std::string Rot13(std::string_view in);
 std::optional<std::string> HexDecode(std::string_view in);
 std::string UrlDecode(std::string_view in);
+
+// The code point an XML/HTML character reference names: "lt", "gt", "amp", "quot", "apos",
+// "#65", "#x41" (the text between '&' and ';'); -1 for anything else.
+long EntityValue(std::string_view name);
 
 // Shannon entropy in bits per byte.
 double Entropy(std::string_view s);

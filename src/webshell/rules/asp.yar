@@ -96,9 +96,11 @@ rule aspx_assembly_load_request : asp raw
     description = "ASPX: an assembly loaded from request bytes (directly or through reflection)"
   strings:
     $load = /Assembly\s*\.\s*Load\s*\(|GetMethod\s*\(\s*"Load"|AppDomain\s*\.\s*CurrentDomain\s*\.\s*Load\s*\(/
+    // loading an assembly by its fixed name is not loading request bytes
+    $fixed = /Assembly\s*\.\s*Load\s*\(\s*"[^"]*"\s*\)/
     $req = /Request\s*(\.\s*(Form|QueryString|Item|Params|Headers))?\s*\[|Request\s*\.\s*(BinaryRead|InputStream)/
   condition:
-    $load and $req
+    #load > #fixed and $req
 }
 
 rule aspx_dynamic_code_request : asp raw

@@ -9,10 +9,11 @@ parameter names are made up. The file name prefix is the family the scanner must
 samples/ also holds 32 hand-written files that are not generated here: two former held-out
 sets (22 files, 10 of 22 caught at the first freeze; then 10 files, 3 of 10 caught at the
 second), used afterwards to close the gaps they exposed, so they are now tuned-for samples like
-the rest. samples/ also holds the first two generated held-out sets after they were used for
+the rest. samples/ also holds the first four generated held-out sets after they were used for
 tuning (generic_eval1_*: make_eval.py; generic_eval2_*: make_eval2.py; generic_eval3_*:
-make_eval3.py; the shells still missed are in known_misses/); heldout/
-(make_heldout.py) is the current held-out set. See docs/webshell.md for the protocol.
+make_eval3.py; generic_eval4_*: make_eval4.py; the shells still missed are in known_misses/);
+heldout/ is where the current held-out set goes (set 5, written blind). See docs/webshell.md for
+the protocol.
 """
 import base64
 import codecs

@@ -1,28 +1,31 @@
 #!/usr/bin/env python3
-"""Writes the FOURTH held-out evaluation set for the webshell scanner: heldout/malicious/ and
-heldout/benign/.
+"""Writes the FOURTH held-out evaluation set for the webshell scanner, now tuning data:
+samples/generic_eval4_*, known_misses/eval4_* (still missed: documented gaps; none after the
+iteration) and benign/eval4_*.
 
-Written on 2026-12-06 after the third set (make_eval3.py) had been used for one tuning
-iteration, and committed on its own before the detector was run on it. It avoids the earlier
-sets' shapes: other request fields as payload (session id cookie, HTTP basic-auth password,
-PATH_INFO, register-globals emulation), calls through magic methods (__call, __invoke),
-method callbacks, PHP 8 match, names indexed out of range('a', 'z'), JNDI / XMLDecoder /
-ObjectInputStream / JShell in JSP, Activator and VB.NET Shell in ASP.NET, and the families'
-shells in still other layouts. No downloaded malware; keys and names are made up.
+History: committed (as heldout/, make_heldout.py, seed 20261208) on 2026-12-06 before the
+detector was run on it; first measurement 17/61 = 27.9 % recall, 0/20 look-alikes flagged (the
+honest figure). Its miss list was seen, so one generic tuning iteration followed (61/61 and 0/20
+after: tuned figures; docs/webshell.md), and it moved here. The fifth set is written blind by
+someone else and goes to heldout/.
 
-Do not tune on this set. Once it is used to fix the detector it becomes tuning data and a new
-held-out set must be written first.
+Written after the third set (make_eval3.py) had been used for one tuning iteration. It avoids
+the earlier sets' shapes: other request fields as payload (session id cookie, HTTP basic-auth
+password, PATH_INFO, register-globals emulation), calls through magic methods (__call,
+__invoke), method callbacks, PHP 8 match, names indexed out of range('a', 'z'), JNDI /
+XMLDecoder / ObjectInputStream / JShell in JSP, Activator and VB.NET Shell in ASP.NET, and the
+families' shells in still other layouts. No downloaded malware; keys and names are made up.
 
-    python3 make_heldout.py        # regenerates heldout/ (seed 20261208)
+    python3 make_eval4.py        # rewrites the files listed above (seed 20261208)
 """
 import base64
 import os
 import random
-import shutil
 
 SEED = 20261208
 HERE = os.path.dirname(os.path.abspath(__file__))
-OUT = os.path.join(HERE, "heldout")
+# Shells of this set the scanner still misses after the tuning iteration (docs/webshell.md).
+KNOWN_MISSES = set()
 
 
 def key16(rng):
@@ -318,11 +321,12 @@ public class T : System.Web.IHttpHandler {
 
 def main():
     rng = random.Random(SEED)
-    shutil.rmtree(OUT, ignore_errors=True)
-    mal = os.path.join(OUT, "malicious")
-    ben = os.path.join(OUT, "benign")
-    os.makedirs(mal)
-    os.makedirs(ben)
+    dirs = {d: os.path.join(HERE, d) for d in ("samples", "known_misses", "benign")}
+    for d in dirs.values():
+        os.makedirs(d, exist_ok=True)
+        for old in os.listdir(d):
+            if old.startswith(("generic_eval4_", "eval4_")):
+                os.remove(os.path.join(d, old))
     files = families(rng)
     for i in range(33):
         ext = "php" if i % 8 else rng.choice(["phtml", "php5", "shtml.php"])
@@ -332,12 +336,15 @@ def main():
     for name, t in ASP.items():
         files[name] = t % pname(rng)
     for name, text in files.items():
-        with open(os.path.join(mal, name), "w", encoding="latin-1") as f:
+        path = (os.path.join(dirs["known_misses"], "eval4_" + name) if name in KNOWN_MISSES
+                else os.path.join(dirs["samples"], "generic_eval4_" + name))
+        with open(path, "w", encoding="latin-1") as f:
             f.write(text)
     for name, text in BENIGN.items():
-        with open(os.path.join(ben, name), "w") as f:
+        with open(os.path.join(dirs["benign"], "eval4_" + name), "w") as f:
             f.write(text)
-    print("wrote %d malicious and %d benign files to %s" % (len(files), len(BENIGN), OUT))
+    print("wrote %d malicious (%d known misses) and %d benign files" % (
+        len(files), len(KNOWN_MISSES), len(BENIGN)))
 
 
 if __name__ == "__main__":
