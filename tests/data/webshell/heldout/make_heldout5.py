@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generator for the webshell held-out set 5 (tests/data/webshell_heldout5).
+"""Generator for the webshell held-out set 5 (tests/data/webshell/heldout).
 
 Written blind (without reading the detector) on 2026-12-06. Stdlib only,
 fixed seed, deterministic: re-running rewrites malicious/, benign/ and
