@@ -186,6 +186,9 @@ class CompiledRules {
   std::array<std::vector<const CompiledRule*>, 6> phases;  // index 1..5
   std::array<DefaultActions, 6> defaults;
   std::vector<std::string> marker_names;
+  // Per phase, per marker number: the positions of that marker's entries in phases[phase], in
+  // order, so a skipAfter jumps instead of walking the rules it skips.
+  std::array<std::vector<std::vector<uint32_t>>, 6> marker_positions;
   std::vector<CompileReport::RuleInfo> rule_info;
   transforms::TransformContext transform_ctx;
   // Distinct transformation chains; rules with the same chain share cached results per value.

@@ -854,6 +854,16 @@ void Compiler::Run(seclang::RuleSet set) {
       }
     }
   }
+  for (int p = 1; p <= 5; ++p) {
+    auto& positions = rules_->marker_positions[p];
+    positions.assign(rules_->marker_names.size(), {});
+    const auto& list = rules_->phases[p];
+    for (size_t i = 0; i < list.size(); ++i) {
+      if (list[i]->is_marker && list[i]->marker >= 0) {
+        positions[static_cast<size_t>(list[i]->marker)].push_back(static_cast<uint32_t>(i));
+      }
+    }
+  }
   static std::atomic<uint64_t> next_serial{1};
   rules_->serial = next_serial.fetch_add(1);
   if (report_->errors.empty()) report_->rules = rules_;

@@ -1822,12 +1822,27 @@ void Transaction::Impl::RunPhase(int phase) {
   allow = AllowType::kNone;
   current_phase = phase;
   const auto& list = rules->phases[phase];
+  const auto& markers = rules->marker_positions[phase];
   for (size_t i = 0; i < list.size(); ++i) {
-    const CompiledRule* r = list[i];
     if (marker_pending >= 0) {
-      if (r->is_marker && r->marker == marker_pending) marker_pending = -1;
+      // skipAfter: straight to the marker's next entry in this phase (the rules in between are
+      // not looked at: with the CRS at PL1, most of each phase); none left: the skip carries
+      // into the next phase, as when walking the list.
+      size_t next = list.size();
+      if (static_cast<size_t>(marker_pending) < markers.size()) {
+        for (uint32_t pos : markers[static_cast<size_t>(marker_pending)]) {
+          if (pos >= i) {
+            next = pos;
+            break;
+          }
+        }
+      }
+      if (next == list.size()) break;
+      i = next;  // the marker entry itself, passed over like any marker
+      marker_pending = -1;
       continue;
     }
+    const CompiledRule* r = list[i];
     if (skip_next > 0) {
       --skip_next;
       continue;
