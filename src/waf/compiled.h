@@ -30,6 +30,7 @@ struct MacroPart {
   seclang::VariableId var = seclang::VariableId::kTx;  // variable reference
   std::string key;                                     // lower-cased key ("" = whole var)
   bool rule_meta = false;                              // %{rule.id} etc.
+  int32_t tx_slot = -1;  // %{tx.<key>}: the key's TxSlot (CompiledRules::tx_slot_count)
 };
 struct MacroString {
   std::string raw;
@@ -39,15 +40,29 @@ struct MacroString {
 };
 MacroString ParseMacroString(std::string_view text);
 
+// A /regex/ key (case-insensitive). Identical regexes in a rule set share one KeyRegex, whose
+// dense `id` lets a transaction remember the answer per TX variable name (names repeat in every
+// transaction); `prefilter`, when the regex has required literals, answers "no" without PCRE2.
+struct KeyRegex {
+  std::unique_ptr<const operators::Operator> re;
+  std::shared_ptr<const prefilter::LiteralMatcher> prefilter;  // null: always run `re`
+  std::string text;
+  uint32_t id = 0;
+  bool Matches(std::string_view key, operators::MatchContext* ctx) const {
+    if (prefilter != nullptr && !prefilter->MayMatch(key)) return false;
+    return re->Evaluate(key, ctx);
+  }
+};
+
 // One target of a rule after SecRuleUpdateTarget* and exclusions are applied.
 struct CompiledVar {
   seclang::VariableId id;
   std::string key;        // literal key (original case) or XPath
   std::string key_lower;  // for case-insensitive compares
   bool count = false;
-  std::shared_ptr<const operators::Operator> key_regex;  // /regex/ keys, case-insensitive
-  std::string key_regex_text;
+  std::shared_ptr<const KeyRegex> key_regex;  // /regex/ keys, case-insensitive
   uint32_t target_id = 0;  // equal for equal (variable, key) selections across rules
+  int32_t tx_slot = -1;    // TX:<literal key>: the key's TX slot
 };
 
 enum class Disruptive : uint8_t { kNone, kPass, kBlock, kDeny, kDrop, kAllow, kRedirect };
@@ -72,6 +87,7 @@ struct CompiledSetVar {
   seclang::SetVar::Op op;
   bool has_value;
   MacroString value;
+  int32_t tx_slot = -1;  // setvar:tx.<name without macros>: the name's TX slot
 };
 
 struct CompiledRule {
@@ -170,6 +186,9 @@ class CompiledRules {
   std::array<std::vector<const CompiledRule*>, 6> phases;  // index 1..5
   std::array<DefaultActions, 6> defaults;
   std::vector<std::string> marker_names;
+  // Per phase, per marker number: the positions of that marker's entries in phases[phase], in
+  // order, so a skipAfter jumps instead of walking the rules it skips.
+  std::array<std::vector<std::vector<uint32_t>>, 6> marker_positions;
   std::vector<CompileReport::RuleInfo> rule_info;
   transforms::TransformContext transform_ctx;
   // Distinct transformation chains; rules with the same chain share cached results per value.
@@ -179,7 +198,16 @@ class CompiledRules {
   // (shared by every chain producing it).
   std::shared_ptr<const prefilter::PrefilterSet> all_prefilter;
   uint32_t rule_count = 0;
-  uint32_t target_count = 0;  // distinct CompiledVar::target_id values
+  uint32_t target_count = 0;     // distinct CompiledVar::target_id values
+  uint32_t key_regex_count = 0;  // distinct KeyRegex::id values
+  // TX slots: every TX variable name the rules spell out (TX:name targets, setvar:tx.name,
+  // %{tx.name}; slots 0-9 are the capture names "0".."9") gets a dense number, so a transaction
+  // finds the variable through an array instead of hashing the name (names in macros or regex
+  // keys still go through the hash map). Lower-case names, by slot.
+  std::vector<std::string> tx_slot_names;
+  // Unique per compiled rule set in the process (state a pooled transaction keeps per rule set,
+  // such as key-regex answers per TX name, is recognised by it after a rule swap).
+  uint64_t serial = 0;
   std::unique_ptr<transforms::UnicodeMap> unicode_map;
 };
 

@@ -9,6 +9,7 @@
 // because that state is fixed once the rule set is loaded.
 
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -63,6 +64,7 @@ class Compiler {
   std::unique_ptr<CompiledRule> CompileRule(const seclang::Rule& r, int phase);
   void CompileActions(const seclang::Rule& r, CompiledRule* cr);
   MacroString Macro(std::string_view text, const seclang::SourceLocation& loc);
+  int32_t TxSlot(const std::string& name_lower);
   int MarkerNumber(const std::string& name) {
     auto it = markers_.find(name);
     if (it != markers_.end()) return it->second;
@@ -79,14 +81,34 @@ class Compiler {
   std::shared_ptr<CompiledRules> rules_ = std::make_shared<CompiledRules>();
   std::map<std::string, int> markers_;
   std::map<std::string, uint32_t> targets_;
+  std::map<std::string, int32_t> tx_slots_;  // lower-case TX name -> slot
+  std::map<std::string, std::shared_ptr<const KeyRegex>> key_regexes_;  // by regex text
   std::vector<std::pair<int64_t, int64_t>> removed_ids_;
   std::vector<std::string> removed_tags_;
   std::vector<std::string> removed_msgs_;
   std::vector<std::vector<prefilter::PrefilterSet::Entry>> prefilter_entries_;  // per chain
 };
 
+int32_t Compiler::TxSlot(const std::string& name_lower) {
+  if (rules_->tx_slot_names.empty()) {  // the capture names "0".."9" are slots 0-9
+    for (char d = '0'; d <= '9'; ++d) {
+      tx_slots_.emplace(std::string(1, d), d - '0');
+      rules_->tx_slot_names.emplace_back(1, d);
+    }
+  }
+  auto [it, inserted] =
+      tx_slots_.emplace(name_lower, static_cast<int32_t>(rules_->tx_slot_names.size()));
+  if (inserted) rules_->tx_slot_names.push_back(name_lower);
+  return it->second;
+}
+
 MacroString Compiler::Macro(std::string_view text, const seclang::SourceLocation& loc) {
   MacroString m = ParseMacroString(text);
+  for (MacroPart& p : m.parts) {
+    if (!p.literal && !p.rule_meta && p.var == VariableId::kTx && !p.key.empty()) {
+      p.tx_slot = TxSlot(Lower(p.key));
+    }
+  }
   for (const MacroPart& p : m.parts) {
     if (!p.literal || p.text.find("%{") == std::string::npos) continue;
     // ParseMacroString leaves unknown variables as literal text; name them.
@@ -110,16 +132,35 @@ bool Compiler::CompileVar(const seclang::Variable& v, CompiledVar* out) {
   auto [it, inserted] = targets_.emplace(target, rules_->target_count);
   if (inserted) ++rules_->target_count;
   out->target_id = it->second;
+  if (v.id == VariableId::kTx && !v.key_is_regex && !v.key.empty()) {
+    out->tx_slot = TxSlot(out->key_lower);
+  }
   if (v.key_is_regex) {
+    auto known = key_regexes_.find(v.key);
+    if (known != key_regexes_.end()) {
+      out->key_regex = known->second;
+      return true;
+    }
     operators::OperatorOptions oo;
-    auto op = registry_.Create("rx", "(?i)" + v.key, oo);
+    const std::string pattern = "(?i)" + v.key;
+    auto op = registry_.Create("rx", pattern, oo);
     if (!op.ok()) {
       Error(v.location,
             "bad regular expression key /" + v.key + "/: " + std::string(op.status().message()));
       return false;
     }
-    out->key_regex = std::shared_ptr<const operators::Operator>(std::move(op).value());
-    out->key_regex_text = v.key;
+    auto kr = std::make_shared<KeyRegex>();
+    kr->re = std::move(op).value();
+    kr->text = v.key;
+    kr->id = rules_->key_regex_count++;
+    // Keys are short and mostly miss: the literals every match needs decide most of them.
+    auto req = prefilter::ExtractRequirement(pattern);
+    if (req.ok() && req.value().filterable()) {
+      auto m = prefilter::LiteralMatcher::Build(req.value());
+      if (m.ok()) kr->prefilter = std::move(m).value();
+    }
+    out->key_regex = kr;
+    key_regexes_.emplace(v.key, std::move(kr));
   }
   return true;
 }
@@ -503,8 +544,12 @@ void Compiler::CompileActions(const seclang::Rule& r, CompiledRule* cr) {
         break;
       case ActionId::kSetvar:
         if (auto* sv = std::get_if<seclang::SetVar>(&a.parsed)) {
-          cr->setvars.push_back(CompiledSetVar{sv->collection, Macro(sv->name, a.location), sv->op,
-                                               sv->has_value, Macro(sv->value, a.location)});
+          CompiledSetVar csv{sv->collection, Macro(sv->name, a.location), sv->op, sv->has_value,
+                             Macro(sv->value, a.location)};
+          if (csv.collection == VariableId::kTx && !csv.name.has_macros && !csv.name.raw.empty()) {
+            csv.tx_slot = TxSlot(Lower(csv.name.raw));
+          }
+          cr->setvars.push_back(std::move(csv));
         }
         break;
       case ActionId::kCtl:
@@ -728,6 +773,7 @@ std::unique_ptr<CompiledRule> Compiler::CompileRule(const seclang::Rule& r, int 
 }
 
 void Compiler::Run(seclang::RuleSet set) {
+  TxSlot("0");  // the capture names "0".."9" are TX slots 0-9 in every rule set
   // Configuration and defaults first: v3 looks both up at run time, so their position in the
   // file does not matter for the rules.
   for (const seclang::Directive& d : set.directives) ApplyDirective(d);
@@ -808,6 +854,18 @@ void Compiler::Run(seclang::RuleSet set) {
       }
     }
   }
+  for (int p = 1; p <= 5; ++p) {
+    auto& positions = rules_->marker_positions[p];
+    positions.assign(rules_->marker_names.size(), {});
+    const auto& list = rules_->phases[p];
+    for (size_t i = 0; i < list.size(); ++i) {
+      if (list[i]->is_marker && list[i]->marker >= 0) {
+        positions[static_cast<size_t>(list[i]->marker)].push_back(static_cast<uint32_t>(i));
+      }
+    }
+  }
+  static std::atomic<uint64_t> next_serial{1};
+  rules_->serial = next_serial.fetch_add(1);
   if (report_->errors.empty()) report_->rules = rules_;
 }
 

@@ -114,22 +114,20 @@ int PersistentIndex(VariableId id) {
   }
 }
 // Variables whose values come only from the request/response data (not from rule actions), so
-// per-target facts computed from them stay valid until the data changes (data epoch).
-bool IsRequestData(VariableId id) {
+// per-target facts computed from them stay valid until that data changes. Each belongs to one
+// class of data with its own epoch (DataClass), moved on by the calls that change that class
+// only: facts about the request headers survive the request body, the response and so on.
+enum DataClass : int {
+  kDataLine = 0,     // request line: URI, its path and query string (ProcessUri)
+  kDataArgs,         // ARGS and their names: the query string's, then the body's
+  kDataHeaders,      // request headers and cookies (AddRequestHeader)
+  kDataBody,         // request body, files, XML, multipart part headers (the body processor)
+  kDataRespHeaders,  // response headers (AddResponseHeader)
+  kDataRespBody,     // response body (ProcessResponseBody)
+  kDataClasses
+};
+int DataClassOf(VariableId id) {
   switch (id) {
-    case VariableId::kArgs:
-    case VariableId::kArgsGet:
-    case VariableId::kArgsPost:
-    case VariableId::kArgsNames:
-    case VariableId::kArgsGetNames:
-    case VariableId::kArgsPostNames:
-    case VariableId::kRequestHeaders:
-    case VariableId::kRequestHeadersNames:
-    case VariableId::kRequestCookies:
-    case VariableId::kRequestCookiesNames:
-    case VariableId::kFiles:
-    case VariableId::kFilesNames:
-    case VariableId::kRequestBody:
     case VariableId::kRequestUri:
     case VariableId::kRequestUriRaw:
     case VariableId::kRequestFilename:
@@ -137,14 +135,53 @@ bool IsRequestData(VariableId id) {
     case VariableId::kQueryString:
     case VariableId::kRequestLine:
     case VariableId::kPathInfo:
+      return kDataLine;
+    case VariableId::kArgs:
+    case VariableId::kArgsGet:
+    case VariableId::kArgsPost:
+    case VariableId::kArgsNames:
+    case VariableId::kArgsGetNames:
+    case VariableId::kArgsPostNames:
+      return kDataArgs;
+    case VariableId::kRequestHeaders:
+    case VariableId::kRequestHeadersNames:
+    case VariableId::kRequestCookies:
+    case VariableId::kRequestCookiesNames:
+      return kDataHeaders;
+    case VariableId::kFiles:
+    case VariableId::kFilesNames:
+    case VariableId::kRequestBody:
     case VariableId::kXml:
     case VariableId::kMultipartPartHeaders:
+      return kDataBody;
     case VariableId::kResponseHeaders:
     case VariableId::kResponseHeadersNames:
+      return kDataRespHeaders;
     case VariableId::kResponseBody:
-      return true;
+      return kDataRespBody;
     default:
+      return -1;
+  }
+}
+bool IsRequestData(VariableId id) { return DataClassOf(id) >= 0; }
+
+// Whether a variable's values keep their bytes at the same address for the whole transaction
+// (request and response data, connection facts), so transformed values can be cached by address.
+// TX values are the variables' own strings, which setvar rewrites in place; the others listed
+// here are copied afresh on every collection (a cache entry would never be found again).
+bool StableValues(VariableId id) {
+  if (seclang::IsWritableCollection(id)) return false;  // TX, IP, GLOBAL, SESSION ...
+  switch (id) {
+    case VariableId::kMatchedVar:
+    case VariableId::kMatchedVarName:
+    case VariableId::kMatchedVars:
+    case VariableId::kMatchedVarsNames:
+    case VariableId::kRule:
+    case VariableId::kDuration:
+    case VariableId::kHighestSeverity:
       return false;
+    default:
+      return true;
   }
 }
 
@@ -166,6 +203,12 @@ struct TxVar {
   std::string name;
   std::string value;
   uint32_t gen = 0;  // live only when equal to the transaction's TX generation
+  // Answers of the rule set's key regexes (KeyRegex::id < 64) for this name: bit i of `re_known`
+  // says whether bit i of `re_match` holds regex i's answer. Names repeat in every transaction
+  // and the node outlives them (pooled), so each regex runs once per name, not once per rule
+  // and transaction. Cleared when the pooled transaction starts on another rule set.
+  uint64_t re_known = 0;
+  uint64_t re_match = 0;
 };
 
 // Heterogeneous lookup, so finding a TX variable by a string_view key allocates nothing.
@@ -266,9 +309,7 @@ struct TxState {
 
   // State.
   EngineMode mode = EngineMode::kDetectionOnly;
-  std::string matched_var, matched_var_name;
   bool matched_set = false;
-  std::vector<std::pair<std::string, std::string>> matched_vars;
   Intervention it;
   int it_status = 200;
   AllowType allow = AllowType::kNone;
@@ -310,8 +351,18 @@ struct Transaction::Impl : TxState {
   std::string resp_body;
   TxMap tx;
   uint32_t tx_gen_ = 1;
+  uint64_t tx_rules_serial_ = 0;  // rule set whose key-regex answers and slots tx holds
+  std::vector<TxVar*> tx_nodes_;  // by TX slot; null: not looked up since the map was cleared
   std::string lower_buf_, name_buf_, value_buf_, expand_tmp_;
   std::vector<int64_t> matched_ids;
+  // MATCHED_VAR, MATCHED_VAR_NAME and MATCHED_VARS (its first matched_vars_n_ entries): kept
+  // across pooled transactions so their strings keep their capacity (a rule match allocates
+  // nothing once they have grown).
+  std::string matched_var, matched_var_name;
+  std::vector<std::pair<std::string, std::string>> matched_vars;
+  size_t matched_vars_n_ = 0;
+  std::string expanded_arg_;   // a dynamic operator's macro-expanded argument (EvalRule)
+  std::string capture_input_;  // a TX value a capturing rule evaluates (EvalRule)
 
   // Transformation cache: (value bytes' address and length, chain) -> transformed value, valid
   // for one transaction (values live in the arena or request buffers until Reset). Open
@@ -339,7 +390,10 @@ struct Transaction::Impl : TxState {
   };
   std::vector<TargetEntry> targets_;
   std::vector<VarValue> target_values_;
-  uint32_t data_epoch_ = 0;
+  uint32_t data_epoch_[kDataClasses] = {};
+  void DataChanged(std::initializer_list<int> classes) {
+    for (int c : classes) ++data_epoch_[c];
+  }
   const prefilter::Bitset& TargetMayMatch(const CompiledVar& cv, uint32_t chain);
   prefilter::Bitset& NewBitset() {
     if (bitsets_used_ == bitsets_.size()) bitsets_.emplace_back(rules->rule_count);
@@ -392,9 +446,13 @@ struct Transaction::Impl : TxState {
     // new generation makes them all unset. Bounded: many distinct names -> really clear.
     if (++tx_gen_ == 0 || tx.size() > 4096) {
       tx.clear();
+      tx_nodes_.assign(tx_nodes_.size(), nullptr);
       tx_gen_ = 1;
     }
     matched_ids.clear();
+    matched_var.clear();
+    matched_var_name.clear();
+    matched_vars_n_ = 0;
     if (++tgen_ == 0) {
       for (CacheEntry& e : tcache_) e.gen = 0;
       for (ContentEntry& e : content_) e.gen = 0;
@@ -421,10 +479,16 @@ struct Transaction::Impl : TxState {
 
   // Variables.
   void Collect(VariableId id, std::string_view key, std::string_view key_lower,
-               const operators::Operator* key_re, std::vector<VarValue>* out);
+               const KeyRegex* key_re, std::vector<VarValue>* out);
   void CollectVar(const CompiledVar& cv, std::vector<VarValue>* out) {
     size_t before = out->size();
-    Collect(cv.id, cv.key, cv.key_lower, cv.key_regex.get(), out);
+    if (cv.tx_slot >= 0) {
+      // TX:name through its slot (as Collect's kTx case: the node's own strings, not copied).
+      TxVar* n = TxNode(cv.tx_slot);
+      if (n->gen == tx_gen_) out->push_back(VarValue{cv.id, n->name, n->value});
+    } else {
+      Collect(cv.id, cv.key, cv.key_lower, cv.key_regex.get(), out);
+    }
     // libmodsecurity's scalar ("anchored") variables always exist, empty until set: a rule on
     // REQUEST_BASENAME sees "" for "/", and &REQUEST_BODY is 1 without a body.
     if (out->size() == before && !seclang::GetVariable(cv.id).takes_key &&
@@ -441,6 +505,36 @@ struct Transaction::Impl : TxState {
   void CollectXml(std::string_view xpath, std::vector<VarValue>* out);
 
   // Collections.
+  bool TxKeyMatches(const KeyRegex& re, const std::string& name, TxVar* v) {
+    if (re.id >= 64) return re.Matches(name, &key_mctx);
+    const uint64_t bit = uint64_t{1} << re.id;
+    if ((v->re_known & bit) == 0) {
+      if (re.Matches(name, &key_mctx)) v->re_match |= bit;
+      v->re_known |= bit;
+    }
+    return (v->re_match & bit) != 0;
+  }
+  // The node of TX slot `slot` (CompiledRules::tx_slot_names), created unset (gen 0) the first
+  // time: its address is stable until the map is cleared, which clears tx_nodes_ too.
+  TxVar* TxNode(int32_t slot) {
+    TxVar*& n = tx_nodes_[static_cast<size_t>(slot)];
+    if (n == nullptr) {
+      const std::string& name = rules->tx_slot_names[static_cast<size_t>(slot)];
+      auto it = tx.find(std::string_view(name));
+      if (it == tx.end()) it = tx.emplace(name, TxVar{name, {}, 0}).first;
+      n = &it->second;
+    }
+    return n;
+  }
+  std::string* TxFindSlot(int32_t slot) {
+    TxVar* n = TxNode(slot);
+    return n->gen == tx_gen_ ? &n->value : nullptr;
+  }
+  void TxSetSlot(int32_t slot, std::string_view value) {
+    TxVar* n = TxNode(slot);
+    n->value.assign(value);
+    n->gen = tx_gen_;
+  }
   std::string* TxFind(std::string_view name_lower) {
     auto it = tx.find(name_lower);
     return it == tx.end() || it->second.gen != tx_gen_ ? nullptr : &it->second.value;
@@ -465,8 +559,8 @@ struct Transaction::Impl : TxState {
   void PSet(int idx, std::string_view name, std::string value);
   void PDel(int idx, std::string_view name);
   void PExpire(int idx, std::string_view name, int64_t seconds);
-  void PCollect(int idx, VariableId id, std::string_view key_lower,
-                const operators::Operator* key_re, std::vector<VarValue>* out);
+  void PCollect(int idx, VariableId id, std::string_view key_lower, const KeyRegex* key_re,
+                std::vector<VarValue>* out);
   void InitCol(int idx, std::string key);
 
   // Rules.
@@ -483,14 +577,6 @@ struct Transaction::Impl : TxState {
   void EvalHead(const CompiledRule& head);
   void RunPhase(int phase);
   bool RuleRemovedByCtl(const CompiledRule& r) const;
-  std::string VarName(const VarValue& v) const {
-    std::string n(seclang::GetVariable(v.coll).name);
-    if (!v.key.empty() && seclang::GetVariable(v.coll).takes_key) {
-      n.push_back(':');
-      n.append(v.key);
-    }
-    return n;
-  }
   MatchedRule MakeMatched(const CompiledRule& head, const RuleMsg& rm, bool disruptive, bool log);
 
   // Body.
@@ -504,6 +590,11 @@ void Transaction::Impl::Init(Engine::Impl* e, std::shared_ptr<const CompiledRule
   rules = rules_holder.get();
   cfg = &rules->config;
   mode = cfg->engine;
+  if (tx_rules_serial_ != rules->serial) {
+    for (auto& [k, v] : tx) v.re_known = v.re_match = 0;
+    tx_nodes_.assign(rules->tx_slot_names.size(), nullptr);
+    tx_rules_serial_ = rules->serial;
+  }
   request_body_limit = cfg->request_body_limit;
   response_body_limit = cfg->response_body_limit;
   audit_engine = cfg->audit_engine;
@@ -595,7 +686,7 @@ void Transaction::Impl::PExpire(int idx, std::string_view name, int64_t seconds)
 }
 
 void Transaction::Impl::PCollect(int idx, VariableId id, std::string_view key_lower,
-                                 const operators::Operator* key_re, std::vector<VarValue>* out) {
+                                 const KeyRegex* key_re, std::vector<VarValue>* out) {
   if (persistent_key[idx].empty()) return;
   std::lock_guard<std::mutex> l(engine->coll_mu);
   auto rit = engine->records.find(persistent_key[idx]);
@@ -604,7 +695,7 @@ void Transaction::Impl::PCollect(int idx, VariableId id, std::string_view key_lo
   for (auto& [k, v] : rit->second.vars) {
     if (v.expires_ns != 0 && v.expires_ns <= now) continue;
     if (key_re != nullptr) {
-      if (!key_re->Evaluate(k, &key_mctx)) continue;
+      if (!key_re->Matches(k, &key_mctx)) continue;
     } else if (!key_lower.empty() && k != key_lower) {
       continue;
     }
@@ -666,9 +757,9 @@ void Transaction::Impl::CollectXml(std::string_view xpath, std::vector<VarValue>
 }
 
 void Transaction::Impl::Collect(VariableId id, std::string_view key, std::string_view key_lower,
-                                const operators::Operator* key_re, std::vector<VarValue>* out) {
+                                const KeyRegex* key_re, std::vector<VarValue>* out) {
   auto key_ok = [&](std::string_view k) {
-    if (key_re != nullptr) return key_re->Evaluate(k, &key_mctx);
+    if (key_re != nullptr) return key_re->Matches(k, &key_mctx);
     return key_lower.empty() || IEq(k, key_lower);
   };
   auto add_kvs = [&](const std::vector<KV>& kvs, bool names) {
@@ -946,7 +1037,8 @@ void Transaction::Impl::Collect(VariableId id, std::string_view key, std::string
       return;
     case VariableId::kMatchedVars:
     case VariableId::kMatchedVarsNames:
-      for (const auto& [n, v] : matched_vars) {
+      for (size_t i = 0; i < matched_vars_n_; ++i) {
+        const auto& [n, v] = matched_vars[i];
         if (key_ok(n)) {
           std::string_view kn = Keep(n);
           out->push_back(VarValue{id, kn, id == VariableId::kMatchedVars ? Keep(v) : kn});
@@ -954,17 +1046,22 @@ void Transaction::Impl::Collect(VariableId id, std::string_view key, std::string
       }
       return;
     case VariableId::kTx:
+      // The name is the map node's own string, which lives until the map is cleared (Reset);
+      // values change with setvar, so several values are copied (a setvar while a rule walks
+      // them must not move the bytes under it). A single value is not: EvalRule copies a value
+      // before running a rule's actions on it and never uses it after (see EvalRule).
       if (key_re == nullptr && !key_lower.empty()) {
         auto it = tx.find(key_lower);
-        if (it != tx.end() && it->second.gen == tx_gen_)
-          out->push_back(VarValue{id, Keep(it->second.name), Keep(it->second.value)});
+        if (it != tx.end() && it->second.gen == tx_gen_) {
+          out->push_back(VarValue{id, it->second.name, it->second.value});
+        }
         return;
       }
-      for (const auto& [k, v] : tx) {
+      for (auto& [k, v] : tx) {
         if (v.gen != tx_gen_) continue;
-        if (key_re != nullptr ? key_re->Evaluate(k, &key_mctx)
+        if (key_re != nullptr ? TxKeyMatches(*key_re, k, &v)
                               : (key_lower.empty() || k == key_lower)) {
-          out->push_back(VarValue{id, Keep(v.name), Keep(v.value)});
+          out->push_back(VarValue{id, v.name, Keep(v.value)});
         }
       }
       return;
@@ -1083,7 +1180,8 @@ void Transaction::Impl::ExpandInto(const MacroString& m, std::string* out) {
     if (p.literal) {
       out->append(p.text);
     } else if (p.var == VariableId::kTx) {
-      if (const std::string* v = TxFind(p.key)) out->append(*v);  // no copy for the common case
+      const std::string* v = p.tx_slot >= 0 ? TxFindSlot(p.tx_slot) : TxFind(p.key);
+      if (v != nullptr) out->append(*v);  // no copy for the common case
     } else if (FirstValue(p.var, p.key, &expand_tmp_)) {
       out->append(expand_tmp_);
     }
@@ -1118,7 +1216,7 @@ bool Transaction::Impl::RuleRemovedByCtl(const CompiledRule& r) const {
 namespace {
 bool TargetMatches(const CompiledVar& t, const VarValue& v, operators::MatchContext* ctx) {
   if (t.id != v.coll) return false;
-  if (t.key_regex) return t.key_regex->Evaluate(v.key, ctx);
+  if (t.key_regex) return t.key_regex->Matches(v.key, ctx);
   if (t.key.empty()) return true;
   return IEq(t.key, v.key);
 }
@@ -1129,7 +1227,7 @@ bool Transaction::Impl::Excluded(const CompiledRule& r, const CompiledRule& head
   for (const CompiledVar& ex : r.exclusions) {
     if (ex.key_regex) {
       // ModSecurity v3 tests a regex exclusion against the key alone.
-      if (ex.key_regex->Evaluate(v.key, &key_mctx)) return true;
+      if (ex.key_regex->Matches(v.key, &key_mctx)) return true;
       continue;
     }
     if (ex.id != v.coll) continue;
@@ -1166,7 +1264,9 @@ void Transaction::Impl::RunSetVar(const CompiledSetVar& sv) {
   }
   int pidx = PersistentIndex(sv.collection);
   if (sv.op == seclang::SetVar::Op::kDelete) {
-    if (sv.collection == VariableId::kTx) {
+    if (sv.tx_slot >= 0) {
+      TxNode(sv.tx_slot)->gen = 0;
+    } else if (sv.collection == VariableId::kTx) {
       TxDelete(name);
     } else if (pidx >= 0) {
       PDel(pidx, name);
@@ -1185,7 +1285,9 @@ void Transaction::Impl::RunSetVar(const CompiledSetVar& sv) {
   char num[24];
   if (sv.op == seclang::SetVar::Op::kAdd || sv.op == seclang::SetVar::Op::kSubtract) {
     int64_t a = 0;
-    if (sv.collection == VariableId::kTx) {
+    if (sv.tx_slot >= 0) {
+      if (std::string* c = TxFindSlot(sv.tx_slot)) a = ToInt(*c);
+    } else if (sv.collection == VariableId::kTx) {
       lower_buf_.assign(name);
       for (char& c : lower_buf_) c = LowerChar(c);
       if (std::string* c = TxFind(lower_buf_)) a = ToInt(*c);
@@ -1198,7 +1300,9 @@ void Transaction::Impl::RunSetVar(const CompiledSetVar& sv) {
         std::to_chars(num, num + sizeof num, sv.op == seclang::SetVar::Op::kAdd ? a + b : a - b);
     value = std::string_view(num, static_cast<size_t>(r.ptr - num));
   }
-  if (sv.collection == VariableId::kTx) {
+  if (sv.tx_slot >= 0) {
+    TxSetSlot(sv.tx_slot, value);
+  } else if (sv.collection == VariableId::kTx) {
     TxSet(name, value);
   } else if (pidx >= 0) {
     PSet(pidx, name, std::string(value));
@@ -1208,9 +1312,17 @@ void Transaction::Impl::RunSetVar(const CompiledSetVar& sv) {
 void Transaction::Impl::OnMatch(const CompiledRule& r, const VarValue& v,
                                 std::string_view transformed, RuleMsg* rm) {
   matched_var.assign(transformed);
-  matched_var_name = VarName(v);
+  const seclang::VariableInfo& info = seclang::GetVariable(v.coll);
+  matched_var_name.assign(info.name);
+  if (!v.key.empty() && info.takes_key) {
+    matched_var_name.push_back(':');
+    matched_var_name.append(v.key);
+  }
   matched_set = true;
-  matched_vars.emplace_back(matched_var_name, matched_var);
+  if (matched_vars_n_ == matched_vars.size()) matched_vars.emplace_back();
+  matched_vars[matched_vars_n_].first.assign(matched_var_name);
+  matched_vars[matched_vars_n_].second.assign(matched_var);
+  ++matched_vars_n_;
   for (const CompiledSetVar& sv : r.setvars) RunSetVar(sv);
   if (r.severity >= 0 && r.severity < highest_severity) highest_severity = r.severity;
   if (!r.logdata.empty()) {
@@ -1362,7 +1474,8 @@ const prefilter::Bitset& Transaction::Impl::TargetMayMatch(const CompiledVar& cv
     targets_.resize(static_cast<size_t>(rules->target_count) * rules->chains.size());
   }
   TargetEntry& te = targets_[idx];
-  if (te.gen == tgen_ && te.epoch == data_epoch_) return bitsets_[te.bits];
+  const uint32_t epoch = data_epoch_[DataClassOf(cv.id)];
+  if (te.gen == tgen_ && te.epoch == epoch) return bitsets_[te.bits];
   target_values_.clear();
   CollectVar(cv, &target_values_);
   prefilter::Bitset& agg = NewBitset();
@@ -1374,7 +1487,7 @@ const prefilter::Bitset& Transaction::Impl::TargetMayMatch(const CompiledVar& cv
   }
   TargetEntry& t2 = targets_[idx];
   t2.gen = tgen_;
-  t2.epoch = data_epoch_;
+  t2.epoch = epoch;
   t2.bits = agg_index;
   return bitsets_[agg_index];
 }
@@ -1389,8 +1502,10 @@ bool Transaction::Impl::EvalRule(const CompiledRule& r, const CompiledRule& head
     return true;
   }
   if (r.op == nullptr) return false;
-  std::string expanded_arg;
-  if (r.dynamic) expanded_arg = Expand(r.op_arg);
+  if (r.dynamic) {
+    expanded_arg_.clear();
+    ExpandInto(r.op_arg, &expanded_arg_);
+  }
   bool matched_any = false;
   const transforms::TransformContext* tctx = &rules->transform_ctx;
   const bool skip_by_target = r.prefiltered && !r.negated && !r.multi_match;
@@ -1401,6 +1516,7 @@ bool Transaction::Impl::EvalRule(const CompiledRule& r, const CompiledRule& head
         !TargetMayMatch(cv, r.chain_id).Test(r.rule_index)) {
       continue;
     }
+    const bool cacheable = !cv.count && StableValues(cv.id);
     values.clear();
     CollectVar(cv, &values);
     // Only EvalRule fills `values` (macro expansion collects into its own vector), and a chain
@@ -1424,6 +1540,20 @@ bool Transaction::Impl::EvalRule(const CompiledRule& r, const CompiledRule& head
             multi.push_back(Keep(cur));
           }
         }
+      } else if (!cacheable) {
+        // Values made afresh by each collection (TX's, counts ...) never repeat an address, and
+        // a single TX value is the variable's own string, whose bytes a setvar may change at the
+        // same address: transformed here, not through the per-transaction cache.
+        std::string_view cur = v.value;
+        int which = 0;
+        for (transforms::TransformFn fn : r.transforms) {
+          std::string* out = which == 1 ? &scratch_b : &scratch_a;
+          if (fn(cur, out, tctx)) {
+            cur = *out;
+            which = which == 1 ? 2 : 1;
+          }
+        }
+        multi.push_back(cur);
       } else {
         cache_slot = Transformed(v.value, r.chain_id);
         multi.push_back(tcache_[cache_slot].out);
@@ -1434,20 +1564,29 @@ bool Transaction::Impl::EvalRule(const CompiledRule& r, const CompiledRule& head
              (tv.size() > kMaxPrefilterScan && !LargeMayMatch(r, tv)))) {
           // None of the literals every match needs is present: the operator cannot match.
           if (r.negated) {
-            std::string tv_copy(tv);
-            OnMatch(r, v, tv_copy, rm);
+            OnMatch(r, v, tv, rm);
             matched_any = true;
           }
           continue;
         }
+        if (r.capture && !cacheable) {
+          // Captures go to TX:0-9 and point into `tv`, which may be one of those variables'
+          // own strings: evaluate a copy.
+          capture_input_.assign(tv);
+          tv = capture_input_;
+        }
         mctx.want_captures = r.capture;
-        bool m =
-            r.dynamic ? r.op->EvaluateExpanded(expanded_arg, tv, &mctx) : r.op->Evaluate(tv, &mctx);
+        bool m = r.dynamic ? r.op->EvaluateExpanded(expanded_arg_, tv, &mctx)
+                           : r.op->Evaluate(tv, &mctx);
         if (m && r.capture && !r.negated) {
           for (size_t i = 0; i < mctx.captures.size() && i < 10; ++i) {
             if (!mctx.captures[i].set) continue;
-            char digit[2] = {static_cast<char>('0' + i), 0};
-            TxSet(std::string_view(digit, 1), mctx.captures[i].value);
+            if (rules->tx_slot_names.size() >= 10) {
+              TxSetSlot(static_cast<int32_t>(i), mctx.captures[i].value);  // slots 0-9: "0".."9"
+            } else {
+              char digit[2] = {static_cast<char>('0' + i), 0};
+              TxSet(std::string_view(digit, 1), mctx.captures[i].value);
+            }
           }
         }
         if (mctx.pcre_limits_exceeded && !pcre_limit_recorded) {
@@ -1462,15 +1601,16 @@ bool Transaction::Impl::EvalRule(const CompiledRule& r, const CompiledRule& head
         }
         if (r.negated) m = !m;
         if (!m) continue;
-        std::string tv_copy(tv);  // OnMatch may reuse the scratch buffers (macros)
-        OnMatch(r, v, tv_copy, rm);
+        // OnMatch copies `tv` (MATCHED_VAR) before anything it runs can touch the buffers `tv`
+        // may point into (a TX variable's string, the transformation scratch buffers).
+        OnMatch(r, v, tv, rm);
         matched_any = true;
       }
     }
   }
   if (!matched_any) {
     matched_set = false;
-    matched_vars.clear();
+    matched_vars_n_ = 0;
     return false;
   }
   if (r.child != nullptr) {
@@ -1682,12 +1822,27 @@ void Transaction::Impl::RunPhase(int phase) {
   allow = AllowType::kNone;
   current_phase = phase;
   const auto& list = rules->phases[phase];
+  const auto& markers = rules->marker_positions[phase];
   for (size_t i = 0; i < list.size(); ++i) {
-    const CompiledRule* r = list[i];
     if (marker_pending >= 0) {
-      if (r->is_marker && r->marker == marker_pending) marker_pending = -1;
+      // skipAfter: straight to the marker's next entry in this phase (the rules in between are
+      // not looked at: with the CRS at PL1, most of each phase); none left: the skip carries
+      // into the next phase, as when walking the list.
+      size_t next = list.size();
+      if (static_cast<size_t>(marker_pending) < markers.size()) {
+        for (uint32_t pos : markers[static_cast<size_t>(marker_pending)]) {
+          if (pos >= i) {
+            next = pos;
+            break;
+          }
+        }
+      }
+      if (next == list.size()) break;
+      i = next;  // the marker entry itself, passed over like any marker
+      marker_pending = -1;
       continue;
     }
+    const CompiledRule* r = list[i];
     if (skip_next > 0) {
       --skip_next;
       continue;
@@ -1703,7 +1858,7 @@ void Transaction::Impl::RunPhase(int phase) {
 // ---- body ------------------------------------------------------------------------------------
 
 void Transaction::Impl::ProcessBody() {
-  ++data_epoch_;  // request-data facts cached per target are stale from here
+  DataChanged({kDataArgs, kDataBody});  // facts cached per target on these are stale now
   body_processed = true;
   body::Limits limits;
   limits.argument_separator = cfg->argument_separator;
@@ -1786,7 +1941,7 @@ void Transaction::ProcessConnection(std::string_view client_ip, int client_port,
 
 void Transaction::ProcessUri(std::string_view uri, std::string_view method,
                              std::string_view http_version) {
-  ++impl_->data_epoch_;
+  impl_->DataChanged({kDataLine, kDataArgs});
   Impl& t = *impl_;
   t.uri_raw = t.Keep(uri);
   t.method = t.Keep(method);
@@ -1832,7 +1987,7 @@ void Transaction::ProcessUri(std::string_view uri, std::string_view method,
 }
 
 void Transaction::AddRequestHeader(std::string_view name, std::string_view value) {
-  ++impl_->data_epoch_;
+  impl_->DataChanged({kDataHeaders});
   Impl& t = *impl_;
   KV kv{t.Keep(name), t.Keep(value)};
   t.req_headers.push_back(kv);
@@ -1889,7 +2044,7 @@ bool Transaction::ProcessRequestBody() {
 }
 
 void Transaction::AddResponseHeader(std::string_view name, std::string_view value) {
-  ++impl_->data_epoch_;
+  impl_->DataChanged({kDataRespHeaders});
   Impl& t = *impl_;
   KV kv{t.Keep(name), t.Keep(value)};
   t.resp_headers.push_back(kv);
@@ -1904,7 +2059,6 @@ void Transaction::AddResponseHeader(std::string_view name, std::string_view valu
 }
 
 bool Transaction::ProcessResponseHeaders(int status, std::string_view protocol) {
-  ++impl_->data_epoch_;
   Impl& t = *impl_;
   t.response_status = status;
   t.response_protocol = t.Keep(protocol);
@@ -1931,7 +2085,7 @@ void Transaction::AppendResponseBody(std::string_view data) {
 }
 
 bool Transaction::ProcessResponseBody() {
-  ++impl_->data_epoch_;
+  impl_->DataChanged({kDataRespBody});
   Impl& t = *impl_;
   if (t.mode == EngineMode::kOff) return t.it.disruptive();
   bool access =

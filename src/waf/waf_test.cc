@@ -387,6 +387,61 @@ TEST(WafPrefilter, PooledTransactionsDoNotLeakState) {
   }
 }
 
+// TX values are read in place (not copied per rule) and never go through the per-transaction
+// transformation cache: a setvar that rewrites a variable with a value of the same length (same
+// bytes address) must be seen by the next rule, through the same transformation chain.
+TEST(WafSemantics, TxValueRewrittenInPlaceIsSeenByLaterRules) {
+  auto rules = Rules(
+      "SecAction \"id:1,phase:1,pass,nolog,setvar:tx.a=abc\"\n"
+      "SecRule TX:a \"@streq abc\" \"id:2,phase:1,pass,nolog,t:lowercase,setvar:tx.a=xyz\"\n"
+      "SecRule TX:a \"@streq xyz\" \"id:3,phase:1,pass,nolog,t:lowercase\"\n"
+      "SecRule TX:a \"@streq abc\" \"id:4,phase:1,pass,nolog,t:lowercase\"\n"
+      "SecRule TX:a \"@streq xyz\" \"id:5,phase:1,pass,nolog,t:lowercase,setvar:tx.a=+1\"\n"
+      "SecRule TX:A \"@eq 1\" \"id:6,phase:1,pass,nolog\"\n");
+  Outcome o = Eval(rules, Get("/"));
+  EXPECT_TRUE(Has(o.matched_rule_ids, 2));
+  EXPECT_TRUE(Has(o.matched_rule_ids, 3));
+  EXPECT_FALSE(Has(o.matched_rule_ids, 4));
+  EXPECT_TRUE(Has(o.matched_rule_ids, 5));
+  EXPECT_TRUE(Has(o.matched_rule_ids, 6));  // "xyz" + 1 = 1, under the upper-case name too
+}
+
+// A capturing rule whose target is one of the capture variables overwrites the value it reads.
+TEST(WafSemantics, CaptureIntoTheVariableBeingMatched) {
+  auto rules = Rules(
+      "SecAction \"id:1,phase:1,pass,nolog,setvar:tx.1=key-value-pair\"\n"
+      "SecRule TX:1 \"@rx ^(\\w+)-(\\w+)\" \"id:2,phase:1,pass,nolog,capture\"\n"
+      "SecRule TX:0 \"@streq key-value\" \"id:3,phase:1,pass,nolog\"\n"
+      "SecRule TX:1 \"@streq key\" \"id:4,phase:1,pass,nolog\"\n"
+      "SecRule TX:2 \"@streq value\" \"id:5,phase:1,pass,nolog\"\n");
+  Outcome o = Eval(rules, Get("/"));
+  for (int64_t id : {2, 3, 4, 5}) EXPECT_TRUE(Has(o.matched_rule_ids, id)) << id;
+}
+
+// Regex keys over TX: the answer per variable name is remembered across pooled transactions and
+// forgotten when the engine's rules are swapped (the regexes' numbering changes).
+TEST(WafSemantics, TxRegexKeysAcrossPooledTransactionsAndRuleSwaps) {
+  auto first = Rules(
+      "SecAction \"id:1,phase:1,pass,nolog,setvar:tx.alpha_one=1,setvar:tx.beta_one=1\"\n"
+      "SecRule &TX:/^alpha_/ \"@eq 1\" \"id:2,phase:1,pass,nolog\"\n"
+      "SecRule &TX:/^beta_/ \"@eq 1\" \"id:3,phase:1,pass,nolog\"\n");
+  auto second = Rules(
+      "SecAction \"id:1,phase:1,pass,nolog,setvar:tx.alpha_one=1,setvar:tx.beta_one=1\"\n"
+      "SecRule &TX:/^beta_/ \"@eq 1\" \"id:3,phase:1,pass,nolog\"\n"
+      "SecRule &TX:/^gamma_/ \"@eq 0\" \"id:4,phase:1,pass,nolog\"\n"
+      "SecRule &TX:/^alpha_/ \"@eq 1\" \"id:2,phase:1,pass,nolog\"\n");
+  Engine engine(first);
+  for (int i = 0; i < 3; ++i) {
+    Outcome o = RunExchange(engine, Get("/"));
+    EXPECT_TRUE(Has(o.matched_rule_ids, 2) && Has(o.matched_rule_ids, 3)) << i;
+  }
+  engine.SwapRules(second);
+  for (int i = 0; i < 3; ++i) {
+    Outcome o = RunExchange(engine, Get("/"));
+    for (int64_t id : {2, 3, 4}) EXPECT_TRUE(Has(o.matched_rule_ids, id)) << i << " " << id;
+  }
+}
+
 // Values over the prefilter's scan limit are checked per rule with memmem of the required
 // literals; a caseless literal must still be found in mixed-case content (no t:lowercase), a
 // case-sensitive one exactly, and a negated rule must match when the literal is absent.
