@@ -2052,14 +2052,7 @@ class PhpAnalysis {
     }
     bool computed = false;
     if (auto name = EvalString(a, b, &computed)) {
-      std::string lower = Lower(*name);
-      if (SinkNames().count(lower)) return true;
-      // "Cls::method": the method's name is what wrappers are known by
-      if (size_t colons = lower.rfind("::"); colons != std::string::npos)
-        lower = lower.substr(colons + 2);
-      for (const auto& [w, closure] : wrappers_)
-        if (!closure && w == lower) return true;
-      return false;  // a known name that is not a sink
+      return NamesSinkOrWrapper(*name);  // a known name: a sink, or harmless
     } else if (computed) {
       return true;  // assembled by string functions we cannot evaluate
     }
@@ -2067,6 +2060,18 @@ class PhpAnalysis {
   }
 
   void Add(const char* rule, int score, size_t pos) { ev_.push_back({rule, score, pos}); }
+
+  // Whether a resolved callee name is a sink, or a function of this file known to wrap one
+  // ("Cls::method": the method's name is what wrappers are known by).
+  bool NamesSinkOrWrapper(const std::string& name) const {
+    std::string lower = Lower(name);
+    if (SinkNames().count(lower)) return true;
+    if (size_t colons = lower.rfind("::"); colons != std::string::npos)
+      lower = lower.substr(colons + 2);
+    for (const auto& [w, closure] : wrappers_)
+      if (!closure && w == lower) return true;
+    return false;
+  }
 
   // What the callee expression [a, b) may call: kSinkName (it resolves to a sink, or an object
   // whose __invoke wraps one), kMaySink, kConstructed (assembled by functions we cannot
@@ -2081,15 +2086,7 @@ class PhpAnalysis {
     }
     if (a >= b) return kNone;
     bool computed = false;
-    if (auto v = EvalString(a, b, &computed)) {
-      std::string lower = Lower(*v);
-      if (SinkNames().count(lower)) return kSinkName;
-      if (size_t colons = lower.rfind("::"); colons != std::string::npos)
-        lower = lower.substr(colons + 2);
-      for (const auto& [w, closure] : wrappers_)
-        if (!closure && w == lower) return kSinkName;
-      return kNone;
-    }
+    if (auto v = EvalString(a, b, &computed)) return NamesSinkOrWrapper(*v) ? kSinkName : kNone;
     int t = computed ? kConstructed : kNone;
     if (t_[a] == '$') {
       size_t e;
