@@ -90,12 +90,6 @@ class Compiler {
 };
 
 int32_t Compiler::TxSlot(const std::string& name_lower) {
-  if (rules_->tx_slot_names.empty()) {  // the capture names "0".."9" are slots 0-9
-    for (char d = '0'; d <= '9'; ++d) {
-      tx_slots_.emplace(std::string(1, d), d - '0');
-      rules_->tx_slot_names.emplace_back(1, d);
-    }
-  }
   auto [it, inserted] =
       tx_slots_.emplace(name_lower, static_cast<int32_t>(rules_->tx_slot_names.size()));
   if (inserted) rules_->tx_slot_names.push_back(name_lower);
@@ -773,7 +767,8 @@ std::unique_ptr<CompiledRule> Compiler::CompileRule(const seclang::Rule& r, int 
 }
 
 void Compiler::Run(seclang::RuleSet set) {
-  TxSlot("0");  // the capture names "0".."9" are TX slots 0-9 in every rule set
+  // The capture names "0".."9" are TX slots 0-9 in every rule set (EvalRule sets them by number).
+  for (char d = '0'; d <= '9'; ++d) TxSlot(std::string(1, d));
   // Configuration and defaults first: v3 looks both up at run time, so their position in the
   // file does not matter for the rules.
   for (const seclang::Directive& d : set.directives) ApplyDirective(d);

@@ -409,6 +409,27 @@ struct Transaction::Impl : TxState {
     return static_cast<size_t>(h ^ (h >> 29));
   }
   int Transformed(std::string_view in, uint32_t chain);
+  // Runs the transformations `fns` over `in`, alternating between the two scratch buffers. The
+  // result is `in` itself or lives in a scratch buffer (`*changed` says which) until the next
+  // call; with `steps`, every value a transformation produced is also kept there (multiMatch).
+  std::string_view RunChain(std::string_view in, const std::vector<transforms::TransformFn>& fns,
+                            bool* changed = nullptr,
+                            std::vector<std::string_view>* steps = nullptr) {
+    std::string_view cur = in;
+    bool in_a = false;  // cur is scratch_a's bytes: the next output goes to scratch_b
+    bool any = false;
+    for (transforms::TransformFn fn : fns) {
+      std::string* out = in_a ? &scratch_b : &scratch_a;
+      if (fn(cur, out, &rules->transform_ctx)) {
+        cur = *out;
+        in_a = out == &scratch_a;
+        any = true;
+        if (steps != nullptr) steps->push_back(Keep(cur));
+      }
+    }
+    if (changed != nullptr) *changed = any;
+    return cur;
+  }
   bool LargeMayMatch(const CompiledRule& r, std::string_view s);
   struct LargeCounts {  // byte counts of one large value, for LargeMayMatch
     uint32_t gen = 0;
@@ -1359,18 +1380,11 @@ int Transaction::Impl::Transformed(std::string_view in, uint32_t chain) {
     i = CacheHash(p, len, chain) & mask;
     while (tcache_[i].gen == tgen_) i = (i + 1) & mask;
   }
-  std::string_view cur = in;
-  int which = 0;  // 0: input, 1: scratch_a, 2: scratch_b
   static const std::vector<transforms::TransformFn> kNoTransforms;
   const auto& fns = chain < rules->chains.size() ? rules->chains[chain] : kNoTransforms;
-  for (transforms::TransformFn fn : fns) {
-    std::string* out = which == 1 ? &scratch_b : &scratch_a;
-    if (fn(cur, out, &rules->transform_ctx)) {
-      cur = *out;
-      which = which == 1 ? 2 : 1;
-    }
-  }
-  if (which != 0) cur = Keep(cur);
+  bool changed = false;
+  std::string_view cur = RunChain(in, fns, &changed);
+  if (changed) cur = Keep(cur);
   CacheEntry& e = tcache_[i];
   e.ptr = p;
   e.len = len;
@@ -1507,7 +1521,6 @@ bool Transaction::Impl::EvalRule(const CompiledRule& r, const CompiledRule& head
     ExpandInto(r.op_arg, &expanded_arg_);
   }
   bool matched_any = false;
-  const transforms::TransformContext* tctx = &rules->transform_ctx;
   const bool skip_by_target = r.prefiltered && !r.negated && !r.multi_match;
   for (const CompiledVar& cv : r.vars) {
     // When no value of this target contains a literal the regex needs, skip the target whole:
@@ -1529,31 +1542,13 @@ bool Transaction::Impl::EvalRule(const CompiledRule& r, const CompiledRule& head
       multi.clear();
       int cache_slot = -1;
       if (r.multi_match) {
-        std::string_view cur = v.value;
-        int which = 0;  // 0: input, 1: scratch_a, 2: scratch_b
-        multi.push_back(cur);
-        for (transforms::TransformFn fn : r.transforms) {
-          std::string* out = which == 1 ? &scratch_b : &scratch_a;
-          if (fn(cur, out, tctx)) {
-            cur = *out;
-            which = which == 1 ? 2 : 1;
-            multi.push_back(Keep(cur));
-          }
-        }
+        multi.push_back(v.value);
+        RunChain(v.value, r.transforms, nullptr, &multi);
       } else if (!cacheable) {
         // Values made afresh by each collection (TX's, counts ...) never repeat an address, and
         // a single TX value is the variable's own string, whose bytes a setvar may change at the
         // same address: transformed here, not through the per-transaction cache.
-        std::string_view cur = v.value;
-        int which = 0;
-        for (transforms::TransformFn fn : r.transforms) {
-          std::string* out = which == 1 ? &scratch_b : &scratch_a;
-          if (fn(cur, out, tctx)) {
-            cur = *out;
-            which = which == 1 ? 2 : 1;
-          }
-        }
-        multi.push_back(cur);
+        multi.push_back(RunChain(v.value, r.transforms));
       } else {
         cache_slot = Transformed(v.value, r.chain_id);
         multi.push_back(tcache_[cache_slot].out);
@@ -1581,12 +1576,7 @@ bool Transaction::Impl::EvalRule(const CompiledRule& r, const CompiledRule& head
         if (m && r.capture && !r.negated) {
           for (size_t i = 0; i < mctx.captures.size() && i < 10; ++i) {
             if (!mctx.captures[i].set) continue;
-            if (rules->tx_slot_names.size() >= 10) {
-              TxSetSlot(static_cast<int32_t>(i), mctx.captures[i].value);  // slots 0-9: "0".."9"
-            } else {
-              char digit[2] = {static_cast<char>('0' + i), 0};
-              TxSet(std::string_view(digit, 1), mctx.captures[i].value);
-            }
+            TxSetSlot(static_cast<int32_t>(i), mctx.captures[i].value);  // slots 0-9: "0".."9"
           }
         }
         if (mctx.pcre_limits_exceeded && !pcre_limit_recorded) {
