@@ -72,6 +72,14 @@ constexpr uint64_t kMaxZstdObject = uint64_t(1) << 30;
 // kAuto compresses while at least this many chunks of the pack wait for the disk.
 constexpr size_t kAutoBacklog = 2;
 
+// A record's header (docs/formats/baseline.md §4.1): magic, SM3 of the object, stored length
+// (little-endian), kRecordHeader bytes at `h`.
+void FillRecordHeader(char* h, std::string_view magic, const crypto::Digest& d, uint64_t len) {
+  std::memcpy(h, magic.data(), 4);
+  std::memcpy(h + 4, d.data(), d.size());
+  for (int i = 0; i < 8; ++i) h[kRecordHeader - 8 + i] = char(len >> (8 * i));
+}
+
 // Formats whose content is already compressed: PNG, JPEG, GIF, WebP, gzip, zip (also docx,
 // jar, ...), WOFF/WOFF2, zstd, xz, bzip2, 7z, MP4/MOV (ftyp), Ogg, MP3 (ID3), PDF is not in
 // the list (its text parts compress).
@@ -719,9 +727,7 @@ Status Vault::PutObjects(std::span<const crypto::Digest> sm3,
       if (w->zstd && !ZSTD_isError(n)) {
         zstd = true;
         if (room) {  // compressed in place: only the header is left to write
-          std::memcpy(room, kRecordMagicZstd.data(), 4);
-          std::memcpy(room + 4, d.data(), d.size());
-          for (int i = 0; i < 8; ++i) room[kRecordHeader - 8 + i] = char(uint64_t(n) >> (8 * i));
+          FillRecordHeader(room, kRecordMagicZstd, d, n);
           uint64_t offset = w->size;
           s = w->Commit(kRecordHeader + n);
           if (s.ok()) w->entries.push_back(PackEntry{d, offset, n});
@@ -744,10 +750,7 @@ Status Vault::PutObjects(std::span<const crypto::Digest> sm3,
       content = sealed;
     }
     char header[kRecordHeader];
-    std::memcpy(header, (zstd ? kRecordMagicZstd : kRecordMagic).data(), 4);
-    std::memcpy(header + 4, d.data(), d.size());
-    for (int i = 0; i < 8; ++i)
-      header[kRecordHeader - 8 + i] = char(uint64_t(content.size()) >> (8 * i));
+    FillRecordHeader(header, zstd ? kRecordMagicZstd : kRecordMagic, d, content.size());
     uint64_t offset = w->size;
     s = w->Append(std::string_view(header, sizeof header));
     if (s.ok()) s = w->Append(content);
