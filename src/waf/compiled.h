@@ -142,6 +142,15 @@ struct CompiledRule {
   std::vector<prefilter::Literal> large_literals;
 };
 
+// A distinct transformation chain, with each step's trigger features (transforms::TriggersOf):
+// a value without any of a step's triggers passes the step unchanged, so it is not run, and a
+// value without any of `any_trigger` comes out of the whole chain as it went in.
+struct TransformChain {
+  std::vector<transforms::TransformFn> fns;
+  std::vector<transforms::Features> triggers;
+  transforms::Features any_trigger = 0;
+};
+
 struct DefaultActions {
   std::vector<transforms::TransformFn> transforms;
   Disruptive disruptive = Disruptive::kPass;
@@ -192,7 +201,7 @@ class CompiledRules {
   std::vector<CompileReport::RuleInfo> rule_info;
   transforms::TransformContext transform_ctx;
   // Distinct transformation chains; rules with the same chain share cached results per value.
-  std::vector<std::vector<transforms::TransformFn>> chains;
+  std::vector<TransformChain> chains;
   // Every prefiltered @rx rule's literal requirement (and static @pm's phrases) in one
   // automaton: one pass over a distinct transformed value decides all those rules at once
   // (shared by every chain producing it).

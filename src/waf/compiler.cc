@@ -714,9 +714,15 @@ std::unique_ptr<CompiledRule> Compiler::CompileRule(const seclang::Rule& r, int 
   }
   CompileActions(r, cr.get());
   // Share identical transformation chains (cache key at run time).
-  auto it = std::find(rules_->chains.begin(), rules_->chains.end(), cr->transforms);
+  auto it = std::find_if(rules_->chains.begin(), rules_->chains.end(),
+                         [&](const TransformChain& c) { return c.fns == cr->transforms; });
   if (it == rules_->chains.end()) {
-    rules_->chains.push_back(cr->transforms);
+    TransformChain& chain = rules_->chains.emplace_back();
+    chain.fns = cr->transforms;
+    for (transforms::TransformFn fn : chain.fns) {
+      chain.triggers.push_back(transforms::TriggersOf(fn));
+      chain.any_trigger |= chain.triggers.back();
+    }
     it = rules_->chains.end() - 1;
   }
   cr->chain_id = static_cast<uint32_t>(it - rules_->chains.begin());

@@ -366,16 +366,48 @@ struct Transaction::Impl : TxState {
 
   // Transformation cache: (value bytes' address and length, chain) -> transformed value, valid
   // for one transaction (values live in the arena or request buffers until Reset). Open
-  // addressing; entries of older transactions are recognised by their generation.
+  // addressing; entries of older transactions are recognised by their generation. Only
+  // (value, chain) pairs the chain may change get an entry (see ValueEntry).
   struct CacheEntry {
     const char* ptr = nullptr;
     uint32_t len = 0;
     uint32_t chain = 0;
     uint32_t gen = 0;
-    int32_t bits = -1;  // index into bitsets_ once the chain's prefilter ran on `out`
+    int32_t bits = -1;  // index into bitsets_ once the prefilter ran on `out`
     std::string_view out;
   };
   std::vector<CacheEntry> tcache_ = std::vector<CacheEntry>(1024);
+  // Per value Transformed sees (same stability rule as tcache_): its transforms::ValueFeatures
+  // and the prefilter bits of its own bytes. A chain whose triggers the features miss returns
+  // the value as it is, so such a (value, chain) pair costs one lookup here, on a cache line
+  // every chain of the value shares, and no tcache_ entry. Direct-mapped: a collision
+  // recomputes the features and finds the bits again by content (ContentBits).
+  struct ValueEntry {
+    const char* ptr = nullptr;
+    uint32_t len = 0;
+    uint32_t gen = 0;
+    transforms::Features features = 0;
+    int32_t bits = -1;  // index into bitsets_ once the prefilter ran on the value
+  };
+  std::array<ValueEntry, 512> values_{};
+  ValueEntry& ValueOf(std::string_view in) {
+    const uintptr_t key = reinterpret_cast<uintptr_t>(in.data()) ^ (uintptr_t{in.size()} << 48);
+    ValueEntry& e = values_[((key >> 3) * 0x9E3779B97F4A7C15ull) >> 55];
+    if (e.gen != tgen_ || e.ptr != in.data() || e.len != in.size()) {
+      e.ptr = in.data();
+      e.len = static_cast<uint32_t>(in.size());
+      e.gen = tgen_;
+      e.features = transforms::ValueFeatures(in);
+      e.bits = -1;
+    }
+    return e;
+  }
+  // A transformed value and where its prefilter bits index is kept (-1 until PrefilterBits
+  // computes it). `bits` stays valid until the next Transformed call.
+  struct Cached {
+    std::string_view out;
+    int32_t* bits;
+  };
   uint32_t tgen_ = 1;
   size_t tcache_used_ = 0;
   std::vector<prefilter::Bitset> bitsets_;
@@ -408,28 +440,46 @@ struct Transaction::Impl : TxState {
     h ^= (static_cast<uint64_t>(len) << 32 | chain) * 0xC2B2AE3D27D4EB4Full;
     return static_cast<size_t>(h ^ (h >> 29));
   }
-  int Transformed(std::string_view in, uint32_t chain);
-  // Runs the transformations `fns` over `in`, alternating between the two scratch buffers. The
-  // result is `in` itself or lives in a scratch buffer (`*changed` says which) until the next
-  // call; with `steps`, every value a transformation produced is also kept there (multiMatch).
-  std::string_view RunChain(std::string_view in, const std::vector<transforms::TransformFn>& fns,
-                            bool* changed = nullptr,
-                            std::vector<std::string_view>* steps = nullptr) {
+  Cached Transformed(std::string_view in, uint32_t chain);
+  // Runs transformation chain `chain` over `in`, alternating between the two scratch buffers.
+  // The result is `in` itself or lives in a scratch buffer (`*changed` says which) until the
+  // next call; with `steps`, every value a transformation produced is also kept there
+  // (multiMatch). A step whose trigger features the current value lacks would return it
+  // unchanged and is passed over; `in_features` are `in`'s, when the caller has them.
+  std::string_view RunChain(std::string_view in, uint32_t chain, bool* changed = nullptr,
+                            std::vector<std::string_view>* steps = nullptr,
+                            transforms::Features in_features = 0) {
     std::string_view cur = in;
     bool in_a = false;  // cur is scratch_a's bytes: the next output goes to scratch_b
     bool any = false;
-    for (transforms::TransformFn fn : fns) {
-      std::string* out = in_a ? &scratch_b : &scratch_a;
-      if (fn(cur, out, &rules->transform_ctx)) {
-        cur = *out;
-        in_a = out == &scratch_a;
-        any = true;
-        if (steps != nullptr) steps->push_back(Keep(cur));
+    if (chain < rules->chains.size()) {
+      const auto& fns = rules->chains[chain].fns;
+      const auto& triggers = rules->chains[chain].triggers;
+      transforms::Features f = in_features;
+      for (size_t k = 0; k < fns.size(); ++k) {
+        // A value's features cost one pass over it, about what a step's own check costs: they
+        // are worked out for the input when at least two steps are left (Transformed passes
+        // them in, computed once per value); a changed value runs the remaining steps.
+        if (f == 0) {
+          f = fns.size() - k >= 2 && cur.size() <= kFeatureScanLimit
+                  ? transforms::ValueFeatures(cur)
+                  : ~0u;
+        }
+        if ((f & triggers[k]) == 0) continue;
+        std::string* out = in_a ? &scratch_b : &scratch_a;
+        if (fns[k](cur, out, &rules->transform_ctx)) {
+          cur = *out;
+          in_a = out == &scratch_a;
+          any = true;
+          f = ~0u;
+          if (steps != nullptr) steps->push_back(Keep(cur));
+        }
       }
     }
     if (changed != nullptr) *changed = any;
     return cur;
   }
+  static constexpr size_t kFeatureScanLimit = 512;
   bool LargeMayMatch(const CompiledRule& r, std::string_view s);
   struct LargeCounts {  // byte counts of one large value, for LargeMayMatch
     uint32_t gen = 0;
@@ -438,7 +488,7 @@ struct Transaction::Impl : TxState {
   };
   std::vector<LargeCounts> large_counts_;
   prefilter::RareByteScratch rare_scratch_;
-  const prefilter::Bitset& PrefilterBits(int slot, uint32_t chain);
+  const prefilter::Bitset& PrefilterBits(const Cached& c);
   struct ContentEntry {
     uint64_t hash = 0;
     std::string_view text;
@@ -478,6 +528,7 @@ struct Transaction::Impl : TxState {
       for (CacheEntry& e : tcache_) e.gen = 0;
       for (ContentEntry& e : content_) e.gen = 0;
       for (TargetEntry& e : targets_) e.gen = 0;
+      for (ValueEntry& e : values_) e.gen = 0;
       tgen_ = 1;
     }
     tcache_used_ = 0;
@@ -1356,14 +1407,20 @@ void Transaction::Impl::OnMatch(const CompiledRule& r, const VarValue& v,
   }
 }
 
-int Transaction::Impl::Transformed(std::string_view in, uint32_t chain) {
+Transaction::Impl::Cached Transaction::Impl::Transformed(std::string_view in, uint32_t chain) {
+  ValueEntry& value = ValueOf(in);
+  if (chain >= rules->chains.size() || (value.features & rules->chains[chain].any_trigger) == 0) {
+    return Cached{in, &value.bits};
+  }
   const char* p = in.data();
   uint32_t len = static_cast<uint32_t>(in.size());
   size_t mask = tcache_.size() - 1;
   size_t i = CacheHash(p, len, chain) & mask;
   while (tcache_[i].gen == tgen_) {
-    const CacheEntry& e = tcache_[i];
-    if (e.ptr == p && e.len == len && e.chain == chain) return static_cast<int>(i);
+    CacheEntry& e = tcache_[i];
+    if (e.ptr == p && e.len == len && e.chain == chain) {
+      return e.out.data() == p ? Cached{in, &value.bits} : Cached{e.out, &e.bits};
+    }
     i = (i + 1) & mask;
   }
   if ((tcache_used_ + 1) * 2 > tcache_.size()) {
@@ -1380,10 +1437,8 @@ int Transaction::Impl::Transformed(std::string_view in, uint32_t chain) {
     i = CacheHash(p, len, chain) & mask;
     while (tcache_[i].gen == tgen_) i = (i + 1) & mask;
   }
-  static const std::vector<transforms::TransformFn> kNoTransforms;
-  const auto& fns = chain < rules->chains.size() ? rules->chains[chain] : kNoTransforms;
   bool changed = false;
-  std::string_view cur = RunChain(in, fns, &changed);
+  std::string_view cur = RunChain(in, chain, &changed, nullptr, value.features);
   if (changed) cur = Keep(cur);
   CacheEntry& e = tcache_[i];
   e.ptr = p;
@@ -1393,15 +1448,13 @@ int Transaction::Impl::Transformed(std::string_view in, uint32_t chain) {
   e.bits = -1;
   e.out = cur;
   ++tcache_used_;
-  return static_cast<int>(i);
+  // Unchanged: the value's own bits serve (the same bytes).
+  return changed ? Cached{e.out, &e.bits} : Cached{in, &value.bits};
 }
 
-const prefilter::Bitset& Transaction::Impl::PrefilterBits(int slot, uint32_t chain) {
-  if (tcache_[slot].bits < 0) {
-    int32_t bits = ContentBits(tcache_[slot].out);
-    tcache_[slot].bits = bits;
-  }
-  return bitsets_[tcache_[slot].bits];
+const prefilter::Bitset& Transaction::Impl::PrefilterBits(const Cached& c) {
+  if (*c.bits < 0) *c.bits = ContentBits(c.out);
+  return bitsets_[*c.bits];
 }
 
 // The all-rules automaton's bits for `s`, computed once per distinct content in the
@@ -1492,11 +1545,10 @@ const prefilter::Bitset& Transaction::Impl::TargetMayMatch(const CompiledVar& cv
   if (te.gen == tgen_ && te.epoch == epoch) return bitsets_[te.bits];
   target_values_.clear();
   CollectVar(cv, &target_values_);
-  prefilter::Bitset& agg = NewBitset();
+  NewBitset();
   int32_t agg_index = static_cast<int32_t>(bitsets_used_ - 1);
   for (const VarValue& v : target_values_) {
-    int slot = Transformed(v.value, chain);
-    const prefilter::Bitset& bits = PrefilterBits(slot, chain);
+    const prefilter::Bitset& bits = PrefilterBits(Transformed(v.value, chain));
     bitsets_[agg_index].OrWith(bits);
   }
   TargetEntry& t2 = targets_[idx];
@@ -1540,22 +1592,22 @@ bool Transaction::Impl::EvalRule(const CompiledRule& r, const CompiledRule& head
       // cached per (value, chain) for the transaction, with the chain's prefilter bits.
       std::vector<std::string_view>& multi = multi_;
       multi.clear();
-      int cache_slot = -1;
+      Cached cached{{}, nullptr};  // bits set: the value went through the cache
       if (r.multi_match) {
         multi.push_back(v.value);
-        RunChain(v.value, r.transforms, nullptr, &multi);
+        RunChain(v.value, r.chain_id, nullptr, &multi);
       } else if (!cacheable) {
         // Values made afresh by each collection (TX's, counts ...) never repeat an address, and
         // a single TX value is the variable's own string, whose bytes a setvar may change at the
         // same address: transformed here, not through the per-transaction cache.
-        multi.push_back(RunChain(v.value, r.transforms));
+        multi.push_back(RunChain(v.value, r.chain_id));
       } else {
-        cache_slot = Transformed(v.value, r.chain_id);
-        multi.push_back(tcache_[cache_slot].out);
+        cached = Transformed(v.value, r.chain_id);
+        multi.push_back(cached.out);
       }
       for (std::string_view tv : multi) {
-        if (cache_slot >= 0 &&
-            ((r.prefiltered && !PrefilterBits(cache_slot, r.chain_id).Test(r.rule_index)) ||
+        if (cached.bits != nullptr &&
+            ((r.prefiltered && !PrefilterBits(cached).Test(r.rule_index)) ||
              (tv.size() > kMaxPrefilterScan && !LargeMayMatch(r, tv)))) {
           // None of the literals every match needs is present: the operator cannot match.
           if (r.negated) {

@@ -15,6 +15,10 @@ namespace {
 bool NormalisePathImpl(std::string_view in, std::string* out, bool win) {
   const size_t n = in.size();
   if (n == 0) return false;
+  // Only separators and '.' segments change anything.
+  if (in.find_first_of(win ? std::string_view("/.\\") : std::string_view("/.")) == in.npos) {
+    return false;
+  }
   // The algorithm rewrites the buffer in place; the write cursor never passes the read cursor.
   out->assign(in);
   char* b = out->data();

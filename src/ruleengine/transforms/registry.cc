@@ -12,47 +12,95 @@
 namespace gs::transforms {
 namespace {
 
+// Feature bits (ValueFeatures). kEvery is set on every value, so a trigger set containing it
+// (kAlways) makes the transformation run whatever the value holds.
+constexpr Features kUpper = 1u << 0;         // A-Z
+constexpr Features kLower = 1u << 1;         // a-z
+constexpr Features kPercentPlus = 1u << 2;   // % +
+constexpr Features kAmp = 1u << 3;           // &
+constexpr Features kBackslash = 1u << 4;     // '\\'
+constexpr Features kNul = 1u << 5;           // 0x00
+constexpr Features kHigh = 1u << 6;          // 0x80-0xff
+constexpr Features kSlash = 1u << 7;         // /
+constexpr Features kDot = 1u << 8;           // .
+constexpr Features kSpace = 1u << 9;         // ' '
+constexpr Features kOtherSpace = 1u << 10;   // \t \n \v \f \r
+constexpr Features kCmdPunct = 1u << 11;     // " ' ^ , ; (   (what cmdLine drops or rewrites)
+constexpr Features kSpaceRun = 1u << 12;     // "  "
+constexpr Features kCommentOpen = 1u << 13;  // "/*"
+constexpr Features kEvery = 1u << 31;
+constexpr Features kAlways = ~Features{0};
+constexpr Features kWhitespace = kSpace | kOtherSpace;
+
 constexpr Transform kTransforms[] = {
-    {"base64Decode", &Base64Decode, false},
-    {"base64DecodeExt", &Base64DecodeExt, false},
-    {"base64Encode", &Base64Encode, false},
-    {"cmdLine", &CmdLine, false},
-    {"compressWhitespace", &CompressWhitespace, false},
-    {"cssDecode", &CssDecode, false},
-    {"escapeSeqDecode", &EscapeSeqDecode, false},
-    {"hexDecode", &HexDecode, false},
-    {"hexEncode", &HexEncode, false},
-    {"htmlEntityDecode", &HtmlEntityDecode, false},
-    {"jsDecode", &JsDecode, false},
-    {"length", &Length, false},
-    {"lowercase", &Lowercase, false},
-    {"md5", &Md5, false},
-    {"none", &None, true},
-    {"normalisePath", &NormalisePath, false},
-    {"normalizePath", &NormalisePath, false},
-    {"normalisePathWin", &NormalisePathWin, false},
-    {"normalizePathWin", &NormalisePathWin, false},
-    {"parityEven7bit", &ParityEven7bit, false},
-    {"parityOdd7bit", &ParityOdd7bit, false},
-    {"parityZero7bit", &ParityZero7bit, false},
-    {"phpArgsNames", &PhpArgsNames, false},
-    {"removeComments", &RemoveComments, false},
-    {"removeCommentsChar", &RemoveCommentsChar, false},
-    {"removeNulls", &RemoveNulls, false},
-    {"removeWhitespace", &RemoveWhitespace, false},
-    {"replaceComments", &ReplaceComments, false},
-    {"replaceNulls", &ReplaceNulls, false},
-    {"sha1", &Sha1, false},
-    {"sqlHexDecode", &SqlHexDecode, false},
-    {"trim", &Trim, false},
-    {"trimLeft", &TrimLeft, false},
-    {"trimRight", &TrimRight, false},
-    {"uppercase", &Uppercase, false},
-    {"urlDecode", &UrlDecode, false},
-    {"urlDecodeUni", &UrlDecodeUni, false},
-    {"urlEncode", &UrlEncode, false},
-    {"utf8toUnicode", &Utf8ToUnicode, false},
+    {"base64Decode", &Base64Decode, false, kAlways},
+    {"base64DecodeExt", &Base64DecodeExt, false, kAlways},
+    {"base64Encode", &Base64Encode, false, kAlways},
+    // Drops " ' \\ ^; a run of space , ; \t \r \n becomes one space (so a single space among
+    // other bytes stays), which goes before '/' or '('; lower-cases.
+    {"cmdLine", &CmdLine, false,
+     kUpper | kBackslash | kCmdPunct | kSlash | kOtherSpace | kSpaceRun},
+    {"compressWhitespace", &CompressWhitespace, false, kOtherSpace | kSpaceRun},
+    {"cssDecode", &CssDecode, false, kBackslash},
+    {"escapeSeqDecode", &EscapeSeqDecode, false, kBackslash},
+    {"hexDecode", &HexDecode, false, kAlways},
+    {"hexEncode", &HexEncode, false, kAlways},
+    {"htmlEntityDecode", &HtmlEntityDecode, false, kAmp},
+    {"jsDecode", &JsDecode, false, kBackslash},
+    {"length", &Length, false, kAlways},
+    {"lowercase", &Lowercase, false, kUpper},
+    {"md5", &Md5, false, kAlways},
+    {"none", &None, true, 0},
+    // Only '/' separators and '.' segments (a ".." after any segment, as in ModSecurity) change.
+    {"normalisePath", &NormalisePath, false, kSlash | kDot},
+    {"normalizePath", &NormalisePath, false, kSlash | kDot},
+    {"normalisePathWin", &NormalisePathWin, false, kSlash | kDot | kBackslash},
+    {"normalizePathWin", &NormalisePathWin, false, kSlash | kDot | kBackslash},
+    {"parityEven7bit", &ParityEven7bit, false, kAlways},
+    {"parityOdd7bit", &ParityOdd7bit, false, kAlways},
+    {"parityZero7bit", &ParityZero7bit, false, kHigh},
+    {"phpArgsNames", &PhpArgsNames, false, kAlways},
+    {"removeComments", &RemoveComments, false, kAlways},
+    {"removeCommentsChar", &RemoveCommentsChar, false, kAlways},
+    {"removeNulls", &RemoveNulls, false, kNul},
+    {"removeWhitespace", &RemoveWhitespace, false, kWhitespace | kHigh},  // NBSP, 0xC2
+    {"replaceComments", &ReplaceComments, false, kCommentOpen},
+    {"replaceNulls", &ReplaceNulls, false, kNul},
+    {"sha1", &Sha1, false, kAlways},
+    {"sqlHexDecode", &SqlHexDecode, false, kAlways},
+    {"trim", &Trim, false, kWhitespace},
+    {"trimLeft", &TrimLeft, false, kWhitespace},
+    {"trimRight", &TrimRight, false, kWhitespace},
+    {"uppercase", &Uppercase, false, kLower},
+    {"urlDecode", &UrlDecode, false, kPercentPlus},
+    {"urlDecodeUni", &UrlDecodeUni, false, kPercentPlus},
+    {"urlEncode", &UrlEncode, false, kAlways},
+    {"utf8toUnicode", &Utf8ToUnicode, false, kNul | kHigh},
 };
+
+// Byte -> features, built at compile time.
+struct FeatureTable {
+  Features bits[256];
+  constexpr FeatureTable() : bits{} {
+    for (int c = 0; c < 256; ++c) {
+      Features f = 0;
+      if (c >= 'A' && c <= 'Z') f |= kUpper;
+      if (c >= 'a' && c <= 'z') f |= kLower;
+      if (c == '%' || c == '+') f |= kPercentPlus;
+      if (c == '&') f |= kAmp;
+      if (c == '\\') f |= kBackslash;
+      if (c == 0) f |= kNul;
+      if (c >= 0x80) f |= kHigh;
+      if (c == '/') f |= kSlash;
+      if (c == '.') f |= kDot;
+      if (c == ' ') f |= kSpace;
+      if (c >= '\t' && c <= '\r') f |= kOtherSpace;
+      if (c == '"' || c == '\'' || c == '^' || c == ',' || c == ';' || c == '(') f |= kCmdPunct;
+      bits[c] = f;
+    }
+  }
+};
+constexpr FeatureTable kFeatureTable;
 
 }  // namespace
 
@@ -74,6 +122,24 @@ const Transform* FindTransform(std::string_view name) {
 }
 
 std::span<const Transform> AllTransforms() { return kTransforms; }
+
+Features TriggersOf(TransformFn fn) {
+  for (const Transform& t : kTransforms) {
+    if (t.fn == fn) return t.triggers;
+  }
+  return kAlways;
+}
+
+Features ValueFeatures(std::string_view in) {
+  const auto* s = reinterpret_cast<const uint8_t*>(in.data());
+  const size_t n = in.size();
+  Features f = kEvery;
+  for (size_t i = 0; i < n; ++i) f |= kFeatureTable.bits[s[i]];
+  // The pairs: only where their first byte occurs at all.
+  if ((f & kSpace) && in.find("  ") != std::string_view::npos) f |= kSpaceRun;
+  if ((f & kSlash) && in.find("/*") != std::string_view::npos) f |= kCommentOpen;
+  return f;
+}
 
 std::string_view TransformScratch::Run(std::span<const Transform* const> chain, std::string_view in,
                                        const TransformContext* ctx) {

@@ -60,12 +60,26 @@ struct TransformContext {
 
 using TransformFn = bool (*)(std::string_view in, std::string* out, const TransformContext* ctx);
 
+// What a value contains, as far as the transformations care: one bit per kind of byte (A-Z,
+// '%' or '+', '&', '\\', NUL, bytes >= 0x80, '/', '.', whitespace ...) and byte pair (two spaces,
+// "/*") that some transformation acts on, from one pass over the value (ValueFeatures). Every
+// transformation has a trigger set (Transform::triggers, TriggersOf): a value whose features
+// miss it is returned unchanged, so a chain can pass over the steps a value cannot trigger
+// without running them (the data plane runs ~20 chains per request value, and on ordinary
+// form values nearly every step is a no-op). transforms_test checks the contract exhaustively on
+// short values and on random ones.
+using Features = uint32_t;
+Features ValueFeatures(std::string_view in);
+
 struct Transform {
   std::string_view name;  // canonical spelling, as in the ModSecurity reference manual
   TransformFn fn;
   // True only for `none`: in SecLang it discards the transformations inherited so far (from
   // SecDefaultAction or earlier in the action list); the compiler acts on it, it is never run.
   bool resets_chain;
+  // Features (ValueFeatures) without which `fn` leaves a value unchanged; all bits when the
+  // transformation changes (nearly) every value, such as sha1 or length.
+  Features triggers;
 };
 
 // Looks up a transformation by its SecLang name (without the `t:`), e.g. "urlDecodeUni",
@@ -77,6 +91,9 @@ const Transform* FindTransform(std::string_view name);
 
 // Every registered transformation, aliases included (normalisePath and normalizePath share fn).
 std::span<const Transform> AllTransforms();
+
+// The trigger set of a registered transformation's function; all bits for any other function.
+Features TriggersOf(TransformFn fn);
 
 // Two reusable buffers for running a chain without per-call allocation. One per thread.
 class TransformScratch {

@@ -352,6 +352,58 @@ TEST(ContractTest, ChangedFlagMatchesResultOnRandomInput) {
   }
 }
 
+// Trigger sets (Transform::triggers): a value whose ValueFeatures miss a transformation's
+// triggers must come back unchanged, or a chain that passes over such steps would differ from
+// running them. Every value of up to two bytes, every value of three bytes over an alphabet with
+// each kind of byte the features tell apart, and random longer values.
+TEST(ContractTest, ValuesMissingTheTriggersAreUnchanged) {
+  std::string out;
+  size_t untriggered = 0;
+  auto check = [&](const Transform& t, const std::string& in) {
+    if ((ValueFeatures(in) & t.triggers) != 0) return;
+    ++untriggered;
+    ASSERT_FALSE(t.fn(in, &out, nullptr))
+        << t.name << " changed \"" << Hex(in) << "\" without a trigger feature";
+  };
+  const std::string alphabet = std::string("aZ%+&\\/.* \t\n\v\"'^,;(#-<!>0x9u") +
+                               std::string(1, '\0') + "\xc2\xa0\xe4\x80\xff";
+  std::mt19937 rng(20261207);
+  for (const Transform& t : AllTransforms()) {
+    check(t, "");
+    for (int a = 0; a < 256; ++a) {
+      check(t, std::string(1, static_cast<char>(a)));
+      for (int b = 0; b < 256; ++b) {
+        check(t, std::string{static_cast<char>(a), static_cast<char>(b)});
+      }
+    }
+    for (char a : alphabet) {
+      for (char b : alphabet) {
+        for (char c : alphabet) check(t, std::string{a, b, c});
+      }
+    }
+    for (int i = 0; i < 3000; ++i) {
+      std::string in(4 + rng() % 40, ' ');
+      for (char& ch : in) ch = alphabet[rng() % alphabet.size()];
+      check(t, in);
+    }
+    if (HasFatalFailure()) return;
+  }
+  EXPECT_GT(untriggered, 1000000u);  // the property was exercised, not vacuous
+  // Ordinary words with single spaces trigger neither whitespace transformation nor cmdLine;
+  // two spaces, a tab or a comment opener do.
+  const Features plain = ValueFeatures("value 6 lorem ipsum");
+  for (const char* name : {"compressWhitespace", "cmdLine", "urlDecodeUni", "lowercase",
+                           "normalisePath", "replaceComments", "htmlEntityDecode"}) {
+    EXPECT_EQ(plain & FindTransform(name)->triggers, 0u) << name;
+  }
+  EXPECT_NE(ValueFeatures("a  b") & FindTransform("compressWhitespace")->triggers, 0u);
+  EXPECT_NE(ValueFeatures("a\tb") & FindTransform("compressWhitespace")->triggers, 0u);
+  EXPECT_NE(ValueFeatures("a/*b") & FindTransform("replaceComments")->triggers, 0u);
+  EXPECT_EQ(ValueFeatures("a/b*") & FindTransform("replaceComments")->triggers, 0u);
+  EXPECT_EQ(TriggersOf(FindTransform("cmdLine")->fn), FindTransform("cmdLine")->triggers);
+  EXPECT_EQ(TriggersOf(nullptr), ~Features{0});
+}
+
 // The case mappings and the utf8toUnicode ASCII scan work eight bytes at a time; check every
 // byte value at every offset of a buffer longer than two words against byte-wise references.
 TEST(ContractTest, WordAtATimePathsMatchBytewiseReference) {
