@@ -3,8 +3,9 @@
 // context), the rest is the value. Beyond "no crash, no
 // out-of-bounds access" (run it under ASan), it checks invariants that any correct
 // implementation must keep: the changed flag agrees with the result, results are deterministic,
-// output sizes stay within each transformation's bound, and known identities hold (length,
-// encode/decode round trips, idempotent normalisers). A violation aborts.
+// a value without any of the transformation's trigger features is unchanged (the engine skips
+// such steps), output sizes stay within each transformation's bound, and known identities hold
+// (length, encode/decode round trips, idempotent normalisers). A violation aborts.
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -70,6 +71,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const bool changed1 = t.fn(in, &out1, ctx);
   const std::string r1 = changed1 ? out1 : in;
   Check(changed1 == (r1 != in), "changed flag disagrees with the result", t.name);
+  if ((gs::transforms::ValueFeatures(in) & t.triggers) == 0) {
+    Check(!changed1, "changed a value without any of its trigger features", t.name);
+  }
 
   std::string out2;
   const bool changed2 = t.fn(in, &out2, ctx);

@@ -9,6 +9,7 @@
 // set (sqli_data.inc) that survives a few whitelist rules for very short fingerprints.
 //
 // Everything works on the input bytes and fixed-size token buffers: no allocation per call.
+#include <array>
 #include <cstdint>
 #include <cstring>
 
@@ -65,49 +66,99 @@ constexpr size_t kTokenSize = 32;  // token text kept for keyword lookups (31 by
 
 char Upper(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 0x20) : c; }
 
-// Case-insensitive exact lookup in the generated keyword table. 0 when absent.
-char LookupWord(const char* s, size_t n) {
-  size_t lo = 0, hi = GS_SQLI_WORD_COUNT;
-  while (lo < hi) {
-    size_t mid = (lo + hi) / 2;
-    const unsigned char* w = reinterpret_cast<const unsigned char*>(kSqlWords[mid].word);
-    int cmp = 0;
-    size_t i = 0;
-    for (; i < n; ++i) {
-      unsigned char k = static_cast<unsigned char>(Upper(s[i]));
-      if (w[i] == 0 || w[i] != k) {  // an entry that ends first sorts first
-        cmp = w[i] < k || w[i] == 0 ? -1 : 1;
-        break;
+// The generated tables as hash lookups, built once: a keyword lookup hashes the upper-cased
+// bytes and compares one or two slots (each with the word's length and a hash tag beside its
+// index, so a miss rarely touches the word itself), where a binary search made about ten string
+// comparisons; tokenizing a value looks up every bareword and two-byte operator.
+class SqlTables {
+ public:
+  static const SqlTables& Get() {
+    static const SqlTables tables;
+    return tables;
+  }
+
+  // Case-insensitive exact lookup in the keyword table. 0 when absent.
+  char Word(const char* s, size_t n) const {
+    if (n == 0 || n > max_word_) return kNone;
+    char up[kMaxWord];
+    for (size_t i = 0; i < n; ++i) up[i] = Upper(s[i]);
+    const uint32_t h = Hash(up, n);
+    const uint8_t tag = static_cast<uint8_t>(h >> 24);
+    for (uint32_t i = h & kWordMask; words_[i].index != 0; i = (i + 1) & kWordMask) {
+      const Slot& slot = words_[i];
+      if (slot.len == n && slot.tag == tag) {
+        const SqlWord& w = kSqlWords[slot.index - 1];
+        if (std::memcmp(w.word, up, n) == 0) return w.type;
       }
     }
-    if (cmp == 0 && i == n) cmp = w[n] == 0 ? 0 : 1;
-    if (cmp == 0) return kSqlWords[mid].type;
-    if (cmp < 0) {
-      lo = mid + 1;
-    } else {
-      hi = mid;
-    }
+    return kNone;
   }
-  return kNone;
-}
 
-bool IsKnownFingerprint(const char* fp, size_t n) {
-  char up[8];
-  for (size_t i = 0; i < n; ++i) up[i] = Upper(fp[i]);
-  up[n] = 0;
-  size_t lo = 0, hi = GS_SQLI_FINGERPRINT_COUNT;
-  while (lo < hi) {
-    size_t mid = (lo + hi) / 2;
-    int cmp = std::strcmp(kSqlFingerprints[mid], up);
-    if (cmp == 0) return true;
-    if (cmp < 0) {
-      lo = mid + 1;
-    } else {
-      hi = mid;
+  // Whether the fingerprint (compared upper-cased) is in the known-bad set.
+  bool Fingerprint(const char* fp, size_t n) const {
+    if (n == 0 || n > 8) return false;
+    uint64_t key = 0;
+    for (size_t i = 0; i < n; ++i) key = key << 8 | static_cast<uint8_t>(Upper(fp[i]));
+    for (uint32_t i = Mix(key) & kFingerprintMask; fingerprints_[i] != 0;
+         i = (i + 1) & kFingerprintMask) {
+      if (fingerprints_[i] == key) return true;
+    }
+    return false;
+  }
+
+ private:
+  static constexpr size_t kMaxWord = 32;
+  static constexpr uint32_t kWordMask = 4095;          // 4,096 slots for 985 words
+  static constexpr uint32_t kFingerprintMask = 16383;  // 16,384 slots for 8,367 fingerprints
+  struct Slot {
+    uint16_t index = 0;  // 1 + index into kSqlWords; 0: empty
+    uint8_t len = 0;
+    uint8_t tag = 0;  // the hash's top byte
+  };
+  static uint32_t Hash(const char* s, size_t n) {
+    uint32_t h = 2166136261u;  // FNV-1a
+    for (size_t i = 0; i < n; ++i) h = (h ^ static_cast<uint8_t>(s[i])) * 16777619u;
+    return h;
+  }
+  static uint32_t Mix(uint64_t k) {
+    k *= 0x9E3779B97F4A7C15ull;
+    return static_cast<uint32_t>(k >> 40);
+  }
+
+  // Static storage, no heap: the first lookup allocates nothing either.
+  SqlTables() {
+    static_assert(GS_SQLI_WORD_COUNT < 65535, "word index must fit 16 bits");
+    for (size_t k = 0; k < GS_SQLI_WORD_COUNT; ++k) {
+      const char* w = kSqlWords[k].word;
+      const size_t n = std::strlen(w);
+      if (n == 0 || n > kMaxWord) continue;  // the generator never writes such words
+      if (n > max_word_) max_word_ = n;
+      const uint32_t h = Hash(w, n);
+      uint32_t i = h & kWordMask;
+      while (words_[i].index != 0) i = (i + 1) & kWordMask;
+      words_[i] = Slot{static_cast<uint16_t>(k + 1), static_cast<uint8_t>(n),
+                       static_cast<uint8_t>(h >> 24)};
+    }
+    for (size_t k = 0; k < GS_SQLI_FINGERPRINT_COUNT; ++k) {
+      const char* fp = kSqlFingerprints[k];
+      const size_t n = std::strlen(fp);
+      if (n == 0 || n > 8) continue;
+      uint64_t key = 0;
+      for (size_t i = 0; i < n; ++i) key = key << 8 | static_cast<uint8_t>(fp[i]);
+      uint32_t i = Mix(key) & kFingerprintMask;
+      while (fingerprints_[i] != 0 && fingerprints_[i] != key) i = (i + 1) & kFingerprintMask;
+      fingerprints_[i] = key;
     }
   }
-  return false;
-}
+
+  std::array<Slot, kWordMask + 1> words_{};
+  std::array<uint64_t, kFingerprintMask + 1> fingerprints_{};
+  size_t max_word_ = 0;
+};
+
+char LookupWord(const char* s, size_t n) { return SqlTables::Get().Word(s, n); }
+
+bool IsKnownFingerprint(const char* fp, size_t n) { return SqlTables::Get().Fingerprint(fp, n); }
 
 // Whitespace as the SQL tokenizer sees it (NUL and Latin-1 NBSP included).
 bool IsWhite(char c) {
