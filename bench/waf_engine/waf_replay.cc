@@ -9,7 +9,11 @@
 //     gateway's request id, and the filter's work after phase 5 (the logged rule ids);
 //   - K transactions in flight at once (--interleave, default 16 = wrk's 16 connections on one
 //     worker): every request side runs, then every response side, so each transaction's state is
-//     touched again only after K-1 others, as in the gateway.
+//     touched again only after K-1 others, as in the gateway;
+//   - with --evict-kb N, N KiB of other memory are written before each request and response side,
+//     as the gateway's kernel and proxy work between two WAF calls push the rule set's and the
+//     transaction's cache lines out (what a layout or prefetch change is for; the default 0
+//     measures the engine with warm caches).
 //
 // Prints the outcome of the first transaction (verdict, matched rule ids), then CPU time per
 // transaction. Instruction counts are what to compare on a shared machine:
@@ -18,7 +22,7 @@
 // compile, so compare runs with the same --iters, or use --toggle-collect=RunTransactions).
 //
 // Usage: waf_replay [--config FILE] [--shape get|post] [--iters N] [--interleave K]
-//                   [--warmup N] [--quiet]
+//                   [--warmup N] [--evict-kb N] [--quiet]
 #include <time.h>
 
 #include <cstdio>
@@ -133,14 +137,27 @@ void ResponseSide(Slot* s) {
   s->tx.reset();
 }
 
+// --evict-kb: memory written between WAF calls.
+std::vector<uint64_t> g_evict;
+
+void Evict() {
+  for (size_t i = 0; i < g_evict.size(); i += 8) g_evict[i] += i;  // one write per cache line
+}
+
 // Runs `n` transactions, `k` in flight: request sides of a batch, then their response sides.
 void __attribute__((noinline))
 RunTransactions(gs::waf::Engine& engine, const Request& req, size_t n, size_t k) {
   std::vector<Slot> slots(k);
   for (size_t done = 0; done < n;) {
     size_t batch = std::min(k, n - done);
-    for (size_t i = 0; i < batch; ++i) RequestSide(engine, req, &slots[i]);
-    for (size_t i = 0; i < batch; ++i) ResponseSide(&slots[i]);
+    for (size_t i = 0; i < batch; ++i) {
+      Evict();
+      RequestSide(engine, req, &slots[i]);
+    }
+    for (size_t i = 0; i < batch; ++i) {
+      Evict();
+      ResponseSide(&slots[i]);
+    }
     done += batch;
   }
 }
@@ -176,12 +193,14 @@ int main(int argc, char** argv) {
       interleave = std::max<size_t>(1, std::strtoull(next().c_str(), nullptr, 10));
     } else if (a == "--warmup") {
       warmup = std::strtoull(next().c_str(), nullptr, 10);
+    } else if (a == "--evict-kb") {
+      g_evict.assign(std::strtoull(next().c_str(), nullptr, 10) * 1024 / sizeof(uint64_t), 0);
     } else if (a == "--quiet") {
       quiet = true;
     } else {
       std::fprintf(stderr,
                    "usage: waf_replay [--config FILE] [--shape get|post] [--iters N] "
-                   "[--interleave K] [--warmup N] [--quiet]\n");
+                   "[--interleave K] [--warmup N] [--evict-kb N] [--quiet]\n");
       return 2;
     }
   }
@@ -221,7 +240,14 @@ int main(int argc, char** argv) {
   double t0 = CpuSeconds();
   RunTransactions(engine, req, iters, interleave);
   double t1 = CpuSeconds();
-  std::printf("waf_replay %s: %zu transactions, %zu in flight: %.2f us CPU per transaction\n",
-              shape.c_str(), iters, interleave, iters ? (t1 - t0) * 1e6 / iters : 0.0);
+  // The eviction's own cost is measured alone and taken out.
+  double e0 = CpuSeconds();
+  for (size_t i = 0; i < 2 * iters; ++i) Evict();
+  double evict = CpuSeconds() - e0;
+  std::printf(
+      "waf_replay %s: %zu transactions, %zu in flight, %zu KiB evicted per call: %.2f us CPU per "
+      "transaction\n",
+      shape.c_str(), iters, interleave, g_evict.size() * sizeof(uint64_t) / 1024,
+      iters ? (t1 - t0 - evict) * 1e6 / iters : 0.0);
   return g_sink == 1 ? 3 : 0;
 }

@@ -90,31 +90,38 @@ struct CompiledSetVar {
   int32_t tx_slot = -1;  // setvar:tx.<name without macros>: the name's TX slot
 };
 
-struct CompiledRule {
+struct alignas(64) CompiledRule {
+  // What the walk and EvalRule read on every visit, together in the first cache line (the rules
+  // of a phase are visited in order, each a few hundred bytes from the next).
   int64_t id = 0;
+  std::unique_ptr<const operators::Operator> op;
+  std::vector<CompiledVar> vars;
+  const CompiledRule* child = nullptr;  // next rule in the chain
+  uint32_t chain_id = 0;    // index of `transforms` in CompiledRules::chains (shared chains)
+  uint32_t rule_index = 0;  // dense index over every compiled rule (prefilter bit)
+  bool is_action = false;   // SecAction
+  bool is_marker = false;   // SecMarker entry in a phase list
+  bool negated = false;
+  bool dynamic = false;
+  bool multi_match = false;
+  bool capture = false;
+  // A literal prefilter guards the regex or @pm (see CompiledRules::all_prefilter); else why not.
+  bool prefiltered = false;
+  bool is_chain_child = false;
+
   int phase = 2;
   std::string file;
   int line = 0;
-  bool is_action = false;  // SecAction
-  bool is_marker = false;  // SecMarker entry in a phase list
-  int marker = -1;         // marker number for SecMarker entries
+  int marker = -1;  // marker number for SecMarker entries
   std::string marker_name;
 
-  std::vector<CompiledVar> vars;
   std::vector<CompiledVar> exclusions;
 
-  std::unique_ptr<const operators::Operator> op;
   seclang::OperatorId op_id = seclang::OperatorId::kRx;
   std::string op_name;
-  bool negated = false;
-  bool dynamic = false;
   MacroString op_arg;
 
   std::vector<transforms::TransformFn> transforms;
-  uint32_t chain_id = 0;    // index of `transforms` in CompiledRules::chains (shared chains)
-  uint32_t rule_index = 0;  // dense index over every compiled rule (prefilter bit)
-  bool multi_match = false;
-  bool capture = false;
 
   MacroString msg, logdata;
   std::vector<std::string> tags;
@@ -130,11 +137,6 @@ struct CompiledRule {
   MacroString redirect_url;
   int status = 0;  // 0: not set
 
-  const CompiledRule* child = nullptr;  // next rule in the chain
-  bool is_chain_child = false;
-
-  // A literal prefilter guards the regex or @pm (see CompiledRules::all_prefilter); else why not.
-  bool prefiltered = false;
   std::string prefilter_note;
   // Values too large for the prefilter automaton are checked against these literals with
   // prefilter::FindAnyByRareBytes instead: a prefiltered @rx rule's requirement, an @pm rule's
@@ -149,6 +151,29 @@ struct TransformChain {
   std::vector<transforms::TransformFn> fns;
   std::vector<transforms::Features> triggers;
   transforms::Features any_trigger = 0;
+};
+
+// The phase walk's packed view of one entry of CompiledRules::phases[p] (same order): enough to
+// pass over most rules without loading their CompiledRule, which spans several cache lines far
+// from its neighbours'. `by_prefilter`: the literal prefilter alone can rule the rule out (a
+// prefiltered operator, not negated, not multiMatch, every target request data read whole, no
+// &count); the walk then tests the rule's bit in each target's (target, chain) aggregate
+// (WalkTarget, in CompiledRules::walk_targets[p] from targets_begin to targets_end) and loads
+// the rule only when one is set.
+struct WalkEntry {
+  const CompiledRule* rule = nullptr;
+  const CompiledVar* vars = nullptr;  // rule->vars.data(), to prefetch
+  uint32_t rule_index = 0;
+  uint32_t chain_id = 0;
+  uint32_t targets_begin = 0;
+  uint32_t targets_end = 0;
+  bool marker = false;
+  bool by_prefilter = false;
+};
+struct WalkTarget {
+  uint32_t target_id = 0;
+  int32_t data_class = 0;  // DataClassOf(var->id)
+  const CompiledVar* var = nullptr;
 };
 
 struct DefaultActions {
@@ -198,6 +223,9 @@ class CompiledRules {
   // Per phase, per marker number: the positions of that marker's entries in phases[phase], in
   // order, so a skipAfter jumps instead of walking the rules it skips.
   std::array<std::vector<std::vector<uint32_t>>, 6> marker_positions;
+  // phases[p] as the walk reads it (WalkEntry), and the targets of its by_prefilter entries.
+  std::array<std::vector<WalkEntry>, 6> walk;
+  std::array<std::vector<WalkTarget>, 6> walk_targets;
   std::vector<CompileReport::RuleInfo> rule_info;
   transforms::TransformContext transform_ctx;
   // Distinct transformation chains; rules with the same chain share cached results per value.

@@ -17,6 +17,7 @@
 
 #include "seclang/parser.h"
 #include "waf/compiled.h"
+#include "waf/data_class.h"
 
 namespace gs::waf {
 
@@ -74,6 +75,7 @@ class Compiler {
     return n;
   }
   void BuildDefaults(const seclang::Directive& d);
+  void PlanWalk(int phase);
 
   const CompileOptions& options_;
   CompileReport* report_;
@@ -772,6 +774,35 @@ std::unique_ptr<CompiledRule> Compiler::CompileRule(const seclang::Rule& r, int 
   return cr;
 }
 
+// CompiledRules::walk[phase]: phases[phase] packed for the walk. A rule is decided by the
+// prefilter alone under exactly the conditions EvalRule skips a target by its prefilter bit
+// (transaction.cc), for every target: then no bit set means no value reaches the operator.
+void Compiler::PlanWalk(int phase) {
+  auto& walk = rules_->walk[phase];
+  auto& targets = rules_->walk_targets[phase];
+  walk.clear();
+  targets.clear();
+  for (const CompiledRule* r : rules_->phases[phase]) {
+    WalkEntry& e = walk.emplace_back();
+    e.rule = r;
+    e.vars = r->vars.data();
+    e.rule_index = r->rule_index;
+    e.chain_id = r->chain_id;
+    e.marker = r->is_marker;
+    e.by_prefilter = !r->is_marker && !r->is_action && r->op != nullptr && r->prefiltered &&
+                     !r->negated && !r->multi_match && !r->dynamic;
+    for (const CompiledVar& cv : r->vars) {
+      if (cv.count || !IsRequestData(cv.id)) e.by_prefilter = false;
+    }
+    if (!e.by_prefilter) continue;
+    e.targets_begin = static_cast<uint32_t>(targets.size());
+    for (const CompiledVar& cv : r->vars) {
+      targets.push_back(WalkTarget{cv.target_id, DataClassOf(cv.id), &cv});
+    }
+    e.targets_end = static_cast<uint32_t>(targets.size());
+  }
+}
+
 void Compiler::Run(seclang::RuleSet set) {
   // The capture names "0".."9" are TX slots 0-9 in every rule set (EvalRule sets them by number).
   for (char d = '0'; d <= '9'; ++d) TxSlot(std::string(1, d));
@@ -864,6 +895,7 @@ void Compiler::Run(seclang::RuleSet set) {
         positions[static_cast<size_t>(list[i]->marker)].push_back(static_cast<uint32_t>(i));
       }
     }
+    PlanWalk(p);
   }
   static std::atomic<uint64_t> next_serial{1};
   rules_->serial = next_serial.fetch_add(1);

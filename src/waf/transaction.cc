@@ -27,6 +27,7 @@
 #include "core/utf8.h"
 #include "ruleengine/body/body.h"
 #include "waf/compiled.h"
+#include "waf/data_class.h"
 #include "waf/exchange.h"
 
 namespace gs::waf {
@@ -113,57 +114,6 @@ int PersistentIndex(VariableId id) {
       return -1;
   }
 }
-// Variables whose values come only from the request/response data (not from rule actions), so
-// per-target facts computed from them stay valid until that data changes. Each belongs to one
-// class of data with its own epoch (DataClass), moved on by the calls that change that class
-// only: facts about the request headers survive the request body, the response and so on.
-enum DataClass : int {
-  kDataLine = 0,     // request line: URI, its path and query string (ProcessUri)
-  kDataArgs,         // ARGS and their names: the query string's, then the body's
-  kDataHeaders,      // request headers and cookies (AddRequestHeader)
-  kDataBody,         // request body, files, XML, multipart part headers (the body processor)
-  kDataRespHeaders,  // response headers (AddResponseHeader)
-  kDataRespBody,     // response body (ProcessResponseBody)
-  kDataClasses
-};
-int DataClassOf(VariableId id) {
-  switch (id) {
-    case VariableId::kRequestUri:
-    case VariableId::kRequestUriRaw:
-    case VariableId::kRequestFilename:
-    case VariableId::kRequestBasename:
-    case VariableId::kQueryString:
-    case VariableId::kRequestLine:
-    case VariableId::kPathInfo:
-      return kDataLine;
-    case VariableId::kArgs:
-    case VariableId::kArgsGet:
-    case VariableId::kArgsPost:
-    case VariableId::kArgsNames:
-    case VariableId::kArgsGetNames:
-    case VariableId::kArgsPostNames:
-      return kDataArgs;
-    case VariableId::kRequestHeaders:
-    case VariableId::kRequestHeadersNames:
-    case VariableId::kRequestCookies:
-    case VariableId::kRequestCookiesNames:
-      return kDataHeaders;
-    case VariableId::kFiles:
-    case VariableId::kFilesNames:
-    case VariableId::kRequestBody:
-    case VariableId::kXml:
-    case VariableId::kMultipartPartHeaders:
-      return kDataBody;
-    case VariableId::kResponseHeaders:
-    case VariableId::kResponseHeadersNames:
-      return kDataRespHeaders;
-    case VariableId::kResponseBody:
-      return kDataRespBody;
-    default:
-      return -1;
-  }
-}
-bool IsRequestData(VariableId id) { return DataClassOf(id) >= 0; }
 
 // Whether a variable's values keep their bytes at the same address for the whole transaction
 // (request and response data, connection facts), so transformed values can be cached by address.
@@ -426,7 +376,13 @@ struct Transaction::Impl : TxState {
   void DataChanged(std::initializer_list<int> classes) {
     for (int c : classes) ++data_epoch_[c];
   }
+  // The OR of `chain`'s prefilter bits over every value of target `cv` (cv's target id and
+  // data class may be passed in, so that a cached answer does not load `cv`).
   const prefilter::Bitset& TargetMayMatch(const CompiledVar& cv, uint32_t chain);
+  const prefilter::Bitset& TargetMayMatch(uint32_t target_id, int data_class, const CompiledVar& cv,
+                                          uint32_t chain);
+  // Whether a by_prefilter walk entry's rule may match (some target has its bit).
+  bool AnyTargetMayMatch(const WalkEntry& e, const WalkTarget* targets);
   prefilter::Bitset& NewBitset() {
     if (bitsets_used_ == bitsets_.size()) bitsets_.emplace_back(rules->rule_count);
     prefilter::Bitset& b = bitsets_[bitsets_used_++];
@@ -1269,6 +1225,7 @@ std::string Transaction::Impl::Expand(const MacroString& m) {
 // ---- rule evaluation -------------------------------------------------------------------------
 
 bool Transaction::Impl::RuleRemovedByCtl(const CompiledRule& r) const {
+  if (removed_ranges.empty() && removed_tags.empty() && removed_msgs.empty()) return false;
   if (!r.is_action && r.id != 0) {
     for (const auto& [a, b] : removed_ranges) {
       if (r.id >= a && r.id <= b) return true;
@@ -1535,13 +1492,28 @@ bool Transaction::Impl::LargeMayMatch(const CompiledRule& r, std::string_view s)
       .value_or(true);
 }
 
+bool Transaction::Impl::AnyTargetMayMatch(const WalkEntry& e, const WalkTarget* targets) {
+  for (uint32_t k = e.targets_begin; k < e.targets_end; ++k) {
+    const WalkTarget& t = targets[k];
+    if (TargetMayMatch(t.target_id, t.data_class, *t.var, e.chain_id).Test(e.rule_index)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 const prefilter::Bitset& Transaction::Impl::TargetMayMatch(const CompiledVar& cv, uint32_t chain) {
-  size_t idx = static_cast<size_t>(cv.target_id) * rules->chains.size() + chain;
+  return TargetMayMatch(cv.target_id, DataClassOf(cv.id), cv, chain);
+}
+
+const prefilter::Bitset& Transaction::Impl::TargetMayMatch(uint32_t target_id, int data_class,
+                                                           const CompiledVar& cv, uint32_t chain) {
+  size_t idx = static_cast<size_t>(target_id) * rules->chains.size() + chain;
   if (targets_.size() < static_cast<size_t>(rules->target_count) * rules->chains.size()) {
     targets_.resize(static_cast<size_t>(rules->target_count) * rules->chains.size());
   }
   TargetEntry& te = targets_[idx];
-  const uint32_t epoch = data_epoch_[DataClassOf(cv.id)];
+  const uint32_t epoch = data_epoch_[data_class];
   if (te.gen == tgen_ && te.epoch == epoch) return bitsets_[te.bits];
   target_values_.clear();
   CollectVar(cv, &target_values_);
@@ -1863,7 +1835,8 @@ void Transaction::Impl::RunPhase(int phase) {
   if (allow == AllowType::kRequest && phase <= 2) return;
   allow = AllowType::kNone;
   current_phase = phase;
-  const auto& list = rules->phases[phase];
+  const auto& list = rules->walk[phase];
+  const WalkTarget* walk_targets = rules->walk_targets[phase].data();
   const auto& markers = rules->marker_positions[phase];
   for (size_t i = 0; i < list.size(); ++i) {
     if (marker_pending >= 0) {
@@ -1884,15 +1857,22 @@ void Transaction::Impl::RunPhase(int phase) {
       marker_pending = -1;
       continue;
     }
-    const CompiledRule* r = list[i];
+    const WalkEntry& e = list[i];
+    if (i + 1 < list.size() && !list[i + 1].by_prefilter) {
+      // The next rule will be loaded: start fetching its hot line and targets now, while this
+      // one runs (rules are far apart in memory, and the gateway's other work evicts them).
+      __builtin_prefetch(list[i + 1].rule);
+      __builtin_prefetch(list[i + 1].vars);
+    }
     if (skip_next > 0) {
       --skip_next;
       continue;
     }
     if (allow != AllowType::kNone) continue;
-    if (r->is_marker) continue;
-    if (RuleRemovedByCtl(*r)) continue;
-    EvalHead(*r);
+    if (e.marker) continue;
+    if (e.by_prefilter && !AnyTargetMayMatch(e, walk_targets)) continue;  // cannot match
+    if (RuleRemovedByCtl(*e.rule)) continue;
+    EvalHead(*e.rule);
     if (it.disruptive() && phase != 5) break;
   }
 }

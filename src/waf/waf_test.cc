@@ -375,6 +375,41 @@ TEST(WafPrefilter, NegatedAndSharedValuesStayExact) {
   EXPECT_TRUE(Has(n.matched_rule_ids, 4));
 }
 
+// The phase walk passes over a rule without loading it when the prefilter alone rules it out
+// (CompiledRules::walk). Rules that must not be decided that way: a negated operator, a &count
+// target, a target that is not request data (TX, which a setvar changes without a data epoch),
+// multiMatch; and a rule with several request targets must run when any one of them has the
+// literal.
+TEST(WafPrefilter, WalkDecidesOnlyRulesThePrefilterAloneCanRuleOut) {
+  auto rules = Rules(
+      "SecAction \"id:10,phase:1,pass,nolog,setvar:tx.probe=horse\"\n"
+      "SecRule ARGS \"!@rx zebra\" \"id:1,phase:2,pass,log\"\n"
+      "SecRule &ARGS \"@rx 2\" \"id:2,phase:2,pass,log\"\n"
+      "SecRule TX:probe \"@rx zebra\" \"id:7,phase:2,pass,log\"\n"
+      "SecAction \"id:11,phase:2,pass,nolog,setvar:tx.probe=zebra\"\n"
+      "SecRule ARGS|TX:probe \"@rx zebra\" \"id:3,phase:2,pass,log\"\n"
+      "SecRule ARGS \"@rx zebra\" \"id:4,phase:2,pass,log,multiMatch,t:none,t:urlDecode\"\n"
+      "SecRule ARGS_NAMES|ARGS|REQUEST_HEADERS \"@rx zebra\" \"id:5,phase:2,pass,log\"\n"
+      "SecRule ARGS \"@rx zebra\" \"id:6,phase:2,pass,log\"\n");
+  Outcome plain = Eval(rules, Get("/?a=horse&b=donkey"));
+  EXPECT_TRUE(Has(plain.matched_rule_ids, 1));
+  EXPECT_TRUE(Has(plain.matched_rule_ids, 2));
+  EXPECT_FALSE(Has(plain.matched_rule_ids, 7));  // TX:probe is still "horse"
+  EXPECT_TRUE(Has(plain.matched_rule_ids, 3));   // TX:probe, rewritten since rule 7 read it
+  EXPECT_FALSE(Has(plain.matched_rule_ids, 4));
+  EXPECT_FALSE(Has(plain.matched_rule_ids, 5));
+  EXPECT_FALSE(Has(plain.matched_rule_ids, 6));
+  Exchange ex = Get("/?a=horse&b=donkey");
+  ex.request_headers.emplace_back("X-Pet", "zebra");  // only the third target has it
+  Outcome header = Eval(rules, ex);
+  EXPECT_TRUE(Has(header.matched_rule_ids, 5));
+  EXPECT_FALSE(Has(header.matched_rule_ids, 6));
+  Outcome arg = Eval(rules, Get("/?a=zebr%2561"));  // the literal appears after urlDecode only
+  EXPECT_TRUE(Has(arg.matched_rule_ids, 1));
+  EXPECT_TRUE(Has(arg.matched_rule_ids, 4));
+  EXPECT_FALSE(Has(arg.matched_rule_ids, 6));  // ARGS is decoded once: "zebr%61"
+}
+
 TEST(WafPrefilter, PooledTransactionsDoNotLeakState) {
   auto rules = Rules(
       "SecRule ARGS:x \"@rx attack\" \"id:1,phase:2,pass,log,setvar:tx.hit=1\"\n"
