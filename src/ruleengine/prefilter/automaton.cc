@@ -1,6 +1,8 @@
 // Aho-Corasick construction; see automaton.h.
 #include "ruleengine/prefilter/automaton.h"
 
+#include <type_traits>
+
 namespace gs::prefilter::internal {
 namespace {
 
@@ -21,18 +23,18 @@ LiteralAutomaton::LiteralAutomaton(const std::vector<Literal>& literals) : liter
 
   // Trie (goto function); 0 = no edge (the root is never a child).
   std::vector<std::vector<uint32_t>> own(1);
-  delta_.assign(classes_, 0);
+  std::vector<uint32_t> delta(classes_, 0);
   for (uint32_t id = 0; id < literals_.size(); ++id) {
     uint32_t s = 0;
     for (char ch : literals_[id].bytes) {
       uint32_t c = byte_class_[Lower(static_cast<uint8_t>(ch))];
-      uint32_t& edge = delta_[s * classes_ + c];
+      uint32_t& edge = delta[s * classes_ + c];
       if (edge == 0) {
         edge = static_cast<uint32_t>(own.size());
         own.emplace_back();
-        delta_.resize(delta_.size() + classes_, 0);
+        delta.resize(delta.size() + classes_, 0);
       }
-      s = delta_[s * classes_ + c];  // re-read: resize may have moved `edge`
+      s = delta[s * classes_ + c];  // re-read: resize may have moved `edge`
     }
     if (s != 0) own[s].push_back(id);
   }
@@ -40,36 +42,69 @@ LiteralAutomaton::LiteralAutomaton(const std::vector<Literal>& literals) : liter
 
   // Breadth-first: failure links, full DFA transitions, dictionary links.
   std::vector<uint32_t> fail(states, 0);
-  dict_link_.assign(states, 0);
+  std::vector<uint32_t> dict(states, 0);
   std::vector<uint32_t> queue;
   queue.reserve(states);
   for (uint32_t c = 0; c < classes_; ++c) {
-    uint32_t t = delta_[c];
+    uint32_t t = delta[c];
     if (t != 0) queue.push_back(t);  // depth 1: fail to root
   }
   for (size_t qi = 0; qi < queue.size(); ++qi) {
     uint32_t s = queue[qi];
     uint32_t f = fail[s];
-    dict_link_[s] = !own[f].empty() ? f : dict_link_[f];
+    dict[s] = !own[f].empty() ? f : dict[f];
     for (uint32_t c = 0; c < classes_; ++c) {
-      uint32_t& edge = delta_[s * classes_ + c];
+      uint32_t& edge = delta[s * classes_ + c];
       if (edge != 0) {
-        fail[edge] = delta_[f * classes_ + c];
+        fail[edge] = delta[f * classes_ + c];
         queue.push_back(edge);
       } else {
-        edge = delta_[f * classes_ + c];
+        edge = delta[f * classes_ + c];
       }
     }
   }
 
+  // Number the states for the scan (automaton.h, "Layout"): the root, the states without
+  // outputs breadth-first, then those with outputs breadth-first. `queue` holds every state but
+  // the root in breadth-first order.
+  auto has_output = [&](uint32_t s) { return !own[s].empty() || dict[s] != 0; };
+  std::vector<uint32_t> order;
+  order.reserve(states);
+  order.push_back(0);  // the root: literals are non-empty, so nothing ends there
+  for (uint32_t s : queue) {
+    if (!has_output(s)) order.push_back(s);
+  }
+  first_output_ = static_cast<uint32_t>(order.size());
+  for (uint32_t s : queue) {
+    if (has_output(s)) order.push_back(s);
+  }
+  std::vector<uint32_t> new_id(states, 0);
+  for (uint32_t k = 0; k < states; ++k) new_id[order[k]] = k;
+
+  dict_link_.assign(states, 0);
   outputs_begin_.assign(states + 1, 0);
-  for (uint32_t s = 0; s < states; ++s) {
-    outputs_begin_[s] = static_cast<uint32_t>(out_ids_.size());
+  for (uint32_t k = 0; k < states; ++k) {
+    const uint32_t s = order[k];
+    dict_link_[k] = new_id[dict[s]];  // the root stays 0
+    outputs_begin_[k] = static_cast<uint32_t>(out_ids_.size());
     out_ids_.insert(out_ids_.end(), own[s].begin(), own[s].end());
   }
   outputs_begin_[states] = static_cast<uint32_t>(out_ids_.size());
-  for (auto& e : delta_) {
-    if (!own[e].empty() || dict_link_[e] != 0) e |= kOutFlag;
+  auto fill = [&](auto* table) {
+    table->resize(static_cast<size_t>(states) * classes_);
+    for (uint32_t k = 0; k < states; ++k) {
+      const uint32_t* row = &delta[static_cast<size_t>(order[k]) * classes_];
+      for (uint32_t c = 0; c < classes_; ++c) {
+        (*table)[static_cast<size_t>(k) * classes_ + c] =
+            static_cast<typename std::remove_reference_t<decltype(*table)>::value_type>(
+                new_id[row[c]]);
+      }
+    }
+  };
+  if (states <= 65536) {
+    fill(&delta16_);
+  } else {
+    fill(&delta32_);
   }
 }
 

@@ -13,6 +13,12 @@
 // 0) so the full DFA table is states x classes. A case-sensitive literal found by the folded
 // automaton is confirmed with memcmp against the input. Immutable after Build; Scan is const
 // and thread-safe.
+//
+// Layout: the table is the scan's working set (the WAF's all-rules automaton has ~41,000 states
+// x 78 classes), so states are numbered for it. States where no literal ends come first, in
+// breadth-first order (the shallow states benign text stays in are one contiguous block), then
+// the states where one does: "a literal ends here" is `state >= first_output_`, a compare
+// instead of a flag in every entry, and with fewer than 65,536 states an entry is 16 bits.
 #pragma once
 
 #include <array>
@@ -37,17 +43,22 @@ class LiteralAutomaton {
 
   size_t state_count() const { return dict_link_.size(); }
   size_t classes() const { return classes_; }
-  size_t table_bytes() const { return delta_.size() * sizeof(uint32_t); }
+  size_t table_bytes() const {
+    return delta16_.size() * sizeof(uint16_t) + delta32_.size() * sizeof(uint32_t);
+  }
 
  private:
-  static constexpr uint32_t kOutFlag = 0x80000000u;
   // Reports every literal ending at input[end - 1] in `state` (and its dictionary suffixes).
   template <typename F>
   bool Report(uint32_t state, std::string_view input, size_t end, F&& on_hit) const;
+  template <typename T, typename F>
+  bool ScanTable(const T* delta, std::string_view input, F&& on_hit) const;
 
   std::array<uint8_t, 256> byte_class_{};
   uint32_t classes_ = 1;
-  std::vector<uint32_t> delta_;  // state * classes_ + class -> next state | kOutFlag
+  uint32_t first_output_ = 0;      // states >= this have outputs (own or via dict_link_)
+  std::vector<uint16_t> delta16_;  // state * classes_ + class -> next state (< 65,536 states)
+  std::vector<uint32_t> delta32_;  // the same, otherwise
   // Literals ending exactly at a state: out_ids_[outputs_begin_[s] .. outputs_begin_[s + 1]).
   std::vector<uint32_t> outputs_begin_;
   std::vector<uint32_t> out_ids_;
@@ -72,17 +83,22 @@ bool LiteralAutomaton::Report(uint32_t state, std::string_view input, size_t end
   return true;
 }
 
+template <typename T, typename F>
+bool LiteralAutomaton::ScanTable(const T* delta, std::string_view input, F&& on_hit) const {
+  uint32_t state = 0;
+  const uint32_t classes = classes_;
+  const uint32_t first_output = first_output_;
+  for (size_t i = 0; i < input.size(); ++i) {
+    state = delta[state * classes + byte_class_[static_cast<uint8_t>(input[i])]];
+    if (state >= first_output && !Report(state, input, i + 1, on_hit)) return false;
+  }
+  return true;
+}
+
 template <typename F>
 bool LiteralAutomaton::Scan(std::string_view input, F&& on_hit) const {
-  if (delta_.empty()) return true;
-  uint32_t state = 0;
-  const uint32_t* delta = delta_.data();
-  const uint32_t classes = classes_;
-  for (size_t i = 0; i < input.size(); ++i) {
-    uint32_t next = delta[state * classes + byte_class_[static_cast<uint8_t>(input[i])]];
-    state = next & ~kOutFlag;
-    if ((next & kOutFlag) != 0 && !Report(state, input, i + 1, on_hit)) return false;
-  }
+  if (!delta16_.empty()) return ScanTable(delta16_.data(), input, on_hit);
+  if (!delta32_.empty()) return ScanTable(delta32_.data(), input, on_hit);
   return true;
 }
 

@@ -6,8 +6,10 @@
 #include <gtest/gtest.h>
 
 #include <random>
+#include <set>
 #include <thread>
 
+#include "ruleengine/prefilter/automaton.h"
 #include "ruleengine/prefilter/prefilter.h"
 
 namespace gs::prefilter {
@@ -218,6 +220,56 @@ TEST(PrefilterSetTest, MarksExactlyTheRulesWhoseRequirementHolds) {
       for (const auto& e : entries) marked += may.Test(e.rule_index);
       ASSERT_EQ(marked, may.Count());
     }
+  }
+}
+
+// The automaton numbers states so that those where a literal ends come last and, below 65,536
+// states, stores 16-bit transitions (automaton.h, "Layout"). Both table widths must report
+// exactly the literal occurrences a brute-force search finds: a small set, and one of over
+// 65,536 states (the CRS's all-rules automaton has ~41,000).
+TEST(LiteralAutomatonTest, ReportsEveryOccurrenceWithSmallAndLargeTables) {
+  std::mt19937_64 rng(20261207);
+  for (size_t n : {size_t{40}, size_t{9000}}) {
+    std::vector<Literal> lits;
+    for (size_t i = 0; i < n; ++i) {
+      Literal l;
+      l.caseless = (rng() & 3) != 0;
+      const size_t len = n < 100 ? 1 + rng() % 4 : 8 + rng() % 8;
+      l.bytes = RandomString(&rng, len, l.caseless ? "abcdefghijklmnopq" : "abcdABCDefgh");
+      lits.push_back(std::move(l));
+    }
+    const internal::LiteralAutomaton automaton(lits);
+    if (n > 1000) {
+      ASSERT_GT(automaton.state_count(), 65536u);
+    } else {
+      ASSERT_LT(automaton.state_count(), 65536u);
+    }
+    auto lower = [](std::string s) {
+      for (char& c : s) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+      return s;
+    };
+    size_t total = 0;
+    for (int k = 0; k < 25; ++k) {
+      std::string in = RandomString(&rng, rng() % 300, "abcdefgABCxyz");
+      for (int p = 0; p < 4; ++p) Plant(&rng, lits[rng() % lits.size()], &in);
+      std::multiset<uint32_t> got_ids;  // one entry per reported occurrence
+      automaton.Scan(in, [&](uint32_t id) {
+        got_ids.insert(id);
+        return true;
+      });
+      std::multiset<uint32_t> want_ids;
+      const std::string folded = lower(in);
+      for (uint32_t id = 0; id < lits.size(); ++id) {
+        const std::string& needle = lits[id].caseless ? lower(lits[id].bytes) : lits[id].bytes;
+        const std::string& hay = lits[id].caseless ? folded : in;
+        for (size_t at = hay.find(needle); at != std::string::npos; at = hay.find(needle, at + 1)) {
+          want_ids.insert(id);
+        }
+      }
+      ASSERT_EQ(got_ids, want_ids) << "n=" << n << " input " << testing::PrintToString(in);
+      total += want_ids.size();
+    }
+    EXPECT_GT(total, 25u * 2);  // most planted literals survive the later plants
   }
 }
 
