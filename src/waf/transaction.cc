@@ -371,6 +371,16 @@ struct Transaction::Impl : TxState {
     int32_t bits = -1;
   };
   std::vector<TargetEntry> targets_;
+  // Per target: the OR of its values' own prefilter bits and the union of their
+  // transforms::ValueFeatures. A chain none of the values can trigger leaves every value as it
+  // is, so its aggregate is this one (most of the ~20 chains, for most targets).
+  struct TargetRaw {
+    uint32_t gen = 0;
+    uint32_t epoch = 0;
+    int32_t bits = -1;
+    transforms::Features features = 0;
+  };
+  std::vector<TargetRaw> target_raw_;
   std::vector<VarValue> target_values_;
   uint32_t data_epoch_[kDataClasses] = {};
   void DataChanged(std::initializer_list<int> classes) {
@@ -484,6 +494,7 @@ struct Transaction::Impl : TxState {
       for (CacheEntry& e : tcache_) e.gen = 0;
       for (ContentEntry& e : content_) e.gen = 0;
       for (TargetEntry& e : targets_) e.gen = 0;
+      for (TargetRaw& e : target_raw_) e.gen = 0;
       for (ValueEntry& e : values_) e.gen = 0;
       tgen_ = 1;
     }
@@ -1515,6 +1526,29 @@ const prefilter::Bitset& Transaction::Impl::TargetMayMatch(uint32_t target_id, i
   TargetEntry& te = targets_[idx];
   const uint32_t epoch = data_epoch_[data_class];
   if (te.gen == tgen_ && te.epoch == epoch) return bitsets_[te.bits];
+  if (target_raw_.size() < rules->target_count) target_raw_.resize(rules->target_count);
+  if (target_raw_[target_id].gen != tgen_ || target_raw_[target_id].epoch != epoch) {
+    target_values_.clear();
+    CollectVar(cv, &target_values_);
+    NewBitset();
+    const int32_t raw_index = static_cast<int32_t>(bitsets_used_ - 1);
+    transforms::Features features = 0;
+    for (const VarValue& v : target_values_) {
+      ValueEntry& value = ValueOf(v.value);
+      features |= value.features;
+      const prefilter::Bitset& bits = PrefilterBits(Cached{v.value, &value.bits});
+      bitsets_[raw_index].OrWith(bits);
+    }
+    target_raw_[target_id] = TargetRaw{tgen_, epoch, raw_index, features};
+  }
+  const TargetRaw& raw = target_raw_[target_id];
+  if (chain >= rules->chains.size() || (raw.features & rules->chains[chain].any_trigger) == 0) {
+    TargetEntry& t1 = targets_[idx];
+    t1.gen = tgen_;
+    t1.epoch = epoch;
+    t1.bits = raw.bits;
+    return bitsets_[raw.bits];
+  }
   target_values_.clear();
   CollectVar(cv, &target_values_);
   NewBitset();
