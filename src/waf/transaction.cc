@@ -634,6 +634,10 @@ void Transaction::Impl::Init(Engine::Impl* e, std::shared_ptr<const CompiledRule
     tx_nodes_.assign(rules->tx_slot_names.size(), nullptr);
     tx_rules_serial_ = rules->serial;
   }
+  // Per-target state of this rule set's size (TargetMayMatch indexes without checking).
+  const size_t target_chains = static_cast<size_t>(rules->target_count) * rules->chains.size();
+  if (targets_.size() < target_chains) targets_.resize(target_chains);
+  if (target_raw_.size() < rules->target_count) target_raw_.resize(rules->target_count);
   request_body_limit = cfg->request_body_limit;
   response_body_limit = cfg->response_body_limit;
   audit_engine = cfg->audit_engine;
@@ -1519,14 +1523,10 @@ const prefilter::Bitset& Transaction::Impl::TargetMayMatch(const CompiledVar& cv
 
 const prefilter::Bitset& Transaction::Impl::TargetMayMatch(uint32_t target_id, int data_class,
                                                            const CompiledVar& cv, uint32_t chain) {
-  size_t idx = static_cast<size_t>(target_id) * rules->chains.size() + chain;
-  if (targets_.size() < static_cast<size_t>(rules->target_count) * rules->chains.size()) {
-    targets_.resize(static_cast<size_t>(rules->target_count) * rules->chains.size());
-  }
+  const size_t idx = static_cast<size_t>(target_id) * rules->chains.size() + chain;
   TargetEntry& te = targets_[idx];
   const uint32_t epoch = data_epoch_[data_class];
   if (te.gen == tgen_ && te.epoch == epoch) return bitsets_[te.bits];
-  if (target_raw_.size() < rules->target_count) target_raw_.resize(rules->target_count);
   if (target_raw_[target_id].gen != tgen_ || target_raw_[target_id].epoch != epoch) {
     target_values_.clear();
     CollectVar(cv, &target_values_);
