@@ -188,6 +188,8 @@ void BindConfig(MapReader& r, GatewaySection* c) {
   r.Field("header_timeout", &c->header_timeout, Range(milliseconds(100), seconds(3600)));
   r.Field("body_timeout", &c->body_timeout, Range(milliseconds(100), seconds(3600)));
   r.Field("idle_timeout", &c->idle_timeout, Range(milliseconds(100), hours(24)));
+  r.Field("websocket_idle_timeout", &c->websocket_idle_timeout,
+          Range(milliseconds(100), hours(24)));
   r.Allow("geo");
   if (const Node::Entry* e = r.node().Find("geo")) c->geo = e->value;
   r.Field("sites", &c->sites, Required(), NonEmpty());
@@ -261,6 +263,7 @@ gateway:
   header_timeout: 10s             # request head must arrive within this (slowloris)
   body_timeout: 30s               # longest pause between request body bytes
   idle_timeout: 60s               # keep-alive wait for the next request
+  websocket_idle_timeout: 300s    # a WebSocket tunnel with no byte either way is closed
   sites:
     - name: portal
       server_names: [www.example.gov.cn, "*.example.gov.cn"]

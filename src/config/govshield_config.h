@@ -176,6 +176,7 @@ struct GatewaySection {
   std::chrono::nanoseconds header_timeout = std::chrono::seconds(10);
   std::chrono::nanoseconds body_timeout = std::chrono::seconds(30);
   std::chrono::nanoseconds idle_timeout = std::chrono::seconds(60);
+  std::chrono::nanoseconds websocket_idle_timeout = std::chrono::seconds(300);
   std::shared_ptr<const Node> geo;        // decoded by the gateway policy module
   std::vector<GatewaySiteSection> sites;  // required, at least one
 };

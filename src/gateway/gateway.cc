@@ -399,7 +399,7 @@ class ClientConn {
  private:
   enum class Req : uint8_t { kIdle, kHeadOnly, kBodyInspect, kBodyStream, kDiscard, kDone };
   enum class Resp : uint8_t { kNone, kConnecting, kWaiting, kBody, kTunnel };
-  enum class Deadline : uint8_t { kNone, kIdle, kHeader, kBody };
+  enum class Deadline : uint8_t { kNone, kIdle, kHeader, kBody, kTunnel };
 
   static net::HttpParserLimits LimitsFrom(const GatewaySpec& s) {
     net::HttpParserLimits l;
@@ -437,6 +437,10 @@ class ClientConn {
   void WriteClient(std::string_view data);
   void StartTunnel();
   void WriteAccessRecord();
+  // A WebSocket tunnel closes after websocket_idle_timeout without a byte either way.
+  void TunnelActive() {
+    SetClientDeadline(Deadline::kTunnel, w_->runtime()->spec().websocket_idle_timeout_ms);
+  }
   void SetClientDeadline(Deadline d, int64_t ms) {
     client_deadline_ = d;
     client_deadline_ns_ = d == Deadline::kNone ? 0 : MonoNow() + ms * kNanosPerMilli;
@@ -571,6 +575,7 @@ void ClientConn::ReadClient() {
     }
     if (n > 0) {
       if (resp_ == Resp::kTunnel) {
+        TunnelActive();
         if (up_) SendToUpstream(std::string_view(w_->scratch(), static_cast<size_t>(n)));
         if (up_ && up_->ch->pending() > kMaxPendingWrite) ch_->SetReading(false);
         continue;
@@ -1146,6 +1151,7 @@ void ClientConn::ReadUpstream() {
     ssize_t n = up_->ch->Read(w_->scratch(), kReadChunk);
     if (n > 0) {
       if (resp_ == Resp::kTunnel) {
+        TunnelActive();
         WriteClient(std::string_view(w_->scratch(), static_cast<size_t>(n)));
         if (ch_->pending() > kMaxPendingWrite && up_) up_->ch->SetReading(false);
         continue;
@@ -1489,8 +1495,8 @@ void ClientConn::StartTunnel() {
   in_.clear();
   in_off_ = 0;
   upstream_deadline_ns_ = 0;
-  SetClientDeadline(Deadline::kNone, 0);
   FinishRequest();  // logs the upgrade request; the connection stays as a tunnel
+  TunnelActive();
   resp_ = Resp::kTunnel;
   req_ = Req::kDone;
   if (!pending.empty()) SendToUpstream(pending);
@@ -1578,6 +1584,11 @@ void ClientConn::CheckDeadlines(int64_t now) {
   client_deadline_ = Deadline::kNone;
   if (d == Deadline::kIdle && Pending().empty() && !ctx_) {
     Close();  // keep-alive idle: nothing to say
+    return;
+  }
+  if (d == Deadline::kTunnel) {
+    gw_->metrics_.websocket_idle_closed.fetch_add(1, std::memory_order_relaxed);
+    Close();  // both sides: the tunnel has carried nothing for websocket_idle_timeout
     return;
   }
   gw_->metrics_.timeouts.fetch_add(1, std::memory_order_relaxed);

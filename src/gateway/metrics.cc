@@ -83,6 +83,9 @@ std::string Metrics::Render(uint64_t audit_written, uint64_t audit_dropped,
           "gauge");
   Counter(&o, "govshield_gateway_websocket_tunnels_total", "WebSocket upgrades passed through.",
           websocket_tunnels.load());
+  Counter(&o, "govshield_gateway_websocket_idle_closed_total",
+          "WebSocket tunnels closed after websocket_idle_timeout without traffic.",
+          websocket_idle_closed.load());
   Counter(&o, "govshield_gateway_reloads_total", "Successful config reloads.", reloads.load());
   Counter(&o, "govshield_gateway_reload_failures_total",
           "Reloads refused (the old config stayed active).", reload_failures.load());

@@ -25,6 +25,7 @@ struct Metrics {
   std::atomic<uint64_t> connections_refused{0};  // by a ConnectionFilter or the cap
   std::atomic<int64_t> connections_active{0};
   std::atomic<uint64_t> websocket_tunnels{0};
+  std::atomic<uint64_t> websocket_idle_closed{0};  // tunnels closed by websocket_idle_timeout
   std::atomic<uint64_t> reloads{0}, reload_failures{0};
   std::atomic<uint64_t> latency_buckets[kLatencyBounds.size() + 1] = {};
   std::atomic<uint64_t> latency_sum_us{0};

@@ -78,9 +78,10 @@ struct GatewaySpec {
   size_t max_header_bytes = 64 * 1024;
   size_t max_headers = 100;
   size_t max_connections_per_worker = 10'000;
-  int64_t header_timeout_ms = 10'000;  // first byte of a request -> head complete
-  int64_t body_timeout_ms = 30'000;    // between request body bytes
-  int64_t idle_timeout_ms = 60'000;    // keep-alive wait for the next request
+  int64_t header_timeout_ms = 10'000;           // first byte of a request -> head complete
+  int64_t body_timeout_ms = 30'000;             // between request body bytes
+  int64_t idle_timeout_ms = 60'000;             // keep-alive wait for the next request
+  int64_t websocket_idle_timeout_ms = 300'000;  // a tunnel without a byte either way closes
   std::vector<SiteSpec> sites;
 };
 

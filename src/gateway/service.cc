@@ -52,6 +52,7 @@ Result<GatewaySpec> GatewayService::BuildSpec(const config::GatewaySection& g) {
   spec.header_timeout_ms = Ms(g.header_timeout);
   spec.body_timeout_ms = Ms(g.body_timeout);
   spec.idle_timeout_ms = Ms(g.idle_timeout);
+  spec.websocket_idle_timeout_ms = Ms(g.websocket_idle_timeout);
   std::vector<std::string> errors;
   for (const config::GatewaySiteSection& s : g.sites) {
     SiteSpec site;

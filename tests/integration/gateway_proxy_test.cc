@@ -4,6 +4,9 @@
 // the admin port.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
 #include "gateway/builtin_filters.h"
 #include "tests/integration/gateway_test_util.h"
 
@@ -15,6 +18,7 @@ using testing::Exchange;
 using testing::GatewayFixture;
 using testing::OneSiteSpec;
 using testing::ReadUntil;
+using testing::ReadUntilClose;
 using testing::RecordingUpstream;
 using testing::SendAll;
 using testing::StatusOf;
@@ -254,6 +258,47 @@ TEST(GatewayProxy, WebSocketUpgradeIsTunnelled) {
   close(fd);
   EXPECT_EQ(f.gw().metrics().websocket_tunnels.load(), 1u);
   EXPECT_NE(up.heads()[0].find("Upgrade: websocket"), std::string::npos);
+}
+
+// websocket_idle_timeout: a tunnel that keeps carrying bytes stays open past the timeout; one
+// that carries nothing is closed on both sides, and counted.
+TEST(GatewayProxy, IdleWebSocketTunnelIsClosedActiveOneIsNot) {
+  RecordingUpstream up([](const std::string&, const std::string&) -> std::string {
+    return "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+           "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\nSERVER-HELLO";
+  });
+  GatewaySpec spec = OneSiteSpec(up.port());
+  spec.websocket_idle_timeout_ms = 800;
+  GatewayFixture f(spec);
+  ASSERT_TRUE(f.ok()) << f.error();
+  int fd = ConnectTo(f.port());
+  ASSERT_GE(fd, 0);
+  ASSERT_TRUE(
+      SendAll(fd,
+              "GET /chat HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+              "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"));
+  std::string r = ReadUntil(
+      fd, [](const std::string& s) { return s.find("SERVER-HELLO") != std::string::npos; });
+  ASSERT_EQ(StatusOf(r), 101) << r;
+  // Active: a frame every 200 ms for 2 s (2.5 timeouts); every one gets through.
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_TRUE(SendAll(fd, std::string("\x81\x06") + "frame" + std::to_string(i))) << i;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  ASSERT_TRUE(
+      gs::testing::WaitFor([&] { return up.received().find("frame9") != std::string::npos; }, 3000))
+      << ::testing::PrintToString(up.received()) << " closed "
+      << f.gw().metrics().websocket_idle_closed.load();
+  EXPECT_EQ(f.gw().metrics().websocket_idle_closed.load(), 0u);
+  // Idle: the gateway closes the tunnel (the client reads EOF) within the timeout plus a sweep.
+  auto t0 = std::chrono::steady_clock::now();
+  std::string rest = ReadUntilClose(fd, /*quiet_ms=*/3000, /*total_ms=*/5000);
+  auto waited = std::chrono::steady_clock::now() - t0;
+  EXPECT_EQ(rest, "");
+  EXPECT_LT(waited, std::chrono::milliseconds(2500));
+  EXPECT_GE(waited, std::chrono::milliseconds(500));
+  EXPECT_EQ(f.gw().metrics().websocket_idle_closed.load(), 1u);
+  close(fd);
 }
 
 TEST(GatewayProxy, AdminPortServesHealthzAndMetrics) {
