@@ -236,20 +236,30 @@ TEST(GatewayProxy, UnknownHostGets404WhenNoDefaultSite) {
   EXPECT_EQ(up.requests(), 2);
 }
 
+// A WebSocket upstream's answer to the upgrade, with a first server frame ("SERVER-HELLO").
+std::string SwitchingProtocols(const std::string&, const std::string&) {
+  return "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+         "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\nSERVER-HELLO";
+}
+
+// Sends a WebSocket upgrade on `fd` and reads the answer up to the server's first frame.
+std::string UpgradeToWebSocket(int fd) {
+  if (!SendAll(
+          fd,
+          "GET /chat HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+          "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")) {
+    return "<send failed>";
+  }
+  return ReadUntil(
+      fd, [](const std::string& s) { return s.find("SERVER-HELLO") != std::string::npos; });
+}
+
 TEST(GatewayProxy, WebSocketUpgradeIsTunnelled) {
-  RecordingUpstream up([](const std::string& head, const std::string&) -> std::string {
-    return "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-           "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\nSERVER-HELLO";
-  });
+  RecordingUpstream up(SwitchingProtocols);
   GatewayFixture f(OneSiteSpec(up.port()));
   ASSERT_TRUE(f.ok()) << f.error();
   int fd = ConnectTo(f.port());
-  ASSERT_TRUE(
-      SendAll(fd,
-              "GET /chat HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-              "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"));
-  std::string r = ReadUntil(
-      fd, [](const std::string& s) { return s.find("SERVER-HELLO") != std::string::npos; });
+  std::string r = UpgradeToWebSocket(fd);
   EXPECT_EQ(StatusOf(r), 101) << r;
   EXPECT_NE(r.find("SERVER-HELLO"), std::string::npos);
   ASSERT_TRUE(SendAll(fd, "\x81\x05hello-frame"));
@@ -263,22 +273,14 @@ TEST(GatewayProxy, WebSocketUpgradeIsTunnelled) {
 // websocket_idle_timeout: a tunnel that keeps carrying bytes stays open past the timeout; one
 // that carries nothing is closed on both sides, and counted.
 TEST(GatewayProxy, IdleWebSocketTunnelIsClosedActiveOneIsNot) {
-  RecordingUpstream up([](const std::string&, const std::string&) -> std::string {
-    return "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-           "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\nSERVER-HELLO";
-  });
+  RecordingUpstream up(SwitchingProtocols);
   GatewaySpec spec = OneSiteSpec(up.port());
   spec.websocket_idle_timeout_ms = 800;
   GatewayFixture f(spec);
   ASSERT_TRUE(f.ok()) << f.error();
   int fd = ConnectTo(f.port());
   ASSERT_GE(fd, 0);
-  ASSERT_TRUE(
-      SendAll(fd,
-              "GET /chat HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-              "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"));
-  std::string r = ReadUntil(
-      fd, [](const std::string& s) { return s.find("SERVER-HELLO") != std::string::npos; });
+  std::string r = UpgradeToWebSocket(fd);
   ASSERT_EQ(StatusOf(r), 101) << r;
   // Active: a frame every 200 ms for 2 s (2.5 timeouts); every one gets through.
   for (int i = 0; i < 10; ++i) {
