@@ -12,6 +12,8 @@
 #include <netinet/tcp.h>
 #include <openssl/err.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -109,7 +111,25 @@ class Channel {
   Channel(EventLoop* loop, UniqueFd fd) : loop_(loop), fd_(std::move(fd)) {}
   ~Channel() {
     if (registered_) loop_->Remove(fd_.get());
-    if (ssl_) SSL_free(ssl_);
+    if (ssl_) {
+      SendCloseNotify();
+      SSL_free(ssl_);
+    }
+  }
+  // Ends our direction of the connection: on TLS close_notify first, then the TCP FIN.
+  void ShutdownWrite() {
+    SendCloseNotify();
+    shutdown(fd_.get(), SHUT_WR);
+  }
+  // close_notify (RFC 8446 6.1), once, one non-blocking attempt: the peer can tell a complete
+  // close from a truncation. A full send buffer or a peer already gone only means the alert is
+  // not sent (the worker threads block SIGPIPE).
+  void SendCloseNotify() {
+    if (!ssl_ || !handshake_done_ || failed_ || (SSL_get_shutdown(ssl_) & SSL_SENT_SHUTDOWN))
+      return;
+    ERR_clear_error();
+    SSL_shutdown(ssl_);
+    ERR_clear_error();
   }
   // Makes this a TLS server connection (handshake on the first Read). false on failure.
   bool StartTls(SSL_CTX* ctx) {
@@ -318,7 +338,15 @@ class Worker {
   Status Init(const std::shared_ptr<const Runtime>& rt, std::vector<uint16_t>* ports,
               std::vector<uint16_t>* tls_ports);
   void RunThread() {
-    thread_ = std::thread([this] { loop_->Run(); });
+    thread_ = std::thread([this] {
+      // A write to a peer that has gone (send() here uses MSG_NOSIGNAL, OpenSSL's socket BIO
+      // does not) must fail with EPIPE, not kill an embedding process that keeps SIGPIPE.
+      sigset_t pipe;
+      sigemptyset(&pipe);
+      sigaddset(&pipe, SIGPIPE);
+      pthread_sigmask(SIG_BLOCK, &pipe, nullptr);
+      loop_->Run();
+    });
   }
   void StopAndJoin();
   void SetRuntime(std::shared_ptr<const Runtime> rt) {
@@ -554,7 +582,7 @@ void ClientConn::OnClientEvents(uint32_t ev) {
 bool ClientConn::OnClientDrained() {
   if (ch_->pending() != 0) return false;
   if (close_after_response_ && !ctx_) {
-    shutdown(ch_->fd(), SHUT_WR);
+    ch_->ShutdownWrite();
     Close();
     return true;
   }
@@ -589,7 +617,7 @@ void ClientConn::ReadClient() {
       client_eof_ = true;
       ch_->SetReading(false);
       if (resp_ == Resp::kTunnel) {
-        if (up_) shutdown(up_->ch->fd(), SHUT_WR);
+        if (up_) up_->ch->ShutdownWrite();
         return;
       }
       // A request still being received is cut short; a complete one still gets its response
@@ -889,7 +917,7 @@ void ClientConn::RejectMalformed(net::HttpError e) {
   req_ = Req::kDone;
   ch_->SetReading(false);
   if (ch_->pending() == 0) {
-    shutdown(ch_->fd(), SHUT_WR);
+    ch_->ShutdownWrite();
     Close();
   }
 }
@@ -1461,7 +1489,7 @@ void ClientConn::FinishRequest() {
     close_after_response_ = true;
     ch_->SetReading(false);
     if (ch_->pending() == 0) {
-      shutdown(ch_->fd(), SHUT_WR);
+      ch_->ShutdownWrite();
       Close();
     }
     return;
@@ -1612,7 +1640,7 @@ void ClientConn::CheckDeadlines(int64_t now) {
   req_ = Req::kDone;
   ch_->SetReading(false);
   if (ch_->pending() == 0) {
-    shutdown(ch_->fd(), SHUT_WR);
+    ch_->ShutdownWrite();
     Close();
   }
 }

@@ -2,6 +2,8 @@
 // the client: SNI picks each site's certificate, TLS 1.1 is refused, HSTS is sent over TLS only,
 // plain HTTP is redirected to HTTPS, and a reload picks up a new certificate without a restart.
 #include <gtest/gtest.h>
+#include <openssl/ssl.h>
+#include <unistd.h>
 
 #include <cctype>
 
@@ -101,6 +103,33 @@ TEST_F(GatewayTls, SniPicksTheSiteCertificateAndHstsIsSentOverTls) {
   EXPECT_NE(redirect.find("Location: https://www.b.gov.cn:" + std::to_string(tls) + "/p?q=1"),
             std::string::npos)
       << redirect;
+}
+
+// The gateway ends a TLS connection with close_notify: a client reading to the end sees a clean
+// TLS close (SSL_ERROR_ZERO_RETURN), not a bare TCP FIN that could be a truncation.
+TEST_F(GatewayTls, ConnectionsEndWithCloseNotify) {
+  RecordingUpstream up;
+  GatewayFixture f(Spec(up.port()));
+  ASSERT_TRUE(f.ok()) << f.error();
+  int fd = testing::ConnectTo(f.gw().tls_ports()[0]);
+  ASSERT_GE(fd, 0);
+  SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
+  ASSERT_NE(ctx, nullptr);
+  SSL* ssl = SSL_new(ctx);
+  SSL_set_fd(ssl, fd);
+  SSL_set_tlsext_host_name(ssl, "www.a.gov.cn");
+  ASSERT_EQ(SSL_connect(ssl), 1);
+  const std::string req = "GET /x HTTP/1.1\r\nHost: www.a.gov.cn\r\nConnection: close\r\n\r\n";
+  ASSERT_EQ(SSL_write(ssl, req.data(), static_cast<int>(req.size())), static_cast<int>(req.size()));
+  std::string got;
+  char buf[4096];
+  int n = 0;
+  while ((n = SSL_read(ssl, buf, sizeof buf)) > 0) got.append(buf, static_cast<size_t>(n));
+  EXPECT_EQ(StatusOf(got), 200) << got;
+  EXPECT_EQ(SSL_get_error(ssl, n), SSL_ERROR_ZERO_RETURN) << "no close_notify";
+  SSL_free(ssl);
+  SSL_CTX_free(ctx);
+  close(fd);
 }
 
 TEST_F(GatewayTls, NotTlsOnTheTlsPortIsDroppedAndCertificatesReloadWithoutRestart) {
