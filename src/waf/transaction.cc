@@ -507,6 +507,14 @@ struct Transaction::Impl : TxState {
   std::string_view id_view() const;
   std::string_view Keep(std::string_view s) { return arena.Copy(s); }
   std::string_view KeepNumber(int64_t v) {
+    // Small numbers (counts: &TX:name, &ARGS ...) come from a constant table, with no arena copy.
+    static const auto* const kSmall = [] {
+      auto* t = new std::array<std::string, 256>;
+      for (size_t i = 0; i < t->size(); ++i) (*t)[i] = std::to_string(i);
+      return t;
+    }();
+    if (v >= 0 && v < static_cast<int64_t>(kSmall->size()))
+      return (*kSmall)[static_cast<size_t>(v)];
     char buf[24];
     auto r = std::to_chars(buf, buf + sizeof buf, v);
     return arena.Copy(std::string_view(buf, static_cast<size_t>(r.ptr - buf)));
