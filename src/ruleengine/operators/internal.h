@@ -36,6 +36,9 @@ class Regex {
   uint32_t match_limit_ = 0;
   uint32_t depth_limit_ = 0;
   uint32_t capture_count_ = 0;
+  // JIT code exists and the pattern is not in UTF mode (a (*UTF) pattern needs pcre2_match's
+  // UTF check of the input): matches go straight to pcre2_jit_match.
+  bool jit_fast_ = false;
 };
 
 // Wraps a factory for operators whose argument contains macros: compiles the expanded argument

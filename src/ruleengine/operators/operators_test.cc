@@ -192,6 +192,24 @@ TEST_F(OperatorsTest, DefaultLimitsAlsoBoundPathologicalRegex) {
   EXPECT_TRUE(ctx.pcre_limits_exceeded);
 }
 
+// Matches take pcre2_jit_match's fast path only for patterns outside UTF mode: a (*UTF) pattern
+// still gets pcre2_match's check of the input, so invalid UTF-8 is an error, not undefined
+// behaviour inside the JIT code (run under ASan in make test).
+TEST_F(OperatorsTest, UtfPatternOnInvalidUtf8IsAnErrorNotAMatch) {
+  auto op = Make("rx", "(*UTF)\\x{4e2d}+");
+  ASSERT_NE(op, nullptr);
+  MatchContext ctx;
+  EXPECT_TRUE(op->Evaluate("x\xe4\xb8\xad\xe4\xb8\xad", &ctx));
+  ctx.ResetFlags();
+  EXPECT_FALSE(op->Evaluate("\xe4\xb8\xad\xff\xfe", &ctx));
+  EXPECT_TRUE(ctx.pcre_error);
+  ctx.ResetFlags();
+  auto plain = Make("rx", "a.c");  // not UTF: any bytes
+  ASSERT_NE(plain, nullptr);
+  EXPECT_TRUE(plain->Evaluate("a\xff" "c", &ctx));
+  EXPECT_FALSE(ctx.pcre_error);
+}
+
 TEST_F(OperatorsTest, RxCapturesUpToTen) {
   auto op = Make("rx", "(a)(b)(c)(d)(e)(f)(g)(h)(i)(j)(k)");
   MatchContext ctx;

@@ -23,8 +23,11 @@ Result<std::unique_ptr<const Regex>> Regex::Compile(std::string_view pattern,
                                 ": " + reinterpret_cast<const char*>(buf));
   }
   // JIT failure (e.g. unsupported platform) is not an error: the interpreter is used.
-  pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
+  const bool jit = pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0;
+  uint32_t all_options = 0;
+  pcre2_pattern_info(code, PCRE2_INFO_ALLOPTIONS, &all_options);
   auto re = std::unique_ptr<Regex>(new Regex());
+  re->jit_fast_ = jit && (all_options & PCRE2_UTF) == 0;
   re->code_ = code;
   re->match_limit_ = options.pcre_match_limit;
   re->depth_limit_ = options.pcre_depth_limit;
@@ -41,8 +44,14 @@ int Regex::Match(std::string_view input, size_t start, uint32_t pcre_options,
   // stores, so the shared per-thread match context carries them into this call.
   pcre2_set_match_limit(mctx, match_limit_ ? match_limit_ : 10000000);
   pcre2_set_depth_limit(mctx, depth_limit_ ? depth_limit_ : 10000000);
-  int rc = pcre2_match(code_, reinterpret_cast<PCRE2_SPTR>(input.data()), input.size(), start,
-                       pcre_options, ctx->pcre_match_data(), mctx);
+  // pcre2_jit_match skips pcre2_match's argument checks (the JIT code would run either way);
+  // the options used here (0, NOTEMPTY) are ones it supports, and the limits above apply alike.
+  const PCRE2_SPTR subject = reinterpret_cast<PCRE2_SPTR>(input.data());
+  int rc = jit_fast_ && (pcre_options & ~uint32_t{PCRE2_NOTEMPTY}) == 0
+               ? pcre2_jit_match(code_, subject, input.size(), start, pcre_options,
+                                 ctx->pcre_match_data(), mctx)
+               : pcre2_match(code_, subject, input.size(), start, pcre_options,
+                             ctx->pcre_match_data(), mctx);
   if (rc < 0 && rc != PCRE2_ERROR_NOMATCH) {
     ctx->pcre_error = true;
     if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
