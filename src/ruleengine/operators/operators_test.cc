@@ -206,7 +206,10 @@ TEST_F(OperatorsTest, UtfPatternOnInvalidUtf8IsAnErrorNotAMatch) {
   ctx.ResetFlags();
   auto plain = Make("rx", "a.c");  // not UTF: any bytes
   ASSERT_NE(plain, nullptr);
-  EXPECT_TRUE(plain->Evaluate("a\xff" "c", &ctx));
+  EXPECT_TRUE(
+      plain->Evaluate("a\xff"
+                      "c",
+                      &ctx));
   EXPECT_FALSE(ctx.pcre_error);
 }
 
