@@ -19,6 +19,7 @@
 #include "ruleengine/transforms/transforms.h"
 #include "seclang/ast.h"
 #include "seclang/names.h"
+#include "waf/data_class.h"
 #include "waf/waf.h"
 
 namespace gs::waf {
@@ -153,11 +154,19 @@ struct TransformChain {
   transforms::Features any_trigger = 0;
 };
 
+// Whether the literal prefilter alone decides rule `r` on target `cv`: a prefiltered operator,
+// not negated (its "no literal" is then "no match"), not multiMatch (the intermediate values are
+// not prefiltered), on request data (whose prefilter bits stay valid until the data changes; TX
+// values are rewritten by setvar) read whole (not &count).
+inline bool PrefilterDecidesTarget(const CompiledRule& r, const CompiledVar& cv) {
+  return r.prefiltered && !r.negated && !r.multi_match && !cv.count && IsRequestData(cv.id);
+}
+
 // The phase walk's packed view of one entry of CompiledRules::phases[p] (same order): enough to
 // pass over most rules without loading their CompiledRule, which spans several cache lines far
-// from its neighbours'. `by_prefilter`: the literal prefilter alone can rule the rule out (a
-// prefiltered operator, not negated, not multiMatch, every target request data read whole, no
-// &count); the walk then tests the rule's bit in each target's (target, chain) aggregate
+// from its neighbours'. `by_prefilter`: the literal prefilter alone decides the rule on every
+// target (PrefilterDecidesTarget); the walk then tests the rule's bit in each target's (target,
+// chain) aggregate
 // (WalkTarget, in CompiledRules::walk_targets[p] from targets_begin to targets_end) and loads
 // the rule only when one is set.
 struct WalkEntry {

@@ -17,7 +17,6 @@
 
 #include "seclang/parser.h"
 #include "waf/compiled.h"
-#include "waf/data_class.h"
 
 namespace gs::waf {
 
@@ -775,8 +774,8 @@ std::unique_ptr<CompiledRule> Compiler::CompileRule(const seclang::Rule& r, int 
 }
 
 // CompiledRules::walk[phase]: phases[phase] packed for the walk. A rule is decided by the
-// prefilter alone under exactly the conditions EvalRule skips a target by its prefilter bit
-// (transaction.cc), for every target: then no bit set means no value reaches the operator.
+// prefilter alone when it decides every target (PrefilterDecidesTarget, which EvalRule uses to
+// skip a target): then no bit set means no value reaches the operator.
 void Compiler::PlanWalk(int phase) {
   auto& walk = rules_->walk[phase];
   auto& targets = rules_->walk_targets[phase];
@@ -789,11 +788,10 @@ void Compiler::PlanWalk(int phase) {
     e.rule_index = r->rule_index;
     e.chain_id = r->chain_id;
     e.marker = r->is_marker;
-    e.by_prefilter = !r->is_marker && !r->is_action && r->op != nullptr && r->prefiltered &&
-                     !r->negated && !r->multi_match && !r->dynamic;
-    for (const CompiledVar& cv : r->vars) {
-      if (cv.count || !IsRequestData(cv.id)) e.by_prefilter = false;
-    }
+    e.by_prefilter =
+        r->prefiltered && std::all_of(r->vars.begin(), r->vars.end(), [&](const CompiledVar& cv) {
+          return PrefilterDecidesTarget(*r, cv);
+        });
     if (!e.by_prefilter) continue;
     e.targets_begin = static_cast<uint32_t>(targets.size());
     for (const CompiledVar& cv : r->vars) {

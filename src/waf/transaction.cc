@@ -27,7 +27,6 @@
 #include "core/utf8.h"
 #include "ruleengine/body/body.h"
 #include "waf/compiled.h"
-#include "waf/data_class.h"
 #include "waf/exchange.h"
 
 namespace gs::waf {
@@ -407,6 +406,10 @@ struct Transaction::Impl : TxState {
     return static_cast<size_t>(h ^ (h >> 29));
   }
   Cached Transformed(std::string_view in, uint32_t chain);
+  // Whether chain `chain` returns every value with these features as it is (none triggers it).
+  bool ChainLeavesAsIs(transforms::Features features, uint32_t chain) const {
+    return chain >= rules->chains.size() || (features & rules->chains[chain].any_trigger) == 0;
+  }
   // Runs transformation chain `chain` over `in`, alternating between the two scratch buffers.
   // The result is `in` itself or lives in a scratch buffer (`*changed` says which) until the
   // next call; with `steps`, every value a transformation produced is also kept there
@@ -1389,9 +1392,7 @@ void Transaction::Impl::OnMatch(const CompiledRule& r, const VarValue& v,
 
 Transaction::Impl::Cached Transaction::Impl::Transformed(std::string_view in, uint32_t chain) {
   ValueEntry& value = ValueOf(in);
-  if (chain >= rules->chains.size() || (value.features & rules->chains[chain].any_trigger) == 0) {
-    return Cached{in, &value.bits};
-  }
+  if (ChainLeavesAsIs(value.features, chain)) return Cached{in, &value.bits};
   const char* p = in.data();
   uint32_t len = static_cast<uint32_t>(in.size());
   size_t mask = tcache_.size() - 1;
@@ -1535,41 +1536,40 @@ const prefilter::Bitset& Transaction::Impl::TargetMayMatch(uint32_t target_id, i
   TargetEntry& te = targets_[idx];
   const uint32_t epoch = data_epoch_[data_class];
   if (te.gen == tgen_ && te.epoch == epoch) return bitsets_[te.bits];
-  if (target_raw_[target_id].gen != tgen_ || target_raw_[target_id].epoch != epoch) {
-    target_values_.clear();
-    CollectVar(cv, &target_values_);
+  // The target's values, collected at most once here; OR of `bits_of(value)` over them.
+  bool collected = false;
+  auto aggregate = [&](auto&& bits_of) {
+    if (!collected) {
+      target_values_.clear();
+      CollectVar(cv, &target_values_);
+      collected = true;
+    }
     NewBitset();
-    const int32_t raw_index = static_cast<int32_t>(bitsets_used_ - 1);
-    transforms::Features features = 0;
+    const int32_t index = static_cast<int32_t>(bitsets_used_ - 1);
     for (const VarValue& v : target_values_) {
+      // bits_of may add bitsets (reallocating bitsets_): take its answer before indexing.
+      const prefilter::Bitset& bits = bits_of(v);
+      bitsets_[index].OrWith(bits);
+    }
+    return index;
+  };
+  TargetRaw& raw = target_raw_[target_id];
+  if (raw.gen != tgen_ || raw.epoch != epoch) {
+    transforms::Features features = 0;
+    const int32_t raw_bits = aggregate([&](const VarValue& v) -> const prefilter::Bitset& {
       ValueEntry& value = ValueOf(v.value);
       features |= value.features;
-      const prefilter::Bitset& bits = PrefilterBits(Cached{v.value, &value.bits});
-      bitsets_[raw_index].OrWith(bits);
-    }
-    target_raw_[target_id] = TargetRaw{tgen_, epoch, raw_index, features};
+      return PrefilterBits(Cached{v.value, &value.bits});
+    });
+    raw = TargetRaw{tgen_, epoch, raw_bits, features};
   }
-  const TargetRaw& raw = target_raw_[target_id];
-  if (chain >= rules->chains.size() || (raw.features & rules->chains[chain].any_trigger) == 0) {
-    TargetEntry& t1 = targets_[idx];
-    t1.gen = tgen_;
-    t1.epoch = epoch;
-    t1.bits = raw.bits;
-    return bitsets_[raw.bits];
-  }
-  target_values_.clear();
-  CollectVar(cv, &target_values_);
-  NewBitset();
-  int32_t agg_index = static_cast<int32_t>(bitsets_used_ - 1);
-  for (const VarValue& v : target_values_) {
-    const prefilter::Bitset& bits = PrefilterBits(Transformed(v.value, chain));
-    bitsets_[agg_index].OrWith(bits);
-  }
-  TargetEntry& t2 = targets_[idx];
-  t2.gen = tgen_;
-  t2.epoch = epoch;
-  t2.bits = agg_index;
-  return bitsets_[agg_index];
+  const int32_t bits = ChainLeavesAsIs(raw.features, chain)
+                           ? raw.bits
+                           : aggregate([&](const VarValue& v) -> const prefilter::Bitset& {
+                               return PrefilterBits(Transformed(v.value, chain));
+                             });
+  te = TargetEntry{tgen_, epoch, bits};
+  return bitsets_[bits];
 }
 
 bool Transaction::Impl::EvalRule(const CompiledRule& r, const CompiledRule& head, RuleMsg* rm) {
@@ -1587,12 +1587,10 @@ bool Transaction::Impl::EvalRule(const CompiledRule& r, const CompiledRule& head
     ExpandInto(r.op_arg, &expanded_arg_);
   }
   bool matched_any = false;
-  const bool skip_by_target = r.prefiltered && !r.negated && !r.multi_match;
   for (const CompiledVar& cv : r.vars) {
     // When no value of this target contains a literal the regex needs, skip the target whole:
     // the common benign case costs one bit test instead of a loop over every value.
-    if (skip_by_target && !cv.count && IsRequestData(cv.id) &&
-        !TargetMayMatch(cv, r.chain_id).Test(r.rule_index)) {
+    if (PrefilterDecidesTarget(r, cv) && !TargetMayMatch(cv, r.chain_id).Test(r.rule_index)) {
       continue;
     }
     const bool cacheable = !cv.count && StableValues(cv.id);

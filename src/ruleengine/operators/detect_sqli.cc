@@ -96,9 +96,8 @@ class SqlTables {
 
   // Whether the fingerprint (compared upper-cased) is in the known-bad set.
   bool Fingerprint(const char* fp, size_t n) const {
-    if (n == 0 || n > 8) return false;
-    uint64_t key = 0;
-    for (size_t i = 0; i < n; ++i) key = key << 8 | static_cast<uint8_t>(Upper(fp[i]));
+    const uint64_t key = FingerprintKey(fp, n);
+    if (key == 0) return false;
     for (uint32_t i = Mix(key) & kFingerprintMask; fingerprints_[i] != 0;
          i = (i + 1) & kFingerprintMask) {
       if (fingerprints_[i] == key) return true;
@@ -120,6 +119,14 @@ class SqlTables {
     for (size_t i = 0; i < n; ++i) h = (h ^ static_cast<uint8_t>(s[i])) * 16777619u;
     return h;
   }
+  // A fingerprint of 1-8 bytes, upper-cased (the table's are), packed into a non-zero integer
+  // (no byte is NUL, so lengths stay apart); 0 for any other length.
+  static uint64_t FingerprintKey(const char* fp, size_t n) {
+    if (n == 0 || n > 8) return 0;
+    uint64_t key = 0;
+    for (size_t i = 0; i < n; ++i) key = key << 8 | static_cast<uint8_t>(Upper(fp[i]));
+    return key;
+  }
   static uint32_t Mix(uint64_t k) {
     k *= 0x9E3779B97F4A7C15ull;
     return static_cast<uint32_t>(k >> 40);
@@ -140,11 +147,8 @@ class SqlTables {
                        static_cast<uint8_t>(h >> 24)};
     }
     for (size_t k = 0; k < GS_SQLI_FINGERPRINT_COUNT; ++k) {
-      const char* fp = kSqlFingerprints[k];
-      const size_t n = std::strlen(fp);
-      if (n == 0 || n > 8) continue;
-      uint64_t key = 0;
-      for (size_t i = 0; i < n; ++i) key = key << 8 | static_cast<uint8_t>(fp[i]);
+      const uint64_t key = FingerprintKey(kSqlFingerprints[k], std::strlen(kSqlFingerprints[k]));
+      if (key == 0) continue;  // the generator never writes such fingerprints
       uint32_t i = Mix(key) & kFingerprintMask;
       while (fingerprints_[i] != 0 && fingerprints_[i] != key) i = (i + 1) & kFingerprintMask;
       fingerprints_[i] = key;

@@ -197,28 +197,23 @@ class NumericOperator final : public Operator {
   int64_t parsed_ = 0;
 };
 
-void RegisterNumeric(OperatorRegistry* registry, std::string_view name, Compare cmp) {
+// Registers `name` as an operator of class Op, built from (name, argument, how, whether the
+// argument has macros).
+template <typename Op, typename How>
+void RegisterOp(OperatorRegistry* registry, std::string_view name, How how) {
   std::string canonical(name);
   registry
       ->Register(name,
-                 [canonical, cmp](std::string_view arg, const OperatorOptions& options)
+                 [canonical, how](std::string_view arg, const OperatorOptions& options)
                      -> Result<std::unique_ptr<const Operator>> {
-                   return std::unique_ptr<const Operator>(new NumericOperator(
-                       canonical, std::string(arg), cmp, options.dynamic_argument));
+                   return std::unique_ptr<const Operator>(
+                       new Op(canonical, std::string(arg), how, options.dynamic_argument));
                  })
       .IgnoreError();
 }
 
 void RegisterSimple(OperatorRegistry* registry, std::string_view name, MatchFn fn) {
-  std::string canonical(name);
-  registry
-      ->Register(name,
-                 [canonical, fn](std::string_view arg, const OperatorOptions& options)
-                     -> Result<std::unique_ptr<const Operator>> {
-                   return std::unique_ptr<const Operator>(new SimpleOperator(
-                       canonical, std::string(arg), fn, options.dynamic_argument));
-                 })
-      .IgnoreError();
+  RegisterOp<SimpleOperator>(registry, name, fn);
 }
 
 }  // namespace
@@ -232,11 +227,11 @@ void RegisterStringOperators(OperatorRegistry* registry) {
   RegisterSimple(registry, "contains", Contains);
   RegisterSimple(registry, "containsWord", ContainsWord);
   RegisterSimple(registry, "within", Within);
-  RegisterNumeric(registry, "eq", Compare::kEq);
-  RegisterNumeric(registry, "ge", Compare::kGe);
-  RegisterNumeric(registry, "gt", Compare::kGt);
-  RegisterNumeric(registry, "le", Compare::kLe);
-  RegisterNumeric(registry, "lt", Compare::kLt);
+  RegisterOp<NumericOperator>(registry, "eq", Compare::kEq);
+  RegisterOp<NumericOperator>(registry, "ge", Compare::kGe);
+  RegisterOp<NumericOperator>(registry, "gt", Compare::kGt);
+  RegisterOp<NumericOperator>(registry, "le", Compare::kLe);
+  RegisterOp<NumericOperator>(registry, "lt", Compare::kLt);
   RegisterSimple(registry, "unconditionalMatch", Always);
   RegisterSimple(registry, "noMatch", Never);
   RegisterSimple(registry, "validateUrlEncoding", ValidateUrlEncoding);

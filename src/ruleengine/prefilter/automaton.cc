@@ -1,8 +1,6 @@
 // Aho-Corasick construction; see automaton.h.
 #include "ruleengine/prefilter/automaton.h"
 
-#include <type_traits>
-
 namespace gs::prefilter::internal {
 namespace {
 
@@ -90,14 +88,12 @@ LiteralAutomaton::LiteralAutomaton(const std::vector<Literal>& literals) : liter
     out_ids_.insert(out_ids_.end(), own[s].begin(), own[s].end());
   }
   outputs_begin_[states] = static_cast<uint32_t>(out_ids_.size());
-  auto fill = [&](auto* table) {
+  auto fill = [&]<typename T>(std::vector<T>* table) {
     table->resize(static_cast<size_t>(states) * classes_);
     for (uint32_t k = 0; k < states; ++k) {
       const uint32_t* row = &delta[static_cast<size_t>(order[k]) * classes_];
       for (uint32_t c = 0; c < classes_; ++c) {
-        (*table)[static_cast<size_t>(k) * classes_ + c] =
-            static_cast<typename std::remove_reference_t<decltype(*table)>::value_type>(
-                new_id[row[c]]);
+        (*table)[static_cast<size_t>(k) * classes_ + c] = static_cast<T>(new_id[row[c]]);
       }
     }
   };
